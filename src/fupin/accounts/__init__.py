@@ -1,0 +1,1 @@
+"""Users, roles, area grants and login security."""

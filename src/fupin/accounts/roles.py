@@ -1,0 +1,71 @@
+"""Roles and what each may do. Area scope (where) is separate from capabilities (what)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    TOWNSHIP_CADRE = "township_cadre", _("乡镇干部")
+    VILLAGE_CADRE = "village_cadre", _("村干部")
+    HELPER = "helper", _("帮扶责任人")
+    DEPARTMENT = "department", _("部门用户")
+    AUDITOR = "auditor", _("审计监督")
+
+
+class Department(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    MEDICAL_INSURANCE = "medical_insurance", _("医保")
+    EDUCATION = "education", _("教育")
+    HOUSING = "housing", _("住建")
+    HUMAN_RESOURCES = "human_resources", _("人社")
+    DISABLED_FEDERATION = "disabled_federation", _("残联")
+    FINANCE = "finance", _("财政")
+    HEALTH = "health", _("卫健")
+    AGRICULTURE = "agriculture", _("农业农村")
+    WATER = "water", _("水利")
+    PUBLIC_SECURITY = "public_security", _("公安")
+    MARKET_REGULATION = "market_regulation", _("市场监管")
+    EMERGENCY = "emergency", _("应急管理")
+    RURAL_REVITALIZATION = "rural_revitalization", _("乡村振兴")
+
+
+class Cap:
+    """Capability names. A view or action asks for one; roles grant sets of them."""
+
+    VIEW_REGISTRY = "registry.view"
+    EDIT_REGISTRY = "registry.edit"  # correct household and member data
+    RESTRUCTURE = "registry.restructure"  # create, move, close households; add/remove members; head
+    EDIT_VILLAGE = "registry.edit_village"
+    REVEAL_PERSONAL = "personal.reveal"
+    VIEW_HISTORY = "history.view"
+    VIEW_AUDIT_LOG = "audit.view"
+    MANAGE_USERS = "users.manage"
+
+
+_CADRE = {Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.RESTRUCTURE, Cap.EDIT_VILLAGE, Cap.REVEAL_PERSONAL,
+          Cap.VIEW_HISTORY}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG}),
+    Role.TOWNSHIP_CADRE: frozenset(_CADRE),
+    Role.VILLAGE_CADRE: frozenset(_CADRE),
+    # Helpers visit their households and correct what they find; structure stays with cadres.
+    Role.HELPER: frozenset({Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.VIEW_HISTORY}),
+    Role.DEPARTMENT: frozenset({Cap.VIEW_REGISTRY}),
+    Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL}),
+}
+
+# The area level a role's grants are expected at (checked when a user is created).
+EXPECTED_PREFIX_LENGTHS: dict[str, tuple[int, ...]] = {
+    Role.COUNTY_ADMIN: (2, 4, 6),
+    Role.TOWNSHIP_CADRE: (9,),
+    Role.VILLAGE_CADRE: (12,),
+    Role.HELPER: (6, 9, 12),
+    Role.DEPARTMENT: (2, 4, 6),
+    Role.AUDITOR: (2, 4, 6, 9),
+}
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return CAPABILITIES.get(role, frozenset())

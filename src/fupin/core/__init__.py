@@ -1,0 +1,1 @@
+"""Shared foundations: audit events, area scope, code-list base, masking, request context."""

@@ -1,0 +1,35 @@
+"""Masking of personal data (ID numbers, phones, bank accounts) for lists, cards and exports."""
+
+
+def mask_id_number(value: str | None) -> str:
+    """'36102219800101123X' -> '361022********123X' (address kept, birth date hidden)."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """'13812345678' -> '138****5678'; landlines keep the area code and the last 4 digits."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 4:
+        return "*" * len(value)
+    keep_head = 3 if len(value) >= 11 else max(0, len(value) - 8)
+    return value[:keep_head] + "*" * (len(value) - keep_head - 4) + value[-4:]
+
+
+def mask_bank_account(value: str | None) -> str:
+    """'6217001234567890123' -> '6217***********0123'."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_bank_account}

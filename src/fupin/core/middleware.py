@@ -1,0 +1,17 @@
+"""Keeps the client address of the current request for audit events."""
+
+from contextvars import ContextVar
+
+current_ip: ContextVar[str] = ContextVar("current_ip", default="")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip.set(request.META.get("REMOTE_ADDR", "") or "")
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)

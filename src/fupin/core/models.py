@@ -1,0 +1,78 @@
+"""The append-only audit trail and small key-value settings of the installation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.scope import ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    def for_household(self, household_id: int):
+        return self.filter(household_id=household_id)
+
+
+class AuditEvent(models.Model):
+    """One recorded change. Rows are never updated or deleted (the database refuses it).
+
+    ``before``/``after`` hold only the fields that changed, as JSON-safe values, so the state of
+    any object at any past moment can be rebuilt by undoing later events (see registry.history).
+    """
+
+    AREA_FIELD = "division_code"
+
+    county_code = models.CharField(_("县级代码"), max_length=6, blank=True, db_index=True)
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    ip_address = models.CharField(_("IP 地址"), max_length=45, blank=True)
+    verb = models.CharField(_("操作"), max_length=64)
+    object_type = models.CharField(_("对象类型"), max_length=40, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    division_code = models.CharField(_("区划代码"), max_length=12, blank=True)
+    household_id = models.BigIntegerField(_("户"), null=True, blank=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        indexes = [
+            models.Index(fields=["household_id", "occurred_at"], name="audit_household_time"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["division_code", "occurred_at"], name="audit_division_time"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_type}#{self.object_id}"
+
+
+class Setting(models.Model):
+    """Installation-wide facts such as "this database holds the demo county"."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.JSONField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("系统设置")
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def get(cls, key: str, default=None):
+        row = cls.objects.filter(key=key).first()
+        return default if row is None else row.value
+
+    @classmethod
+    def put(cls, key: str, value) -> None:
+        cls.objects.update_or_create(key=key, defaults={"value": value})

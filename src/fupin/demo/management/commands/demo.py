@@ -1,0 +1,71 @@
+"""`fupin demo`: set up the demo county and serve it.
+
+Migrates, loads Lichuan's divisions from the files vendored in the package, generates the
+population (or keeps the one already there if it was made with the same size and seed), creates
+one account per role, prints them, and serves. Refuses to touch a database that holds real data.
+"""
+
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from fupin.core.models import Setting
+from fupin.demo import accounts, generator
+from fupin.demo.reset import wipe_demo
+from fupin.divisions.loader import load_files
+from fupin.registry.models import Household
+
+DIVISIONS = Path(__file__).resolve().parents[3] / "divisions" / "data" / "361022"
+
+
+class Command(BaseCommand):
+    help = "Set up the demo county (黎川县) with a synthetic population, and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=generator.DEFAULT_HOUSEHOLDS)
+        parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument("--no-serve", action="store_true", help="set up only; do not start the server")
+        parser.add_argument("--reset", action="store_true", help="generate again even if the same demo is there")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, households, seed, no_serve, reset: bool, host, port, **options):
+        if households < 100:
+            raise CommandError("--households must be at least 100")
+        call_command("migrate", interactive=False, verbosity=0)
+        dataset = Setting.get("dataset")
+        if Household.objects.exists() and dataset != "demo":
+            raise CommandError("这个数据库里有非演示数据，fupin demo 拒绝运行。"
+                               " (This database holds non-demo data; refusing to run.)")
+        files = sorted(DIVISIONS.glob("*.csv"))
+        stats = load_files(files)
+        self.stdout.write(f"divisions: {stats.read} rows of Lichuan (361022) loaded")
+        wanted = {"households": households, "seed": seed}
+        if Household.objects.exists() and Setting.get("demo.params") == wanted and not reset:
+            self.stdout.write(f"demo county already there ({households} households, seed {seed}); keeping it")
+        else:
+            if Household.objects.exists():
+                self.stdout.write("emptying the previous demo ...")
+                wipe_demo()
+                load_files(files)
+            Setting.put("dataset", "demo")
+            users = accounts.ensure_accounts()
+            started = time.perf_counter()
+            self.stdout.write(f"generating {households:,} households (seed {seed}) ...")
+            result = generator.generate(generator.DemoConfig(households=households, seed=seed),
+                                        helper_user_id=users["helper"].pk, progress=self.stdout.write)
+            elapsed = time.perf_counter() - started
+            Setting.put("demo.params", wanted)
+            self.stdout.write(
+                f"generated {result.households:,} households, {result.members:,} members in {elapsed:.1f} s; "
+                f"poor people: {result.people_by_type.get('poor', 0):,}; "
+                f"poor villages: {len(result.poor_villages)}"
+            )
+        accounts.ensure_accounts()
+        self.stdout.write(f"\ndemo accounts (password for all: {accounts.DEMO_PASSWORD}):")
+        for username, role, prefix, name, _org, _dept in accounts.ACCOUNTS:
+            self.stdout.write(f"  {username:<9} {role.label:<8} {prefix:<13} {name}")
+        if not no_serve:
+            call_command("serve", host=host, port=port)

@@ -1,0 +1,513 @@
+"""Writes on the registers. Each function is one recorded change: it checks the actor's right and
+area, validates with ``rules``, saves, and writes audit events in the same transaction.
+
+Views, forms, the importer, the API and commands call these; nothing else saves registry models.
+``actor=None`` means the system itself (the demo generator, a migration of data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.accounts.roles import Cap
+from fupin.core import audit
+from fupin.core.masking import MASKERS
+from fupin.core.scope import scope_for
+from fupin.divisions.models import Division, Level
+from fupin.registry import codes, idnumber, rules
+from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
+
+HOUSEHOLD_FIELDS = [
+    "group_name", "phone", "bank_name", "bank_account", "household_type", "poverty_attribute",
+    "identification_standard", "identification_year", "exit_year", "enjoys_policy", "monitoring_type",
+    "monitoring_start", "main_cause", "other_cause_1", "other_cause_2", "military_family", "one_child",
+    "two_daughters", "farmland_area", "forest_area", "cooperative_member", "house_grade", "house_renovated",
+    "house_area", "safe_water", "sanitary_toilet", "has_power", "main_fuel", "access_road",
+    "relocation_willing", "relocated", "helper_name", "helper_unit", "helper_phone",
+]
+HOUSEHOLD_TRACKED = [*HOUSEHOLD_FIELDS, "household_code", "division", "status", "closed_on", "close_reason",
+                     "helper_user"]
+MEMBER_FIELDS = [
+    "name", "sex", "birth_date", "id_type", "id_number", "relation", "ethnicity", "political_status",
+    "education", "schooling", "dropout_reason", "chronic_illness", "serious_illness", "disabled",
+    "disability_category", "disability_grade", "disability_cert_year", "labour_skill", "work_status",
+    "work_months", "workplace", "public_welfare_job", "public_welfare_job_months", "medical_insurance",
+    "critical_illness_insurance", "commercial_insurance", "medical_aid", "dibao", "tekun",
+    "pension_insurance", "speaks_putonghua",
+]
+MEMBER_TRACKED = [*MEMBER_FIELDS, "status", "joined_on", "join_reason", "removed_on", "removal_reason"]
+INCOME_FIELDS = ["wage_income", "business_income", "property_income", "transfer_income", "production_costs",
+                 "insurance_payouts", "medical_out_of_pocket"]
+VILLAGE_FIELDS = [
+    "poverty_status", "listed_12th_plan", "listed_13th_plan", "exit_year", "infrastructure_lagging",
+    "industry_lagging", "weak_leadership", "ethnic_minority_village", "whole_village_programme",
+    "mutual_aid_fund", "disasters_last_year", "collective_income", "paved_road", "tap_water", "power_grid",
+    "clinic", "broadband", "hamlet_count", "group_count", "household_count", "population",
+    "minority_population", "labour_force", "trained_labour", "migrant_workers", "migrant_outside_province",
+    "relocation_needed", "relocation_done",
+]
+WORKTEAM_FIELDS = ["name", "role", "unit", "phone", "started_on", "ended_on"]
+
+
+# --- guards -----------------------------------------------------------------------------------
+
+def authorize(actor, capability: str, *, division_code: str = "", household: Household | None = None) -> None:
+    """Refuse unless ``actor`` has the capability and the object lies in the actor's scope."""
+    if actor is None:
+        return
+    if not actor.can(capability):
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
+    scope = scope_for(actor)
+    code = household.division_id if household is not None else division_code
+    if not scope.contains_code(code):
+        raise PermissionDenied(_("该对象不在您的管辖范围内。"))
+    if household is not None and scope.helper_user_id is not None and household.helper_user_id != actor.pk:
+        raise PermissionDenied(_("该户不是您的帮扶户。"))
+
+
+def _raise(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+
+
+def _require_active(obj) -> None:
+    if not obj.is_active:
+        raise ValidationError(_("已注销的记录不能修改。"))
+
+
+def _resize(household: Household, delta: int) -> None:
+    Household.objects.filter(pk=household.pk).update(size=F("size") + delta)
+    household.refresh_from_db(fields=["size"])
+
+
+def _village(code: str) -> Division:
+    division = Division.objects.filter(code=code).first()
+    if division is None or division.level != Level.VILLAGE:
+        raise ValidationError({"division": _("村级区划代码不存在：%(code)s") % {"code": code}})
+    return division
+
+
+def _event(actor, verb: str, obj, *, household: Household, summary: str, before=None, after=None, reason=""):
+    audit.record(
+        actor=actor, verb=verb, object_type=f"registry.{obj._meta.model_name}", object_id=obj.pk,
+        county_code=household.county_code, division_code=household.division_id, household_id=household.pk,
+        summary=summary, reason=reason, before=before, after=after,
+    )
+
+
+# --- members ----------------------------------------------------------------------------------
+
+def normalise_member(fields: Mapping, *, exclude_member_id: int | None = None) -> dict:
+    """Parse the ID, fill sex and birth date from it, run the member checks and the one-household rule.
+
+    Returns the cleaned field dict; raises ValidationError keyed by field.
+    """
+    data = dict(fields)
+    try:
+        parsed = idnumber.parse(data.get("id_number"))
+    except idnumber.IdNumberError as exc:
+        raise ValidationError({"id_number": [exc.message]}) from exc
+    data["id_number"] = parsed.number
+    data["_parsed_id"] = parsed
+    if parsed.disability_category:
+        data["id_type"] = codes.IdType.DISABILITY_CARD
+        data["disabled"] = True
+        data["disability_category"] = data.get("disability_category") or parsed.disability_category
+        data["disability_grade"] = data.get("disability_grade") or parsed.disability_grade
+    problems = rules.check_member(data)
+    data["sex"] = data.get("sex") or parsed.sex
+    data["birth_date"] = data.get("birth_date") or parsed.birth_date
+    clash = Member.objects.active().filter(id_number=parsed.number).select_related("household")
+    if exclude_member_id:
+        clash = clash.exclude(pk=exclude_member_id)
+    other = clash.first()
+    if other is not None:
+        problems.append(("id_number", _("该证件号码已登记在户 %(code)s（%(name)s），一人只能属于一户") % {
+            "code": other.household.household_code, "name": other.name}))
+    _raise(problems)
+    data.pop("_parsed_id")
+    return data
+
+
+def _check_composition(household: Household, *, replace: Member | None = None, extra: Mapping | None = None,
+                       drop: Member | None = None) -> None:
+    people = []
+    for m in household.members.active():
+        if drop is not None and m.pk == drop.pk:
+            continue
+        if replace is not None and m.pk == replace.pk:
+            people.append({"relation": replace.relation, "sex": replace.sex})
+        else:
+            people.append({"relation": m.relation, "sex": m.sex})
+    if extra is not None:
+        people.append(extra)
+    _raise(rules.check_composition(people))
+
+
+def add_member(*, actor, household: Household, fields: Mapping, join_reason: str = codes.JoinReason.INITIAL,
+               joined_on: dt.date | None = None, reason: str = "") -> Member:
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    _require_active(household)
+    data = normalise_member({k: v for k, v in fields.items() if k in MEMBER_FIELDS})
+    _check_composition(household, extra={"relation": data.get("relation"), "sex": data["sex"]})
+    with transaction.atomic():
+        member = Member(household=household, county_code=household.county_code,
+                        division_code=household.division_id, join_reason=join_reason,
+                        joined_on=joined_on or timezone.localdate(), **data)
+        member.save()
+        _resize(household, +1)
+        _event(actor, "member.add", member, household=household, reason=reason,
+               summary=_("增加成员 %(name)s（%(why)s）") % {"name": member.name,
+                                                         "why": codes.JoinReason(join_reason).label},
+               after=audit.snapshot(member, MEMBER_TRACKED))
+    return member
+
+
+def update_member(*, actor, member: Member, changes: Mapping, reason: str = "") -> Member:
+    household = member.household
+    authorize(actor, Cap.EDIT_REGISTRY, household=household)
+    _require_active(member)
+    unknown = set(changes) - set(MEMBER_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "relation" in changes and (changes["relation"] == codes.Relation.HEAD) != (member.relation == codes.Relation.HEAD):
+        raise ValidationError({"relation": _("变更户主请使用“变更户主”操作。")})
+    current = {f: getattr(member, f) for f in MEMBER_FIELDS}
+    if changes.get("id_number") and changes["id_number"] != member.id_number:
+        # A corrected ID brings its own sex and birth date unless they are given too.
+        current.pop("sex")
+        current.pop("birth_date")
+    data = normalise_member({**current, **changes}, exclude_member_id=member.pk)
+    before = audit.snapshot(member, MEMBER_TRACKED)
+    for name in MEMBER_FIELDS:
+        setattr(member, name, data.get(name, getattr(member, name)))
+    _check_composition(household, replace=member)
+    old, new = audit.diff(before, audit.snapshot(member, MEMBER_TRACKED))
+    if not new:
+        return member
+    with transaction.atomic():
+        member.save()
+        _event(actor, "member.update", member, household=household, before=old, after=new, reason=reason,
+               summary=_("修改成员 %(name)s 的信息") % {"name": member.name})
+    return member
+
+
+def remove_member(*, actor, member: Member, reason_code: str, removed_on: dt.date | None = None,
+                  note: str = "") -> Member:
+    """减人: the member leaves the household (death, marriage, move...). The record is kept."""
+    household = member.household
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    _require_active(member)
+    if member.relation == codes.Relation.HEAD:
+        raise ValidationError(_("不能直接减去户主：请先变更户主，或注销整户。"))
+    if reason_code not in codes.RemovalReason.values or reason_code == codes.RemovalReason.HOUSEHOLD_CLOSED:
+        raise ValidationError({"reason_code": _("请选择减员原因。")})
+    with transaction.atomic():
+        _deactivate(actor, member, household, reason_code, removed_on, note)
+    return member
+
+
+def _deactivate(actor, member, household, reason_code, removed_on, note):
+    before = audit.snapshot(member, MEMBER_TRACKED)
+    member.status = codes.RecordStatus.REMOVED
+    member.removal_reason = reason_code
+    member.removed_on = removed_on or timezone.localdate()
+    member.save()
+    _resize(household, -1)
+    old, new = audit.diff(before, audit.snapshot(member, MEMBER_TRACKED))
+    _event(actor, "member.remove", member, household=household, before=old, after=new, reason=note,
+           summary=_("减少成员 %(name)s（%(why)s）") % {"name": member.name,
+                                                     "why": codes.RemovalReason(reason_code).label})
+
+
+def change_head(*, actor, household: Household, new_head: Member, relations: Mapping[int, str],
+                reason: str = "") -> Household:
+    """Make ``new_head`` the head; ``relations`` gives every other active member's new relation."""
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    _require_active(household)
+    members = list(household.members.active())
+    if new_head.pk not in {m.pk for m in members}:
+        raise ValidationError({"new_head": _("新户主须是本户在册成员。")})
+    planned = []
+    for m in members:
+        relation = codes.Relation.HEAD if m.pk == new_head.pk else relations.get(m.pk, m.relation)
+        if m.pk != new_head.pk and relation == codes.Relation.HEAD:
+            raise ValidationError({"relations": _("请为原户主 %(name)s 选择新的与户主关系。") % {"name": m.name}})
+        if relation not in codes.Relation.values:
+            raise ValidationError({"relations": _("与户主关系无效：%(v)s") % {"v": relation}})
+        planned.append((m, relation))
+    _raise(rules.check_composition({"relation": r, "sex": m.sex} for m, r in planned))
+    with transaction.atomic():
+        for m, relation in planned:
+            if m.relation == relation:
+                continue
+            before = audit.snapshot(m, MEMBER_TRACKED)
+            m.relation = relation
+            m.save(update_fields=["relation", "updated_at"])
+            old, new = audit.diff(before, audit.snapshot(m, MEMBER_TRACKED))
+            _event(actor, "household.change_head", m, household=household, before=old, after=new, reason=reason,
+                   summary=_("变更户主为 %(name)s：%(who)s 改为“%(rel)s”") % {
+                       "name": new_head.name, "who": m.name, "rel": codes.Relation(relation).label})
+    return household
+
+
+# --- households -------------------------------------------------------------------------------
+
+def _household_data(fields: Mapping) -> dict:
+    data = {k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS}
+    _raise(rules.check_household(data))
+    return data
+
+
+def next_household_code(division_code: str) -> str:
+    """A new code inside the village: the 12-digit village code and a 5-digit sequence."""
+    last = (Household.objects.filter(household_code__startswith=division_code, household_code__regex=r"^\d{17}$")
+            .aggregate(m=Max("household_code"))["m"])
+    seq = int(last[12:]) + 1 if last else 1
+    return f"{division_code}{seq:05d}"
+
+
+def create_household(*, actor, division_code: str, fields: Mapping, head: Mapping,
+                     household_code: str | None = None, reason: str = "") -> Household:
+    authorize(actor, Cap.RESTRUCTURE, division_code=division_code)
+    village = _village(division_code)
+    data = _household_data(fields)
+    head_data = normalise_member({**head, "relation": codes.Relation.HEAD})
+    code = (household_code or "").strip() or next_household_code(village.code)
+    if Household.objects.filter(county_code=village.county_code, household_code=code).exists():
+        raise ValidationError({"household_code": _("户编号 %(code)s 已存在。") % {"code": code}})
+    with transaction.atomic():
+        household = Household(county_code=village.county_code, division=village, household_code=code, **data)
+        household.save()
+        _event(actor, "household.create", household, household=household, reason=reason,
+               summary=_("建档：户编号 %(code)s") % {"code": code},
+               after=audit.snapshot(household, HOUSEHOLD_TRACKED))
+        member = Member(household=household, county_code=household.county_code, division_code=village.code,
+                        joined_on=timezone.localdate(), **head_data)
+        member.save()
+        _resize(household, +1)
+        _event(actor, "member.add", member, household=household,
+               summary=_("登记户主 %(name)s") % {"name": member.name},
+               after=audit.snapshot(member, MEMBER_TRACKED))
+    return household
+
+
+def update_household(*, actor, household: Household, changes: Mapping, reason: str = "") -> Household:
+    authorize(actor, Cap.EDIT_REGISTRY, household=household)
+    _require_active(household)
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = audit.snapshot(household, HOUSEHOLD_TRACKED)
+    merged = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS} | dict(changes)
+    data = _household_data(merged)
+    for name, value in data.items():
+        setattr(household, name, value)
+    old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
+    if not new:
+        return household
+    with transaction.atomic():
+        household.save()
+        _event(actor, "household.update", household, household=household, before=old, after=new, reason=reason,
+               summary=_("修改户信息"))
+    return household
+
+
+def set_income(*, actor, household: Household, year: int, values: Mapping, reason: str = "") -> HouseholdIncome:
+    authorize(actor, Cap.EDIT_REGISTRY, household=household)
+    _require_active(household)
+    this_year = timezone.localdate().year
+    if not (2000 <= int(year) <= this_year):
+        raise ValidationError({"year": _("收入年度应在 2000 至 %(y)d 之间") % {"y": this_year}})
+    negative = [k for k in INCOME_FIELDS if values.get(k) is not None and values[k] < 0]
+    if negative:
+        raise ValidationError({k: _("金额不能为负数") for k in negative})
+    with transaction.atomic():
+        income = HouseholdIncome.objects.filter(household=household, year=year).first()
+        before = audit.snapshot(income, INCOME_FIELDS) if income else None
+        if income is None:
+            income = HouseholdIncome(household=household, county_code=household.county_code, year=year)
+        for name in INCOME_FIELDS:
+            if name in values and values[name] is not None:
+                setattr(income, name, values[name])
+        after = audit.snapshot(income, INCOME_FIELDS)
+        old, new = audit.diff(before or {}, after)
+        if before is not None and not new:
+            return income
+        income.save()
+        _event(actor, "household.income", income, household=household, reason=reason,
+               before=old if before is not None else None, after={**new, "year": int(year)},
+               summary=_("%(y)s 年度收入") % {"y": year})
+    return income
+
+
+def move_household(*, actor, household: Household, division_code: str, group_name: str = "",
+                   reason: str = "") -> Household:
+    """The household moves to another village (its members move with it)."""
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    authorize(actor, Cap.RESTRUCTURE, division_code=division_code)
+    _require_active(household)
+    village = _village(division_code)
+    if village.code == household.division_id and group_name == household.group_name:
+        raise ValidationError({"division": _("迁入地与现住地相同。")})
+    if village.county_code != household.county_code:
+        raise ValidationError({"division": _("跨县迁移须由迁出县注销、迁入县重新建档。")})
+    before = audit.snapshot(household, HOUSEHOLD_TRACKED)
+    old_name = str(Division.objects.get(code=household.division_id))
+    with transaction.atomic():
+        household.division = village
+        household.group_name = group_name
+        household.save()
+        household.members.update(division_code=village.code)
+        old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
+        _event(actor, "household.move", household, household=household, before=old, after=new, reason=reason,
+               summary=_("由 %(a)s 迁至 %(b)s") % {"a": old_name, "b": village.name})
+    return household
+
+
+def close_household(*, actor, household: Household, reason_code: str, closed_on: dt.date | None = None,
+                    note: str = "") -> Household:
+    """销户: the whole household leaves the register; its members are closed with it. Nothing is deleted."""
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    _require_active(household)
+    if reason_code not in codes.CloseReason.values:
+        raise ValidationError({"reason_code": _("请选择销户原因。")})
+    day = closed_on or timezone.localdate()
+    before = audit.snapshot(household, HOUSEHOLD_TRACKED)
+    with transaction.atomic():
+        for member in household.members.active():
+            _deactivate(actor, member, household, codes.RemovalReason.HOUSEHOLD_CLOSED, day, note)
+        household.status = codes.RecordStatus.REMOVED
+        household.close_reason = reason_code
+        household.closed_on = day
+        household.save()
+        old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
+        _event(actor, "household.close", household, household=household, before=old, after=new, reason=note,
+               summary=_("销户（%(why)s）") % {"why": codes.CloseReason(reason_code).label})
+    return household
+
+
+def assign_helper(*, actor, household: Household, helper, reason: str = "") -> Household:
+    """Link the household to a helper's account (their name, unit and phone are copied onto the card)."""
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    before = audit.snapshot(household, HOUSEHOLD_TRACKED)
+    household.helper_user = helper
+    if helper is not None:
+        household.helper_name = helper.full_name or helper.username
+        household.helper_unit = helper.organisation
+        household.helper_phone = helper.phone
+    old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
+    if not new:
+        return household
+    with transaction.atomic():
+        household.save()
+        _event(actor, "household.assign_helper", household, household=household, before=old, after=new,
+               reason=reason, summary=_("指定帮扶责任人 %(n)s") % {"n": household.helper_name or "-"})
+    return household
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+REVEALABLE = {("member", "id_number"), ("household", "phone"), ("household", "bank_account"),
+              ("household", "helper_phone")}
+
+
+def reveal_personal(*, actor, obj: Household | Member, field: str) -> str:
+    """Return an unmasked value and record who looked at it."""
+    kind = obj._meta.model_name
+    if (kind, field) not in REVEALABLE:
+        raise PermissionDenied(_("该字段不可显示。"))
+    household = obj if isinstance(obj, Household) else obj.household
+    authorize(actor, Cap.REVEAL_PERSONAL, household=household)
+    value = getattr(obj, field)
+    with transaction.atomic():
+        audit.record(
+            actor=actor, verb="personal.reveal", object_type=f"registry.{kind}", object_id=obj.pk,
+            county_code=household.county_code, division_code=household.division_id, household_id=household.pk,
+            summary=_("查看完整%(field)s：%(masked)s") % {
+                "field": obj._meta.get_field(field).verbose_name,
+                "masked": MASKERS.get("phone" if "phone" in field else field, MASKERS["id_number"])(value)},
+        )
+    return value
+
+
+# --- villages ---------------------------------------------------------------------------------
+
+def village_profile(division: Division) -> VillageProfile:
+    """The register of a village (an empty one is made on first use; that is not a change)."""
+    profile = VillageProfile.objects.filter(division=division).first()
+    return profile or VillageProfile(division=division, county_code=division.county_code)
+
+
+def update_village(*, actor, division: Division, changes: Mapping, reason: str = "") -> VillageProfile:
+    authorize(actor, Cap.EDIT_VILLAGE, division_code=division.code)
+    if division.level != Level.VILLAGE:
+        raise ValidationError(_("只有村级区划有村册。"))
+    unknown = set(changes) - set(VILLAGE_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    profile = village_profile(division)
+    before = audit.snapshot(profile, VILLAGE_FIELDS) if profile.pk else {}
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    if profile.poverty_status == codes.VillagePovertyStatus.EXITED and not profile.exit_year:
+        raise ValidationError({"exit_year": _("已出列的贫困村须填写出列年度。")})
+    if profile.exit_year and profile.poverty_status != codes.VillagePovertyStatus.EXITED:
+        raise ValidationError({"exit_year": _("出列年度只适用于已出列的贫困村。")})
+    old, new = audit.diff(before, audit.snapshot(profile, VILLAGE_FIELDS))
+    if not new and profile.pk:
+        return profile
+    with transaction.atomic():
+        profile.save()
+        audit.record(actor=actor, verb="village.update", object_type="registry.villageprofile",
+                     object_id=division.code, county_code=division.county_code, division_code=division.code,
+                     summary=_("修改村册：%(v)s") % {"v": division.name}, before=old or None, after=new, reason=reason)
+    return profile
+
+
+def add_work_team_member(*, actor, division: Division, fields: Mapping) -> WorkTeamMember:
+    authorize(actor, Cap.EDIT_VILLAGE, division_code=division.code)
+    if division.level != Level.VILLAGE:
+        raise ValidationError(_("驻村工作队只派驻到村。"))
+    data = {k: v for k, v in fields.items() if k in WORKTEAM_FIELDS}
+    if not data.get("name") or not data.get("started_on"):
+        raise ValidationError({"name": _("请填写姓名和驻村开始日期。")})
+    if data.get("ended_on") and data["ended_on"] < data["started_on"]:
+        raise ValidationError({"ended_on": _("结束日期不能早于开始日期。")})
+    if data.get("role") == codes.WorkTeamRole.FIRST_SECRETARY and WorkTeamMember.objects.filter(
+            division_code=division.code, role=codes.WorkTeamRole.FIRST_SECRETARY, ended_on__isnull=True).exists():
+        raise ValidationError({"role": _("该村已有在任第一书记，请先登记其离任。")})
+    with transaction.atomic():
+        member = WorkTeamMember.objects.create(county_code=division.county_code, division_code=division.code, **data)
+        audit.record(actor=actor, verb="workteam.add", object_type="registry.workteammember", object_id=member.pk,
+                     county_code=division.county_code, division_code=division.code,
+                     summary=_("%(v)s 驻村工作队增加 %(n)s（%(r)s）") % {
+                         "v": division.name, "n": member.name, "r": member.get_role_display()},
+                     after=audit.snapshot(member, WORKTEAM_FIELDS))
+    return member
+
+
+def end_work_team_member(*, actor, member: WorkTeamMember, ended_on: dt.date) -> WorkTeamMember:
+    authorize(actor, Cap.EDIT_VILLAGE, division_code=member.division_code)
+    if member.ended_on is not None:
+        raise ValidationError(_("该队员已离任。"))
+    if ended_on < member.started_on:
+        raise ValidationError({"ended_on": _("结束日期不能早于开始日期。")})
+    with transaction.atomic():
+        member.ended_on = ended_on
+        member.save(update_fields=["ended_on"])
+        audit.record(actor=actor, verb="workteam.end", object_type="registry.workteammember", object_id=member.pk,
+                     county_code=member.county_code, division_code=member.division_code,
+                     summary=_("%(n)s 驻村结束") % {"n": member.name},
+                     before={"ended_on": None}, after={"ended_on": ended_on.isoformat()})
+    return member

@@ -1,0 +1,186 @@
+"""Reads of the registers, always through the user's area scope.
+
+Lists are built for a million households: they filter on indexed columns (code ranges, type,
+cause), page with a bounded count, and fetch the heads' names and village names for one page only.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+
+from fupin.core.scope import prefix_q, scope_for
+from fupin.divisions.models import Division, Level
+from fupin.registry import codes, idnumber
+from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
+
+ID_LIKE = re.compile(r"^[0-9０-９]{15,17}[0-9Xx０-９ｘＸ]?$")
+
+
+def visible_households(user):
+    return Household.objects.visible_to(user)
+
+
+def get_household(user, pk: int) -> Household:
+    """A household the user may see, or 404 (out-of-scope records look like missing ones)."""
+    return get_object_or_404(visible_households(user).select_related("division", "helper_user"), pk=pk)
+
+
+def get_member(user, pk: int) -> Member:
+    return get_object_or_404(Member.objects.visible_to(user).select_related("household"), pk=pk)
+
+
+def _search_households(qs, q: str):
+    q = q.strip()
+    if not q:
+        return qs
+    if ID_LIKE.match(q):
+        try:
+            number = idnumber.parse(q).number
+        except idnumber.IdNumberError:
+            number = idnumber.clean(q)
+        return qs.filter(pk__in=Member.objects.filter(id_number=number).values("household_id"))
+    if q.isdigit():
+        return qs.filter(household_code__startswith=q)
+    return qs.filter(pk__in=Member.objects.filter(name__startswith=q).values("household_id"))
+
+
+def household_list(user, *, area: str = "", q: str = "", household_type: str = "", attribute: str = "",
+                   cause: str = "", status: str = codes.RecordStatus.ACTIVE):
+    qs = visible_households(user)
+    if area:
+        qs = qs.in_area(area)
+    if status:
+        qs = qs.filter(status=status)
+    if household_type:
+        qs = qs.filter(household_type=household_type)
+    if attribute:
+        qs = qs.filter(poverty_attribute=attribute)
+    if cause:
+        qs = qs.filter(Q(main_cause=cause) | Q(other_cause_1=cause) | Q(other_cause_2=cause))
+    qs = _search_households(qs, q)
+    return qs.order_by("division_id", "household_code")
+
+
+def with_heads(households):
+    """Annotate a page of households with the head's name and the village name."""
+    head = Member.objects.filter(household=OuterRef("pk"), relation=codes.Relation.HEAD,
+                                 status=codes.RecordStatus.ACTIVE)
+    return households.annotate(
+        head_name=Subquery(head.values("name")[:1]),
+        village_name=Subquery(Division.objects.filter(code=OuterRef("division_id")).values("name")[:1]),
+    )
+
+
+def member_list(user, *, area: str = "", q: str = "", labour_skill: str = "", schooling: str = "",
+                health: str = "", status: str = codes.RecordStatus.ACTIVE):
+    qs = Member.objects.visible_to(user)
+    if area:
+        qs = qs.in_area(area)
+    if status:
+        qs = qs.filter(status=status)
+    if labour_skill:
+        qs = qs.filter(labour_skill=labour_skill)
+    if schooling:
+        qs = qs.filter(schooling=schooling)
+    if health in ("chronic_illness", "serious_illness", "disabled"):
+        qs = qs.filter(**{health: True})
+    q = q.strip()
+    if q:
+        if ID_LIKE.match(q):
+            try:
+                qs = qs.filter(id_number=idnumber.parse(q).number)
+            except idnumber.IdNumberError:
+                qs = qs.filter(id_number=idnumber.clean(q))
+        elif q.isdigit():
+            qs = qs.filter(household__household_code__startswith=q)
+        else:
+            qs = qs.filter(name__startswith=q)
+    return qs.select_related("household").order_by("division_code", "household_id", "id")
+
+
+def household_members(household: Household, *, include_removed: bool = True):
+    qs = household.members.all()
+    if not include_removed:
+        qs = qs.active()
+    return sorted(qs, key=lambda m: (not m.is_active, m.relation != codes.Relation.HEAD, m.birth_date, m.pk))
+
+
+def household_incomes(household: Household) -> list[dict]:
+    """Incomes by year with 纯收入 and 人均纯收入 (over the current household size)."""
+    rows = []
+    for income in HouseholdIncome.objects.filter(household=household).order_by("-year"):
+        net = income.net_income
+        rows.append({"income": income, "net": net,
+                     "per_capita": (net / household.size).quantize(Decimal("0.01"))
+                     if household.size else None})
+    return rows
+
+
+# --- the area tree ----------------------------------------------------------------------------
+
+def root_areas(user) -> list[Division]:
+    """The divisions a user's grants point at (the tops of what they may see)."""
+    prefixes = scope_for(user).prefixes
+    if "" in prefixes:
+        return list(Division.objects.filter(level=Level.PROVINCE))
+    return list(Division.objects.filter(code__in=prefixes))
+
+
+def visible_division(user, code: str) -> Division:
+    return get_object_or_404(Division.objects.visible_to(user), code=code)
+
+
+def breadcrumbs(division: Division) -> list[Division]:
+    codes_ = division.ancestor_codes()
+    by_code = {d.code: d for d in Division.objects.filter(code__in=codes_)}
+    return [by_code[c] for c in codes_ if c in by_code]
+
+
+COUNT_COLUMNS = {
+    "households": Count("pk"),
+    "people": Sum("size"),
+    "poor_households": Count("pk", filter=Q(household_type=codes.HouseholdType.POOR)),
+    "poor_people": Sum("size", filter=Q(household_type=codes.HouseholdType.POOR)),
+    "exited_households": Count("pk", filter=Q(household_type=codes.HouseholdType.EXITED)),
+    "monitored_households": Count("pk", filter=Q(household_type=codes.HouseholdType.MONITORED)),
+}
+
+
+def area_counts(user, division: Division) -> tuple[dict, list[dict]]:
+    """Totals for a division and one row per child division, in one grouped query over households."""
+    children = list(Division.objects.visible_to(user).children_of(division.code).order_by("code"))
+    qs = visible_households(user).active().filter(prefix_q("division_id", division.code))
+    totals = qs.aggregate(**COUNT_COLUMNS)
+    rows = []
+    if children:
+        width = len(children[0].code)
+        grouped = {
+            r["area"]: r
+            for r in qs.annotate(area=Substr("division_id", 1, width)).values("area").annotate(**COUNT_COLUMNS)
+        }
+        for child in children:
+            rows.append({"division": child, **{k: grouped.get(child.code, {}).get(k) or 0 for k in COUNT_COLUMNS}})
+    totals = {k: v or 0 for k, v in totals.items()}
+    return totals, rows
+
+
+def village_register(division: Division) -> dict:
+    from fupin.registry.actions import village_profile
+
+    team = list(WorkTeamMember.objects.filter(division_code=division.code).order_by("ended_on", "role", "started_on"))
+    return {
+        "profile": village_profile(division),
+        "team": team,
+        "first_secretary": next((m for m in team if m.role == codes.WorkTeamRole.FIRST_SECRETARY
+                                 and m.ended_on is None), None),
+    }
+
+
+def villages_in(user, code: str):
+    return (VillageProfile.objects.visible_to(user).filter(prefix_q("division_id", code))
+            .select_related("division").order_by("division_id"))

@@ -1,0 +1,398 @@
+"""Pages of the registers. Each view reads through selectors (scoped) and writes through one action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.accounts.models import User
+from fupin.accounts.roles import Cap, Role
+from fupin.core.forms import route_errors
+from fupin.core.views import paginate, require
+from fupin.divisions.models import Division, Level
+from fupin.registry import actions, forms, history, selectors
+from fupin.registry.models import Household, Member, WorkTeamMember
+
+
+def _bind(request, form_class, **kwargs):
+    return form_class(request.POST or None, **kwargs)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+@require(Cap.VIEW_REGISTRY)
+def household_list(request):
+    form = forms.HouseholdFilterForm(request.GET or None)
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
+    area = request.GET.get("area", "")
+    division = selectors.visible_division(request.user, area) if area else None
+    status = data.get("status") or "active"
+    qs = selectors.household_list(
+        request.user, area=area, q=data.get("q", ""), household_type=data.get("household_type", ""),
+        attribute=data.get("attribute", ""), cause=data.get("cause", ""), status="" if status == "all" else status,
+    )
+    page, query = paginate(request, selectors.with_heads(qs))
+    return render(request, "registry/household_list.html", {
+        "form": form, "page_obj": page, "query": query, "division": division,
+        "crumbs": selectors.breadcrumbs(division) if division else [], "nav_active": "households",
+        "can_create": request.user.can(Cap.RESTRUCTURE) and division is not None and division.level == Level.VILLAGE,
+    })
+
+
+@require(Cap.VIEW_REGISTRY)
+def member_list(request):
+    form = forms.MemberFilterForm(request.GET or None)
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
+    area = request.GET.get("area", "")
+    division = selectors.visible_division(request.user, area) if area else None
+    qs = selectors.member_list(request.user, area=area, q=data.get("q", ""),
+                               labour_skill=data.get("labour_skill", ""), schooling=data.get("schooling", ""),
+                               health=data.get("health", ""))
+    page, query = paginate(request, qs)
+    return render(request, "registry/member_list.html", {
+        "form": form, "page_obj": page, "query": query, "division": division,
+        "crumbs": selectors.breadcrumbs(division) if division else [], "nav_active": "members",
+        "today": timezone.localdate(),
+    })
+
+
+# --- the household card -----------------------------------------------------------------------
+
+@require(Cap.VIEW_REGISTRY)
+def household_detail(request, pk):
+    household = selectors.get_household(request.user, pk)
+    user = request.user
+    context = {
+        "household": household,
+        "members": selectors.household_members(household),
+        "incomes": selectors.household_incomes(household),
+        "groups": forms.HOUSEHOLD_GROUPS,
+        "crumbs": [*selectors.breadcrumbs(household.division), household.division],
+        "can_edit": user.can(Cap.EDIT_REGISTRY) and household.is_active,
+        "can_restructure": user.can(Cap.RESTRUCTURE) and household.is_active,
+        "can_reveal": user.can(Cap.REVEAL_PERSONAL),
+        "can_history": user.can(Cap.VIEW_HISTORY),
+        "nav_active": "households",
+        "today": timezone.localdate(),
+        "this_year": timezone.localdate().year,
+    }
+    if context["can_history"]:
+        events = list(history.events(household, with_access=user.can(Cap.VIEW_AUDIT_LOG))[:200])
+        context["events"] = [(e, history.describe_changes(e)) for e in events]
+        as_of = parse_date(request.GET.get("as_of", "") or "")
+        if as_of:
+            moment = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
+            context["as_of"] = as_of
+            context["past"] = history.as_of(household, moment)
+            context["member_model"] = Member
+            context["household_model"] = Household
+    return render(request, "registry/household_detail.html", context)
+
+
+@require(Cap.EDIT_REGISTRY)
+def household_edit(request, pk):
+    household = selectors.get_household(request.user, pk)
+    form = _bind(request, forms.HouseholdForm, instance=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_household(actor=request.user, household=household, changes=form.changes(),
+                                     reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            household.refresh_from_db()
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已保存户信息。"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("修改户信息：%(code)s") % {"code": household.household_code},
+        "back": household, "with_reason": True, "nav_active": "households",
+    })
+
+
+@require(Cap.RESTRUCTURE)
+def household_new(request):
+    division = selectors.visible_division(request.user, request.GET.get("village", ""))
+    if division.level != Level.VILLAGE:
+        raise PermissionDenied(_("请先进入一个村，再新建农户。"))
+    form = _bind(request, forms.NewHouseholdForm)
+    head = forms.MemberForm(request.POST or None, prefix="head")
+    head.fields.pop("relation")
+    if request.method == "POST" and form.is_valid() and head.is_valid():
+        fields = form.changes()
+        code = fields.pop("household_code", "")
+        try:
+            household = actions.create_household(actor=request.user, division_code=division.code, fields=fields,
+                                                 head=head.changes(), household_code=code)
+        except ValidationError as exc:
+            route_errors(exc, head, form)
+        else:
+            messages.success(request, _("已建档：户编号 %(code)s") % {"code": household.household_code})
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/household_new.html", {
+        "form": form, "head": head, "division": division, "nav_active": "households",
+        "crumbs": [*selectors.breadcrumbs(division), division],
+    })
+
+
+@require(Cap.EDIT_REGISTRY)
+def income_edit(request, pk, year):
+    household = selectors.get_household(request.user, pk)
+    income = household.incomes.filter(year=year).first()
+    form = _bind(request, forms.IncomeForm, instance=income)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_income(actor=request.user, household=household, year=year, values=form.changes(),
+                               reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已保存 %(y)s 年度收入。") % {"y": year})
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("%(y)s 年度收入：%(code)s") % {"y": year, "code": household.household_code},
+        "back": household, "with_reason": True, "nav_active": "households",
+    })
+
+
+@require(Cap.RESTRUCTURE)
+def member_add(request, pk):
+    household = selectors.get_household(request.user, pk)
+    form = _bind(request, forms.NewMemberForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_member(actor=request.user, household=household, fields=form.changes(),
+                               join_reason=form.cleaned_data["join_reason"], joined_on=form.cleaned_data["joined_on"],
+                               reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已增加成员。"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("增加成员：%(code)s") % {"code": household.household_code}, "back": household,
+        "nav_active": "households",
+    })
+
+
+@require(Cap.EDIT_REGISTRY)
+def member_edit(request, pk):
+    member = selectors.get_member(request.user, pk)
+    form = _bind(request, forms.MemberForm, instance=member, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_member(actor=request.user, member=member, changes=form.changes(),
+                                  reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            member.refresh_from_db()
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
+            return redirect("registry:household_detail", pk=member.household_id)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("修改成员：%(name)s") % {"name": member.name}, "back": member.household,
+        "with_reason": True, "nav_active": "households",
+    })
+
+
+@require(Cap.RESTRUCTURE)
+def member_remove(request, pk):
+    member = selectors.get_member(request.user, pk)
+    form = _bind(request, forms.RemoveMemberForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.remove_member(actor=request.user, member=member, reason_code=form.cleaned_data["reason_code"],
+                                  removed_on=form.cleaned_data["removed_on"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已减员：%(name)s") % {"name": member.name})
+            return redirect("registry:household_detail", pk=member.household_id)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("减员：%(name)s") % {"name": member.name}, "back": member.household,
+        "danger": True, "nav_active": "households",
+    })
+
+
+@require(Cap.RESTRUCTURE)
+def change_head(request, pk):
+    household = selectors.get_household(request.user, pk)
+    members = list(household.members.active().order_by("birth_date"))
+    form = _bind(request, forms.ChangeHeadForm, members=members)
+    if request.method == "POST" and form.is_valid():
+        new_head = next(m for m in members if str(m.pk) == form.cleaned_data["new_head"])
+        try:
+            actions.change_head(actor=request.user, household=household, new_head=new_head,
+                                relations=form.relations(), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已变更户主为 %(name)s。") % {"name": new_head.name})
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("变更户主：%(code)s") % {"code": household.household_code}, "back": household,
+        "nav_active": "households",
+    })
+
+
+@require(Cap.RESTRUCTURE)
+def household_move(request, pk):
+    household = selectors.get_household(request.user, pk)
+    villages = Division.objects.visible_to(request.user).filter(level=Level.VILLAGE,
+                                                               county_code=household.county_code)
+    form = _bind(request, forms.MoveHouseholdForm, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.move_household(actor=request.user, household=household,
+                                   division_code=form.cleaned_data["division_code"],
+                                   group_name=form.cleaned_data["group_name"], reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            household.refresh_from_db()
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已迁移。"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("迁移：%(code)s") % {"code": household.household_code}, "back": household,
+        "nav_active": "households",
+    })
+
+
+@require(Cap.RESTRUCTURE)
+def household_close(request, pk):
+    household = selectors.get_household(request.user, pk)
+    form = _bind(request, forms.CloseHouseholdForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.close_household(actor=request.user, household=household,
+                                    reason_code=form.cleaned_data["reason_code"],
+                                    closed_on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已销户，档案保留可查。"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("销户：%(code)s") % {"code": household.household_code}, "back": household,
+        "danger": True, "nav_active": "households",
+    })
+
+
+@require(Cap.RESTRUCTURE)
+def assign_helper(request, pk):
+    household = selectors.get_household(request.user, pk)
+    helpers = User.objects.filter(role=Role.HELPER, is_active=True).filter(
+        Q(grants__prefix=household.division_id) | Q(grants__prefix=household.division_id[:9])
+        | Q(grants__prefix=household.county_code)).distinct().order_by("full_name")
+    if request.method == "POST":
+        helper = helpers.filter(pk=request.POST.get("helper") or 0).first()
+        actions.assign_helper(actor=request.user, household=household, helper=helper)
+        messages.success(request, _("已更新帮扶责任人。"))
+        return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/assign_helper.html", {"household": household, "helpers": helpers,
+                                                           "nav_active": "households"})
+
+
+@require_POST
+@require(Cap.REVEAL_PERSONAL)
+def reveal(request, kind, pk, field):
+    model = {"member": Member, "household": Household}.get(kind)
+    if model is None:
+        raise PermissionDenied
+    obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    value = actions.reveal_personal(actor=request.user, obj=obj, field=field)
+    return HttpResponse(format_html('<span class="masked" data-revealed="1">{}</span>', value or "—"))
+
+
+# --- villages ---------------------------------------------------------------------------------
+
+@require(Cap.VIEW_REGISTRY)
+def village_list(request):
+    villages = Division.objects.visible_to(request.user).filter(level=Level.VILLAGE).select_related("profile")
+    area = request.GET.get("area", "")
+    if area:
+        villages = villages.in_area(area)
+    if request.GET.get("poor") == "1":
+        villages = villages.filter(Q(profile__listed_13th_plan=True) | Q(profile__poverty_status="poor"))
+    page, query = paginate(request, villages.order_by("code"), per_page=50)
+    return render(request, "registry/village_list.html", {"page_obj": page, "query": query, "nav_active": "villages"})
+
+
+@require(Cap.VIEW_REGISTRY)
+def village_detail(request, code):
+    division = selectors.visible_division(request.user, code)
+    if division.level != Level.VILLAGE:
+        return redirect("web:area", code=code)
+    totals, _rows = selectors.area_counts(request.user, division)
+    return render(request, "registry/village_detail.html", {
+        "division": division, **selectors.village_register(division), "totals": totals,
+        "crumbs": selectors.breadcrumbs(division), "can_edit": request.user.can(Cap.EDIT_VILLAGE),
+        "nav_active": "villages",
+    })
+
+
+@require(Cap.EDIT_VILLAGE)
+def village_edit(request, code):
+    division = selectors.visible_division(request.user, code)
+    profile = actions.village_profile(division)
+    form = _bind(request, forms.VillageProfileForm, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_village(actor=request.user, division=division, changes=form.changes(),
+                                   reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已保存村册。"))
+            return redirect("registry:village_detail", code=code)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("修改村册：%(v)s") % {"v": division.name}, "back_url": division.code,
+        "with_reason": True, "nav_active": "villages",
+    })
+
+
+@require(Cap.EDIT_VILLAGE)
+def workteam_add(request, code):
+    division = selectors.visible_division(request.user, code)
+    form = _bind(request, forms.WorkTeamMemberForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_work_team_member(actor=request.user, division=division, fields=form.changes())
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已登记驻村工作队员。"))
+            return redirect("registry:village_detail", code=code)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("登记驻村工作队员：%(v)s") % {"v": division.name}, "back_url": division.code,
+        "nav_active": "villages",
+    })
+
+
+@require(Cap.EDIT_VILLAGE)
+def workteam_end(request, pk):
+    member = get_object_or_404(WorkTeamMember.objects.visible_to(request.user), pk=pk)
+    form = _bind(request, forms.EndWorkTeamForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.end_work_team_member(actor=request.user, member=member, ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已登记离任。"))
+            return redirect("registry:village_detail", code=member.division_code)
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("驻村结束：%(n)s") % {"n": member.name}, "back_url": member.division_code,
+        "nav_active": "villages",
+    })

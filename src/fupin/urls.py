@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("fupin.accounts.urls")),
+    path("", include("fupin.registry.urls")),
+    path("", include("fupin.web.urls")),
+]

@@ -1,0 +1,46 @@
+"""The area tree (home page and one page per division) and the audit log."""
+
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+
+from fupin.accounts.roles import Cap
+from fupin.core.models import AuditEvent
+from fupin.core.views import paginate, require
+from fupin.divisions.models import Level
+from fupin.registry import selectors
+
+
+@require(Cap.VIEW_REGISTRY)
+def home(request):
+    roots = selectors.root_areas(request.user)
+    if len(roots) == 1:
+        return redirect("web:area", code=roots[0].code)
+    return render(request, "web/home.html", {"roots": roots, "nav_active": "home"})
+
+
+@require(Cap.VIEW_REGISTRY)
+def area(request, code):
+    division = selectors.visible_division(request.user, code)
+    totals, rows = selectors.area_counts(request.user, division)
+    return render(request, "web/area.html", {
+        "division": division,
+        "crumbs": selectors.breadcrumbs(division),
+        "totals": totals,
+        "rows": rows,
+        "is_village": division.level == Level.VILLAGE,
+        "nav_active": "home",
+    })
+
+
+@require(Cap.VIEW_AUDIT_LOG)
+def audit_log(request):
+    events = AuditEvent.objects.visible_to(request.user).order_by("-occurred_at", "-id")
+    # Auditors also see events that are not tied to an area (logins, user changes) of users in scope.
+    if request.GET.get("q"):
+        q = request.GET["q"].strip()
+        events = events.filter(Q(actor_label__icontains=q) | Q(summary__icontains=q) | Q(verb__startswith=q))
+    if day := parse_date(request.GET.get("date", "") or ""):
+        events = events.filter(occurred_at__date=day)
+    page, query = paginate(request, events)
+    return render(request, "web/audit_log.html", {"page_obj": page, "query": query, "nav_active": "audit"})
