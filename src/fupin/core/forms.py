@@ -21,7 +21,8 @@ def style_widgets(form: forms.BaseForm) -> None:
         if isinstance(widget, forms.DateInput):
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"
-        if form.is_bound and name in form.errors:
+        # _errors is None until the form is cleaned: styling must not trigger validation itself.
+        if form._errors and name in form._errors:
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["class"] += " is-invalid"
 

@@ -363,9 +363,7 @@ class Generator:
         villages = self._villages()
         total_w = sum(w for _v, w, _p in villages)
         # Household counts per village, scaled to the requested total.
-        counts = [max(20, round(cfg.households * w / total_w)) for _v, w, _p in villages]
-        diff = cfg.households - sum(counts)
-        counts[counts.index(max(counts))] += diff
+        counts = _apportion(cfg.households, [w / total_w for _v, w, _p in villages])
         # Type shares: deeper poverty in the poor villages; the mix gives ~14,300 poor people per 45,000 households.
         share_poor = {True: 0.205, False: 0.087}
         hh_rows, m_rows, i_rows = _Rows(Household, skip=()), _Rows(Member), _Rows(HouseholdIncome)
@@ -547,6 +545,16 @@ class Generator:
         VillageProfile.objects.bulk_create(profiles)
         WorkTeamMember.objects.bulk_create(team)
         _fill_village_counts()
+
+
+def _apportion(total: int, shares: list[float]) -> list[int]:
+    """Split ``total`` by ``shares`` into whole numbers that add up exactly (largest remainders)."""
+    exact = [total * share for share in shares]
+    counts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(shares)), key=lambda i: exact[i] - counts[i], reverse=True)
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
 
 
 def _sql(value):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,14 +91,23 @@ def household_detail(request, pk):
     if context["can_history"]:
         events = list(history.events(household, with_access=user.can(Cap.VIEW_AUDIT_LOG))[:200])
         context["events"] = [(e, history.describe_changes(e)) for e in events]
-        as_of = parse_date(request.GET.get("as_of", "") or "")
-        if as_of:
-            moment = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
-            context["as_of"] = as_of
+        moment = _as_of(request.GET.get("as_of", ""))
+        if moment:
+            context["as_of"] = timezone.localtime(moment)
             context["past"] = history.as_of(household, moment)
             context["member_model"] = Member
             context["household_model"] = Household
     return render(request, "registry/household_detail.html", context)
+
+
+def _as_of(value: str) -> dt.datetime | None:
+    """'2024-05-01' means the end of that day; '2024-05-01T10:30' or with seconds means that moment."""
+    value = (value or "").strip()
+    if moment := parse_datetime(value):
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    if day := parse_date(value):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+    return None
 
 
 @require(Cap.EDIT_REGISTRY)

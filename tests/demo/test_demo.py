@@ -1,0 +1,90 @@
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+
+from fupin.accounts.models import User
+from fupin.core.models import Setting
+from fupin.registry import idnumber
+from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
+from tests.factories import make_household
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("demo", "--households", "1500", "--seed", "7", "--no-serve")
+
+
+def test_demo_population_is_valid_and_plausible(demo):
+    assert Household.objects.count() == 1500
+    members = list(Member.objects.values("household_id", "id_number", "sex", "birth_date", "relation",
+                                         "schooling", "education"))
+    ref = dt.date(2023, 12, 31)
+    for m in members:
+        parsed = idnumber.parse(m["id_number"])
+        assert parsed.sex == m["sex"] and parsed.birth_date == m["birth_date"]
+        assert parsed.address_code[:2] in ("36", "35")
+        age = idnumber.age_on(m["birth_date"], ref)
+        if 7 <= age <= 14:
+            assert m["schooling"] in ("primary", "grade_7_9"), m
+        if not m["schooling"] or m["schooling"] == "not_in_school":
+            assert m["education"], m
+    assert len({m["id_number"] for m in members}) == len(members)
+    # one head per household, size kept, relations agree with ages
+    heads = Counter(m["household_id"] for m in members if m["relation"] == "head")
+    assert set(heads.values()) == {1} and len(heads) == 1500
+    sizes = dict(Household.objects.values_list("id", "size"))
+    assert Counter(m["household_id"] for m in members) == Counter(sizes)
+    births = {(m["household_id"], m["relation"]): m["birth_date"] for m in members}
+    for m in members:
+        head_birth = births[(m["household_id"], "head")]
+        if m["relation"] in ("son", "daughter"):
+            assert m["birth_date"].year - head_birth.year >= 15
+        if m["relation"] in ("father", "mother"):
+            assert head_birth.year - m["birth_date"].year >= 15
+
+
+def test_demo_follows_the_plans_proportions(demo):
+    people = Household.objects.aggregate(all=Count("members"), poor=Count("members", filter=Q(household_type="poor")))
+    share = people["poor"] / people["all"]
+    assert 0.07 < share < 0.13  # 14,326 of about 150,000 rural people
+    causes = Counter(Household.objects.filter(household_type="poor").values_list("main_cause", flat=True))
+    assert causes.most_common(1)[0][0] == "01"  # illness is the most common cause
+    assert VillageProfile.objects.filter(listed_13th_plan=True).count() == 15
+    assert VillageProfile.objects.filter(division_id="361022201205", listed_13th_plan=True).exists()
+    assert WorkTeamMember.objects.filter(role="first_secretary").count() == 15
+    assert HouseholdIncome.objects.count() == 3000
+    assert set(Household.objects.values_list("household_type", flat=True)) == {"poor", "exited", "monitored",
+                                                                              "ordinary"}
+
+
+def test_demo_accounts_and_helper_households(demo):
+    for username in ("county", "township", "village", "helper", "dept", "auditor"):
+        assert User.objects.get(username=username).check_password("Lichuan@2023")
+    helper = User.objects.get(username="helper")
+    assigned = Household.objects.filter(helper_user=helper)
+    assert assigned.count() > 0
+    assert set(assigned.values_list("division_id", flat=True)) == {"361022201205"}
+
+
+def test_the_same_seed_gives_the_same_county(demo):
+    first = list(Member.objects.order_by("id_number").values_list("id_number", "name")[:200])
+    call_command("demo", "--households", "1500", "--seed", "7", "--no-serve", "--reset")
+    assert list(Member.objects.order_by("id_number").values_list("id_number", "name")[:200]) == first
+    assert Household.objects.count() == 1500
+
+
+def test_demo_refuses_a_database_with_real_data(settings):
+    from tests import factories
+
+    factories.load_lichuan()
+    make_household()
+    with pytest.raises(CommandError, match="非演示数据"):
+        call_command("demo", "--households", "200", "--no-serve")
+    assert Household.objects.count() == 1
+    assert Setting.get("dataset") is None
