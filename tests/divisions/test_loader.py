@@ -58,7 +58,7 @@ def test_a_given_urban_rural_class_is_kept(tmp_path):
 def test_bad_files_are_refused_with_the_line(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("code,name\n3610221,太长\n", encoding="utf-8")
-    with pytest.raises(DivisionFileError, match="bad.csv:2"):
+    with pytest.raises(DivisionFileError, match=r"bad\.csv:2"):
         load_files([path])
     headless = tmp_path / "headless.csv"
     headless.write_text("a,b\n1,2\n", encoding="utf-8")
