@@ -187,3 +187,23 @@ def test_village_register_page_and_edit(client, users, lichuan):
     assert response.status_code == 302
     page = client.get(reverse("registry:village_detail", args=[JIANYUAN])).content.decode()
     assert "贫困村" in page
+
+
+def test_lists_filter_by_village_type_and_cause(client, users, homes):
+    login(client, users["county"])
+    extra = make_household(JIANYUAN, household_type="ordinary")
+    page = client.get(reverse("registry:household_list"), {"village": TANXI_VILLAGE}).content.decode()
+    assert reverse("registry:household_detail", args=[homes["theirs"].pk]) in page
+    assert reverse("registry:household_detail", args=[homes["mine"].pk]) not in page
+    page = client.get(reverse("registry:household_list"), {"household_type": "ordinary"}).content.decode()
+    assert reverse("registry:household_detail", args=[extra.pk]) in page
+    assert reverse("registry:household_detail", args=[homes["mine"].pk]) not in page
+    page = client.get(reverse("registry:household_list"), {"cause": "02"}).content.decode()
+    assert "没有符合条件的农户" in page
+    # The village choices only offer what the user may see.
+    login(client, users["township"])
+    page = client.get(reverse("registry:household_list")).content.decode()
+    assert f'value="{JIANYUAN}"' in page and f'value="{TANXI_VILLAGE}"' not in page
+    assert client.get(reverse("registry:household_list"), {"village": TANXI_VILLAGE}).status_code == 200
+    page = client.get(reverse("registry:household_list"), {"village": TANXI_VILLAGE}).content.decode()
+    assert reverse("registry:household_detail", args=[homes["theirs"].pk]) not in page

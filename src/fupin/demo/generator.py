@@ -413,9 +413,10 @@ class Generator:
                         p["dibao"] = True
                     elif attribute == "tekun" and p["relation"] == "head":
                         p["tekun"] = True
+                    del p["age"]
+                    p["birth_date"] = p["birth_date"].isoformat()
                     m_rows.new(county_code=COUNTY, division_code=village.code, household=hid,
-                               created_at=self.created_at, updated_at=self.created_at,
-                               **{k: _sql(v) for k, v in p.items() if k != "age"})
+                               created_at=self.created_at, updated_at=self.created_at, **p)
                 self.stats.by_type[kind] = self.stats.by_type.get(kind, 0) + 1
                 self.stats.people_by_type[kind] = self.stats.people_by_type.get(kind, 0) + len(people)
                 if len(hh_rows.rows) >= BATCH:
@@ -555,12 +556,6 @@ def _apportion(total: int, shares: list[float]) -> list[int]:
     for i in by_remainder[: total - sum(counts)]:
         counts[i] += 1
     return counts
-
-
-def _sql(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _fill_village_counts() -> None:

@@ -136,7 +136,10 @@ def _load_sqlite(rows: Iterable[tuple]) -> tuple[int, int]:
 
 def _load_postgres(rows: Iterable[tuple]) -> tuple[int, int]:
     read = 0
+    seen: set[str] = set()
     with connection.cursor() as cursor:
+        # The sort and hash of 600k rows fit in memory instead of spilling to disk.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS divisions_stage "
             "(LIKE divisions_division INCLUDING DEFAULTS) ON COMMIT DROP"
@@ -144,11 +147,14 @@ def _load_postgres(rows: Iterable[tuple]) -> tuple[int, int]:
         cursor.execute("TRUNCATE divisions_stage")
         with cursor.cursor.copy(f"COPY divisions_stage ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
                 read += 1
+                if row[0] in seen:  # a code given twice: the first one counts, as on SQLite
+                    continue
+                seen.add(row[0])
+                copy.write_row(row)
         cursor.execute(
             f"INSERT INTO divisions_division ({', '.join(COLUMNS)}) "
-            f"SELECT DISTINCT ON (code) {', '.join(COLUMNS)} FROM divisions_stage ORDER BY code "
+            f"SELECT {', '.join(COLUMNS)} FROM divisions_stage "
             f"ON CONFLICT (code) DO UPDATE SET {_SET} WHERE {_CHANGED}"
         )
         changed = cursor.rowcount

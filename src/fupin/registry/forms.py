@@ -182,7 +182,20 @@ class EndWorkTeamForm(StyledForm):
     ended_on = forms.DateField(label=_("驻村结束日期"), widget=forms.DateInput(), initial=timezone.localdate)
 
 
-class HouseholdFilterForm(StyledForm):
+class AreaFilterMixin:
+    """A village (or township) choice limited to what the user may see under the current area."""
+
+    def add_area_choices(self, divisions) -> None:
+        self.fields["village"] = forms.ChoiceField(
+            label=_("村"), required=False,
+            choices=[("", _("全部村")), *[(d.code, d.name) for d in divisions]],
+        )
+        from fupin.core.forms import style_widgets
+
+        style_widgets(self)
+
+
+class HouseholdFilterForm(AreaFilterMixin, StyledForm):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("姓名、证件号码或户编号")}))
     household_type = forms.ChoiceField(label=_("户类型"), required=False,
@@ -196,7 +209,7 @@ class HouseholdFilterForm(StyledForm):
                                         (codes.RecordStatus.REMOVED, _("已销户")), ("all", _("全部"))])
 
 
-class MemberFilterForm(StyledForm):
+class MemberFilterForm(AreaFilterMixin, StyledForm):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("姓名、证件号码或户编号")}))
     labour_skill = forms.ChoiceField(label=_("劳动技能"), required=False,

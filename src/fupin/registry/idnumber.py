@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from operator import mul
 
 from django.utils.translation import gettext as _
 
@@ -58,7 +59,9 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 def check_char(first17: str) -> str:
     """The check character for 17 digits: "10X98765432"[sum(a_i * W_i) mod 11]."""
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def clean(raw) -> str:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from fupin.core.scope import prefix_q, scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes, idnumber
-from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
+from fupin.registry.models import Household, HouseholdIncome, Member, WorkTeamMember
 
 ID_LIKE = re.compile(r"^[0-9０-９]{15,17}[0-9Xx０-９ｘＸ]?$")
 
@@ -181,6 +181,9 @@ def village_register(division: Division) -> dict:
     }
 
 
-def villages_in(user, code: str):
-    return (VillageProfile.objects.visible_to(user).filter(prefix_q("division_id", code))
-            .select_related("division").order_by("division_id"))
+def villages_under(user, code: str = ""):
+    """Villages the user may see, under ``code`` when given (for filter choices)."""
+    qs = Division.objects.visible_to(user).filter(level=Level.VILLAGE)
+    if code:
+        qs = qs.in_area(code)
+    return qs.order_by("code").only("code", "name")

@@ -30,13 +30,23 @@ def _bind(request, form_class, **kwargs):
 
 # --- lists ------------------------------------------------------------------------------------
 
-@require(Cap.VIEW_REGISTRY)
-def household_list(request):
-    form = forms.HouseholdFilterForm(request.GET or None)
-    form.is_valid()
-    data = form.cleaned_data if form.is_bound else {}
+def _filters(request, form_class):
+    """The filter form of a list, with the village choices under the current area."""
     area = request.GET.get("area", "")
     division = selectors.visible_division(request.user, area) if area else None
+    form = form_class(request.GET or None)
+    if division is None or division.level < Level.VILLAGE:
+        form.add_area_choices(selectors.villages_under(request.user, area))
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
+    if data.get("village"):
+        area = data["village"]
+    return form, data, area, division
+
+
+@require(Cap.VIEW_REGISTRY)
+def household_list(request):
+    form, data, area, division = _filters(request, forms.HouseholdFilterForm)
     status = data.get("status") or "active"
     qs = selectors.household_list(
         request.user, area=area, q=data.get("q", ""), household_type=data.get("household_type", ""),
@@ -52,11 +62,7 @@ def household_list(request):
 
 @require(Cap.VIEW_REGISTRY)
 def member_list(request):
-    form = forms.MemberFilterForm(request.GET or None)
-    form.is_valid()
-    data = form.cleaned_data if form.is_bound else {}
-    area = request.GET.get("area", "")
-    division = selectors.visible_division(request.user, area) if area else None
+    form, data, area, division = _filters(request, forms.MemberFilterForm)
     qs = selectors.member_list(request.user, area=area, q=data.get("q", ""),
                                labour_skill=data.get("labour_skill", ""), schooling=data.get("schooling", ""),
                                health=data.get("health", ""))

@@ -1,0 +1,155 @@
+"""Benchmarks on the database named by DATABASE_URL (started by bench/run.py).
+
+1. Division load: the whole country (five files, 664k rows) with `fupin divisions load`,
+   again (idempotent upsert), and the raw engine inserting the same rows into a bare table.
+2. Demo generation (`fupin demo --no-serve`) at each scale.
+3. List pages at each scale: the household and member lists as a county administrator (first
+   page, filters, searches, a deep page), rendered by Django in-process; the ratio compares with
+   the raw engine running exactly the SQL the view ran.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from fupin.divisions.loader import COLUMNS, read_rows  # noqa: E402
+
+DIVISION_DIR = Path(os.environ.get("BENCH_DIVISIONS", ROOT.parent / "shared" / "data" / "divisions"))
+FILES = [DIVISION_DIR / f"{n}.csv.gz" for n in ("provinces", "cities", "areas", "streets", "villages")]
+SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "100000,1000000").split(",") if s]
+
+
+def timed(fn, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - started
+
+
+def quiet(*args, **kwargs):
+    with open(os.devnull, "w") as sink:
+        call_command(*args, stdout=sink, **kwargs)
+
+
+def bench_divisions() -> None:
+    if not all(f.exists() for f in FILES):
+        print(f"divisions: national files not found in {DIVISION_DIR}; skipped")
+        return
+    rows = [r for f in FILES for r in read_rows(f)]
+    first = timed(quiet, "divisions", "load", *map(str, FILES))
+    again = timed(quiet, "divisions", "load", *map(str, FILES))
+    raw = timed(_raw_insert, rows)
+    parse = timed(lambda: [r for f in FILES for r in read_rows(f)])
+    print(f"divisions: {len(rows):,} rows (620k villages)")
+    print(f"  first load      {first:6.1f} s  {len(rows) / first:9,.0f} rows/s  ratio to raw engine {first / raw:4.1f}x")
+    print(f"  load again      {again:6.1f} s  {len(rows) / again:9,.0f} rows/s  (idempotent upsert, nothing changes)")
+    print(f"  raw engine      {raw:6.1f} s  {len(rows) / raw:9,.0f} rows/s  "
+          f"({'COPY' if connection.vendor == 'postgresql' else 'executemany'} into a table of the same shape and indexes, no upsert)")
+    print(f"  reading the CSV {parse:6.1f} s  (part of both figures above)")
+
+
+def _raw_insert(rows) -> None:
+    """The engine loading the same rows into a table of the same shape and indexes, in one
+    transaction, with no staging, no upsert and no change detection."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_division")
+        if connection.vendor == "postgresql":
+            cursor.execute("CREATE TABLE bench_raw_division (LIKE divisions_division INCLUDING ALL)")
+            with cursor.cursor.copy(f"COPY bench_raw_division ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.execute("CREATE TABLE bench_raw_division AS SELECT * FROM divisions_division WHERE 0")
+            cursor.execute("CREATE UNIQUE INDEX bench_raw_pk ON bench_raw_division (code)")
+            cursor.execute("CREATE INDEX bench_raw_parent ON bench_raw_division (parent_code)")
+            cursor.execute("CREATE INDEX bench_raw_county ON bench_raw_division (county_code, level)")
+            connection.connection.executemany(
+                f"INSERT INTO bench_raw_division ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        cursor.execute("DROP TABLE bench_raw_division")
+
+
+PAGES = [
+    ("household list, first page", "/households/"),
+    ("household list, one township", "/households/?area=361022201"),
+    ("household list, one village", "/households/?area=361022201205"),
+    ("household list, poor, cause illness", "/households/?household_type=poor&cause=01"),
+    ("household list, search by name", "/households/?q=%E9%BB%84%E5%BB%BA"),
+    ("household list, search by ID", None),
+    ("household list, page 2000", "/households/?page=2000"),
+    ("member list, first page", "/members/"),
+    ("member list, disabled", "/members/?health=disabled"),
+    ("area page, county", "/areas/361022/"),
+    ("household card", None),
+]
+
+
+def bench_pages(scale: int) -> None:
+    from fupin.accounts.models import User
+    from fupin.registry.models import Household, Member
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="county"))
+    member = Member.objects.filter(relation="head").order_by("id")[scale // 2: scale // 2 + 1].get()
+    household = Household.objects.order_by("id")[scale // 3: scale // 3 + 1].get()
+    print(f"pages at {scale:,} households (median of 7 runs, Django in-process; raw = the same SQL on the engine):")
+    for name, url in PAGES:
+        if name.endswith("by ID"):
+            url = f"/households/?q={member.id_number}"
+        elif name == "household card":
+            url = f"/households/{household.pk}/"
+        client.get(url)  # warm
+        times, raw_times = [], []
+        for _ in range(7):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+            raw_times.append(_replay([q["sql"] for q in ctx.captured_queries]))
+        page_ms = statistics.median(times) * 1000
+        raw_ms = statistics.median(raw_times) * 1000
+        print(f"  {name:<38} {page_ms:8.1f} ms   raw SQL {raw_ms:8.1f} ms   ratio {page_ms / max(raw_ms, 0.01):5.1f}x")
+
+
+def _replay(statements: list[str]) -> float:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                cursor.execute(sql)
+                cursor.fetchall()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    quiet("migrate")
+    print(f"engine: {connection.vendor}")
+    bench_divisions()
+    for scale in SCALES:
+        elapsed = timed(quiet, "demo", "--households", str(scale), "--no-serve", "--reset")
+        print(f"demo generation: {scale:,} households in {elapsed:6.1f} s ({scale / elapsed:,.0f} households/s,"
+              " members, incomes and village registers included)")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        bench_pages(scale)
+
+
+if __name__ == "__main__":
+    main()
