@@ -179,3 +179,5 @@ LOGGING = {
 # --- domain settings -------------------------------------------------------------------------
 # Page size for household and member lists.
 FUPIN_PAGE_SIZE = int(os.environ.get("FUPIN_PAGE_SIZE", "25"))
+# Lists count at most this many rows ("10,000+" beyond); narrow with filters to see the rest.
+FUPIN_LIST_COUNT_CAP = int(os.environ.get("FUPIN_LIST_COUNT_CAP", "10000"))

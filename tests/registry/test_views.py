@@ -207,3 +207,14 @@ def test_lists_filter_by_village_type_and_cause(client, users, homes):
     assert client.get(reverse("registry:household_list"), {"village": TANXI_VILLAGE}).status_code == 200
     page = client.get(reverse("registry:household_list"), {"village": TANXI_VILLAGE}).content.decode()
     assert reverse("registry:household_detail", args=[homes["theirs"].pk]) not in page
+
+
+def test_long_lists_count_only_up_to_the_cap(client, users, homes, settings):
+    settings.FUPIN_LIST_COUNT_CAP = 2
+    settings.FUPIN_PAGE_SIZE = 1
+    login(client, users["county"])
+    page = client.get(reverse("registry:household_list")).content.decode()
+    assert "超过 2 条" in page
+    settings.FUPIN_LIST_COUNT_CAP = 100
+    page = client.get(reverse("registry:household_list")).content.decode()
+    assert "共 3 条" in page

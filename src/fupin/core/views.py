@@ -1,11 +1,12 @@
 """View helpers shared by the apps: capability checks and paging."""
 
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 
@@ -25,8 +26,27 @@ def require(capability: str):
     return decorator
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows: COUNT(*) over a million households costs more than the page
+    itself, and nobody pages through ten thousand rows (they filter or search instead)."""
+
+    def __init__(self, *args, cap: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list[: self.cap + 1].count()
+        return min(len(self.object_list), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 def paginate(request, queryset, per_page: int | None = None):
-    paginator = Paginator(queryset, per_page or settings.FUPIN_PAGE_SIZE)
+    paginator = CappedPaginator(queryset, per_page or settings.FUPIN_PAGE_SIZE, cap=settings.FUPIN_LIST_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

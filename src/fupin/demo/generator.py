@@ -600,4 +600,18 @@ def generate(config: DemoConfig, *, helper_user_id: int | None = None,
                      summary=f"生成演示数据：{stats.households} 户 {stats.members} 人（种子 {config.seed}）",
                      after={"households": stats.households, "members": stats.members, "seed": config.seed,
                             "year": config.year, "at": timezone.now().isoformat()})
+    refresh_statistics()
     return stats
+
+
+def refresh_statistics() -> None:
+    """Planner statistics (and on PostgreSQL the visibility map, for index-only scans) after a bulk
+    load, as autovacuum would do later. Skipped inside a transaction, where VACUUM cannot run."""
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in (Household, Member, HouseholdIncome):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+        else:
+            cursor.execute("ANALYZE")

@@ -114,6 +114,8 @@ class Household(models.Model):
             models.Index(fields=["main_cause", "division"], name="household_cause_area"),
             models.Index(fields=["helper_user"], name="household_helper"),
             models.Index(fields=["household_code"], name="household_code"),
+            # Covers the area counts (households, people and types per area) without the table.
+            models.Index(fields=["status", "division", "household_type", "size"], name="household_area_counts"),
         ]
 
     def __str__(self) -> str:
@@ -244,7 +246,7 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["id_number"], name="member_id_number"),
             models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["division_code", "household"], name="member_area_household"),
+            models.Index(fields=["division_code", "household", "id"], name="member_area_household"),
             models.Index(fields=["household", "status"], name="member_household_status"),
         ]
 

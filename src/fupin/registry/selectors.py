@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
@@ -66,14 +66,19 @@ def household_list(user, *, area: str = "", q: str = "", household_type: str = "
     return qs.order_by("division_id", "household_code")
 
 
-def with_heads(households):
-    """Annotate a page of households with the head's name and the village name."""
-    head = Member.objects.filter(household=OuterRef("pk"), relation=codes.Relation.HEAD,
-                                 status=codes.RecordStatus.ACTIVE)
-    return households.annotate(
-        head_name=Subquery(head.values("name")[:1]),
-        village_name=Subquery(Division.objects.filter(code=OuterRef("division_id")).values("name")[:1]),
-    )
+def attach_heads(households) -> list[Household]:
+    """Give each household of one page ``head_name`` and ``village_name``, in two queries.
+
+    (As subqueries in the list's SELECT they would also run for every row an OFFSET skips.)
+    """
+    households = list(households)
+    heads = dict(Member.objects.filter(household_id__in=[h.pk for h in households], relation=codes.Relation.HEAD,
+                                       status=codes.RecordStatus.ACTIVE).values_list("household_id", "name"))
+    names = dict(Division.objects.filter(code__in={h.division_id for h in households}).values_list("code", "name"))
+    for h in households:
+        h.head_name = heads.get(h.pk, "")
+        h.village_name = names.get(h.division_id, h.division_id)
+    return households
 
 
 def member_list(user, *, area: str = "", q: str = "", labour_skill: str = "", schooling: str = "",

@@ -52,7 +52,8 @@ def household_list(request):
         request.user, area=area, q=data.get("q", ""), household_type=data.get("household_type", ""),
         attribute=data.get("attribute", ""), cause=data.get("cause", ""), status="" if status == "all" else status,
     )
-    page, query = paginate(request, selectors.with_heads(qs))
+    page, query = paginate(request, qs)
+    page.object_list = selectors.attach_heads(page.object_list)
     return render(request, "registry/household_list.html", {
         "form": form, "page_obj": page, "query": query, "division": division,
         "crumbs": selectors.breadcrumbs(division) if division else [], "nav_active": "households",
