@@ -37,3 +37,13 @@ def test_scope_without_grants_sees_nothing_and_empty_prefix_sees_everything():
     assert not AreaScope(prefixes=("",), helper_user_id=3).unrestricted
     assert code_in_prefixes("361022201205", ("361022201",))
     assert not code_in_prefixes("361022200202", ("361022201",))
+
+
+def test_narrowing_a_scope_to_an_area_gives_one_range_per_prefix():
+    county = AreaScope(prefixes=("361022",))
+    assert county.narrowed("361022201").prefixes == ("361022201",)
+    assert county.narrowed("361023").prefixes == ()  # outside: nothing
+    two = AreaScope(prefixes=("361022201205", "361022200202"), helper_user_id=5)
+    assert two.narrowed("361022201").prefixes == ("361022201205",)
+    assert two.narrowed("361022201").helper_user_id == 5
+    assert two.narrowed("").prefixes == two.prefixes

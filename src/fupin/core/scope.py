@@ -58,6 +58,17 @@ class AreaScope:
     def contains_code(self, code: str) -> bool:
         return code_in_prefixes(code or "", self.prefixes)
 
+    def narrowed(self, area: str) -> AreaScope:
+        """The part of this scope under ``area``, as prefixes (one range per prefix, never two
+        ranges on the same column, which planners handle badly)."""
+        if not area:
+            return self
+        if code_in_prefixes(area, self.prefixes):
+            prefixes: tuple[str, ...] = (area,)
+        else:
+            prefixes = tuple(p for p in self.prefixes if p.startswith(area))
+        return AreaScope(prefixes=prefixes, helper_user_id=self.helper_user_id)
+
     def q(self, area_field: str, helper_field: str | None = None) -> Q:
         if self.is_empty:
             return Q(pk__in=[])
@@ -88,13 +99,11 @@ class ScopedQuerySet(models.QuerySet):
     and, when helpers are limited to their households, the path to the helper in ``HELPER_FIELD``.
     """
 
-    def visible_to(self, user):
-        return self.in_scope(scope_for(user))
+    def visible_to(self, user, area: str = ""):
+        """Rows the user may see, optionally only those under the division ``area``."""
+        return self.in_scope(scope_for(user).narrowed(area))
 
     def in_scope(self, scope: AreaScope):
         model = self.model
         return self.filter(scope.q(model.AREA_FIELD, getattr(model, "HELPER_FIELD", None)))
 
-    def in_area(self, code: str):
-        """Rows under one division (a narrowing filter, applied after visible_to)."""
-        return self.filter(prefix_q(self.model.AREA_FIELD, code))

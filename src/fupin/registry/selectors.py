@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
-from fupin.core.scope import prefix_q, scope_for
+from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes, idnumber
 from fupin.registry.models import Household, HouseholdIncome, Member, WorkTeamMember
@@ -21,8 +21,8 @@ from fupin.registry.models import Household, HouseholdIncome, Member, WorkTeamMe
 ID_LIKE = re.compile(r"^[0-9０-９]{15,17}[0-9Xx０-９ｘＸ]?$")
 
 
-def visible_households(user):
-    return Household.objects.visible_to(user)
+def visible_households(user, area: str = ""):
+    return Household.objects.visible_to(user, area)
 
 
 def get_household(user, pk: int) -> Household:
@@ -51,9 +51,7 @@ def _search_households(qs, q: str):
 
 def household_list(user, *, area: str = "", q: str = "", household_type: str = "", attribute: str = "",
                    cause: str = "", status: str = codes.RecordStatus.ACTIVE):
-    qs = visible_households(user)
-    if area:
-        qs = qs.in_area(area)
+    qs = visible_households(user, area)
     if status:
         qs = qs.filter(status=status)
     if household_type:
@@ -83,9 +81,7 @@ def attach_heads(households) -> list[Household]:
 
 def member_list(user, *, area: str = "", q: str = "", labour_skill: str = "", schooling: str = "",
                 health: str = "", status: str = codes.RecordStatus.ACTIVE):
-    qs = Member.objects.visible_to(user)
-    if area:
-        qs = qs.in_area(area)
+    qs = Member.objects.visible_to(user, area)
     if status:
         qs = qs.filter(status=status)
     if labour_skill:
@@ -159,7 +155,7 @@ COUNT_COLUMNS = {
 def area_counts(user, division: Division) -> tuple[dict, list[dict]]:
     """Totals for a division and one row per child division, in one grouped query over households."""
     children = list(Division.objects.visible_to(user).children_of(division.code).order_by("code"))
-    qs = visible_households(user).active().filter(prefix_q("division_id", division.code))
+    qs = visible_households(user, division.code).active()
     totals = qs.aggregate(**COUNT_COLUMNS)
     rows = []
     if children:
@@ -188,7 +184,5 @@ def village_register(division: Division) -> dict:
 
 def villages_under(user, code: str = ""):
     """Villages the user may see, under ``code`` when given (for filter choices)."""
-    qs = Division.objects.visible_to(user).filter(level=Level.VILLAGE)
-    if code:
-        qs = qs.in_area(code)
+    qs = Division.objects.visible_to(user, code).filter(level=Level.VILLAGE)
     return qs.order_by("code").only("code", "name")

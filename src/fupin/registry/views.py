@@ -335,10 +335,8 @@ def reveal(request, kind, pk, field):
 
 @require(Cap.VIEW_REGISTRY)
 def village_list(request):
-    villages = Division.objects.visible_to(request.user).filter(level=Level.VILLAGE).select_related("profile")
-    area = request.GET.get("area", "")
-    if area:
-        villages = villages.in_area(area)
+    villages = (Division.objects.visible_to(request.user, request.GET.get("area", ""))
+                .filter(level=Level.VILLAGE).select_related("profile"))
     if request.GET.get("poor") == "1":
         villages = villages.filter(Q(profile__listed_13th_plan=True) | Q(profile__poverty_status="poor"))
     page, query = paginate(request, villages.order_by("code"), per_page=50)
