@@ -57,10 +57,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "fupin.core",
     "fupin.divisions",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.targeting",
+    "fupin.exchange",
     "fupin.demo",
     "fupin.web",
 ]
@@ -69,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fupin.core.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -158,6 +162,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("FUPIN_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["fupin.formats"]
 USE_TZ = True
 
 # --- static files (all vendored; nothing is loaded from outside the intranet) ----------------
@@ -166,6 +171,15 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background work: the task queue lives in the database; `fupin serve` starts a worker beside the
+# web server (or run `fupin db_worker` yourself). FUPIN_TASKS_IMMEDIATE=1 runs tasks in-process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if _flag("FUPIN_TASKS_IMMEDIATE") else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -31,7 +31,7 @@ def test_demo_population_is_valid_and_plausible(demo):
         assert parsed.address_code[:2] in ("36", "35")
         age = idnumber.age_on(m["birth_date"], ref)
         if 7 <= age <= 14:
-            assert m["schooling"] in ("primary", "grade_7_9"), m
+            assert m["schooling"] in ("primary", "grade_7_9", "not_in_school"), m
         if not m["schooling"] or m["schooling"] == "not_in_school":
             assert m["education"], m
     assert len({m["id_number"] for m in members}) == len(members)

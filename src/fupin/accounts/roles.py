@@ -41,19 +41,22 @@ class Cap:
     VIEW_HISTORY = "history.view"
     VIEW_AUDIT_LOG = "audit.view"
     MANAGE_USERS = "users.manage"
+    VIEW_TARGETING = "targeting.view"  # rule sets, runs and their results
+    MANAGE_RULES = "targeting.manage"  # edit rule sets, start identification runs
 
 
 _CADRE = {Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.RESTRUCTURE, Cap.EDIT_VILLAGE, Cap.REVEAL_PERSONAL,
-          Cap.VIEW_HISTORY}
+          Cap.VIEW_HISTORY, Cap.VIEW_TARGETING}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG}),
+    Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG, Cap.MANAGE_RULES}),
     Role.TOWNSHIP_CADRE: frozenset(_CADRE),
     Role.VILLAGE_CADRE: frozenset(_CADRE),
     # Helpers visit their households and correct what they find; structure stays with cadres.
-    Role.HELPER: frozenset({Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.VIEW_HISTORY}),
+    Role.HELPER: frozenset({Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_TARGETING}),
     Role.DEPARTMENT: frozenset({Cap.VIEW_REGISTRY}),
-    Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL}),
+    Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL,
+                             Cap.VIEW_TARGETING}),
 }
 
 # The area level a role's grants are expected at (checked when a user is created).

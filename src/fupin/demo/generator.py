@@ -156,11 +156,16 @@ class Generator:
             p["schooling"] = "preschool_age"
         elif age < 6:
             p["schooling"] = "kindergarten" if rng.random() < 0.85 else "preschool_age"
+        elif age < 15 and rng.random() < 0.0015:
+            # a rare drop-out (the education guarantee fails unless illness or disability explains it)
+            p["schooling"] = "not_in_school"
+            p["education"] = "primary" if age >= 12 else "illiterate"
+            p["dropout_reason"] = rng.choice(names.DROPOUT_REASONS)
         elif age < 12:
             p["schooling"] = "primary"
         elif age < 15:
             p["schooling"] = "grade_7_9"
-        elif age < 16 and rng.random() < 0.97:
+        elif age < 16 and rng.random() < 0.995:
             p["schooling"] = "grade_7_9" if rng.random() < 0.3 else _pick(rng, [("senior", 6), ("vocational_secondary", 4)])
         elif age < 19 and rng.random() < (0.75 if poor else 0.85):
             p["schooling"] = _pick(rng, [("senior", 6), ("vocational_secondary", 4)])
@@ -216,10 +221,10 @@ class Generator:
         if poor and labour == "weak" and 45 <= age <= 65 and rng.random() < 0.08:
             p["public_welfare_job"] = rng.choice(["保洁员", "护林员", "护路员", "水管员"])
             p["public_welfare_job_months"] = 12
-        # insurance
-        insured = rng.random() < (0.995 if poor else 0.965)
+        # insurance: critical-illness insurance comes with the resident basic insurance
+        insured = rng.random() < (0.999 if poor else 0.997)
         p["medical_insurance"] = insured
-        p["critical_illness_insurance"] = insured and rng.random() < 0.97
+        p["critical_illness_insurance"] = insured and rng.random() < 0.9995
         p["medical_aid"] = poor and (p["serious_illness"] or disabled) and rng.random() < 0.8
         p["pension_insurance"] = age >= 16 and not p["schooling"] and rng.random() < 0.8
         p["commercial_insurance"] = rng.random() < (0.3 if poor else 0.05)
@@ -311,6 +316,8 @@ class Generator:
             transfer += size * rng.uniform(2800, 3500)
         if rng.random() < 0.15:
             transfer += rng.uniform(200, 1500)  # ecological compensation, family-planning pay
+        if kind == "poor":
+            transfer = min(transfer, target * 0.8)  # registered poor: support does not lift them out yet
         target = max(target, transfer * 1.05)
         rest = target - transfer
         wage_share = 0.75 if workers else 0.05
@@ -477,11 +484,11 @@ class Generator:
         rng = self.rng
         poor = kind in ("poor", "monitored")
         grade = _pick(rng, [("A", 40), ("B", 36), ("C", 14), ("D", 10)] if poor else
-                      [("A", 62), ("B", 35), ("C", 2), ("D", 1)])
+                      [("A", 62), ("B", 37), ("C", 0.7), ("D", 0.3)])
         h["house_grade"] = grade
-        h["house_renovated"] = grade in ("C", "D") and rng.random() < (0.7 if kind == "poor" else 0.3)
+        h["house_renovated"] = grade in ("C", "D") and rng.random() < (0.92 if poor else 0.6)
         h["house_area"] = round(rng.uniform(50, 110) if poor else rng.uniform(80, 220))
-        h["safe_water"] = rng.random() < (0.86 if poor else 0.96)
+        h["safe_water"] = rng.random() < (0.985 if poor else 0.997)
         h["sanitary_toilet"] = rng.random() < (0.7 if poor else 0.88)
         h["has_power"] = rng.random() < 0.998
         h["main_fuel"] = _pick(rng, [("firewood", 45), ("clean", 40), ("coal", 5), ("other", 10)] if poor else

@@ -5,10 +5,21 @@ from django.db import connection, transaction
 from fupin.core import append_only
 from fupin.core.models import Setting
 
-# Child tables first (SQLite has no TRUNCATE ... CASCADE).
-TABLES = [
-    "registry_member", "registry_householdincome", "registry_household", "registry_workteammember",
-    "registry_villageprofile", "core_auditevent", "django_session", "accounts_areagrant", "accounts_user",
+# The large tables, emptied at once (TRUNCATE on PostgreSQL). Children before parents.
+BULK_TABLES = [
+    "targeting_identificationresult", "targeting_villageresult", "registry_member", "registry_householdincome",
+    "registry_household", "registry_workteammember", "registry_villageprofile", "core_auditevent",
+]
+# Then the small ones, row by row, so that what is not the demo's (the national rule sets) stays.
+DELETES = [
+    "DELETE FROM targeting_identificationrun",
+    "DELETE FROM core_job",
+    "DELETE FROM django_tasks_database_dbtaskresult",
+    "DELETE FROM targeting_ruleset WHERE region_code <> ''",
+    "UPDATE targeting_ruleset SET created_by_id = NULL",
+    "DELETE FROM django_session",
+    "DELETE FROM accounts_areagrant",
+    "DELETE FROM accounts_user",
 ]
 
 
@@ -17,8 +28,10 @@ def wipe_demo() -> None:
         raise RuntimeError("refusing to wipe a database that does not hold the demo")
     with transaction.atomic(), append_only.suspended(connection), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+            cursor.execute(f"TRUNCATE {', '.join(BULK_TABLES)} RESTART IDENTITY")
         else:
-            for table in TABLES:
+            for table in BULK_TABLES:
                 cursor.execute(f"DELETE FROM {table}")
+        for sql in DELETES:
+            cursor.execute(sql)
         Setting.objects.filter(key__startswith="demo.").delete()

@@ -20,7 +20,7 @@ from fupin.accounts.roles import Cap, Role
 from fupin.core.forms import route_errors
 from fupin.core.views import paginate, require
 from fupin.divisions.models import Division, Level
-from fupin.registry import actions, forms, history, selectors
+from fupin.registry import actions, card, forms, history, selectors
 from fupin.registry.models import Household, Member, WorkTeamMember
 
 
@@ -94,6 +94,7 @@ def household_detail(request, pk):
         "nav_active": "households",
         "today": timezone.localdate(),
         "this_year": timezone.localdate().year,
+        "card_sections": card.sections_for(user, household),
     }
     if context["can_history"]:
         events = list(history.events(household, with_access=user.can(Cap.VIEW_AUDIT_LOG))[:200])

@@ -16,6 +16,8 @@ def navigation(request):
         ("members", _("成员"), reverse("registry:member_list")),
         ("villages", _("村册"), reverse("registry:village_list")),
     ]
+    if user.can(Cap.VIEW_TARGETING):
+        items.append(("targeting", _("精准识别"), reverse("targeting:index")))
     if user.can(Cap.VIEW_AUDIT_LOG):
         items.append(("audit", _("审计日志"), reverse("web:audit_log")))
     if user.can(Cap.MANAGE_USERS):

@@ -50,3 +50,29 @@ def get_item(mapping, key):
 @register.filter
 def split(value, sep=None):
     return str(value).split(sep)
+
+
+@register.filter
+def decimal4(value):
+    """A fraction or number as a decimal with four places (MPI figures)."""
+    if value in (None, ""):
+        return "—"
+    return f"{float(value):.4f}"
+
+
+@register.filter
+def percent(value, places=1):
+    """0.1234 -> '12.3%'."""
+    if value in (None, ""):
+        return "—"
+    return f"{float(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def ok_text(value):
+    """A guarantee flag as 达标/不达标 (None: no data)."""
+    from django.utils.translation import gettext as _
+
+    if value is None:
+        return "—"
+    return _("达标") if value else _("不达标")

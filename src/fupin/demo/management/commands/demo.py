@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.core.models import Setting
-from fupin.demo import accounts, generator
+from fupin.demo import accounts, generator, rules
 from fupin.demo.reset import wipe_demo
 from fupin.divisions.loader import load_files
 from fupin.registry.models import Household
@@ -57,12 +57,17 @@ class Command(BaseCommand):
             result = generator.generate(generator.DemoConfig(households=households, seed=seed),
                                         helper_user_id=users["helper"].pk, progress=self.stdout.write)
             elapsed = time.perf_counter() - started
-            Setting.put("demo.params", wanted)
             self.stdout.write(
                 f"generated {result.households:,} households, {result.members:,} members in {elapsed:.1f} s; "
                 f"poor people: {result.people_by_type.get('poor', 0):,}; "
                 f"poor villages: {len(result.poor_villages)}"
             )
+            for run in rules.run_official(rules.ensure_rule_sets()):
+                s = run.summary
+                self.stdout.write(f"identification {run.year}: {s['poor']:,} poor households ({s['poor_people']:,}"
+                                  f" people), {s['unstable'] + s['marginal'] + s['hardship']:,} monitoring"
+                                  f" candidates, in {s['seconds']} s")
+            Setting.put("demo.params", wanted)
         accounts.ensure_accounts()
         self.stdout.write(f"\ndemo accounts (password for all: {accounts.DEMO_PASSWORD}):")
         for username, role, prefix, name, _org, _dept in accounts.ACCOUNTS:

@@ -1,0 +1,1 @@
+"""Exchange: imports and exports of registers and results, and department data matching."""

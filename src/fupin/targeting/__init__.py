@@ -1,0 +1,1 @@
+"""精准识别: versioned rule sets, identification and classification runs, MPI, and explanations."""

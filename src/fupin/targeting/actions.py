@@ -1,0 +1,200 @@
+"""Writes of the targeting app: rule sets (versioned, locked once used) and identification runs.
+
+A run is started by an action (audited, scoped) and executed by ``execute_run``, in the task
+worker or inline from the command line: one set-based INSERT ... SELECT per township, then the
+village results and the summary, each step committed so the progress bar moves.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.accounts.roles import Cap
+from fupin.core import audit, jobs
+from fupin.core.scope import scope_for
+from fupin.divisions.models import Division, Level
+from fupin.targeting import compute, selectors
+from fupin.targeting.models import IdentificationRun, RuleSet, RuleSetStatus, RunStatus
+from fupin.targeting.params import Params, validate
+
+RULE_FIELDS = [
+    "name", "notes", "identification_standard", "income_line", "monitoring_threshold", "county_rural_income",
+    "province_rural_income", "province_poverty_rate", "food_min_income", "safety_net_secures_food",
+    "school_age_from", "school_age_to", "age_reference", "health_exempts_schooling", "require_basic_insurance",
+    "require_critical_insurance", "require_medical_aid", "unsafe_house_grades", "renovation_counts",
+    "relocation_counts", "water_test", "guarantees_in_identification", "oop_ratio_exited", "oop_ratio_others",
+    "income_drop_ratio", "village_incidence_multiple", "village_income_ratio", "mpi_k", "mpi_weights",
+]
+
+
+def _authorize(actor, region_code: str) -> None:
+    if actor is None:
+        return
+    if not actor.can(Cap.MANAGE_RULES):
+        raise PermissionDenied(_("只有县级管理员可以维护识别规则和发起识别。"))
+    if not region_code or not scope_for(actor).contains_code(region_code):
+        raise PermissionDenied(_("该区域不在您的管辖范围内。"))
+
+
+def _check(rule_set: RuleSet) -> None:
+    problems = validate(Params.from_rule_set(rule_set))
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+
+
+def _record(actor, verb: str, rule_set: RuleSet, summary: str, before=None, after=None) -> None:
+    audit.record(actor=actor, verb=verb, object_type="targeting.ruleset", object_id=rule_set.pk,
+                 county_code=rule_set.region_code[:6] if len(rule_set.region_code) >= 6 else "",
+                 division_code=rule_set.region_code, summary=summary, before=before, after=after)
+
+
+def copy_rule_set(*, actor, source: RuleSet, region_code: str | None = None, year: int | None = None,
+                  name: str = "") -> RuleSet:
+    """A new draft version from any rule set (for the actor's county, and a year, by default the source's)."""
+    region = region_code if region_code is not None else source.region_code
+    _authorize(actor, region)
+    year = year or source.year
+    with transaction.atomic():
+        last = RuleSet.objects.filter(region_code=region, year=year).aggregate(v=Max("version"))["v"] or 0
+        copy = RuleSet(region_code=region, year=year, version=last + 1, based_on=source, status=RuleSetStatus.DRAFT,
+                       created_by=actor if actor and actor.pk else None)
+        for field in RULE_FIELDS:
+            setattr(copy, field, getattr(source, field))
+        copy.name = name or (source.name if source.region_code == region and source.year == year
+                             else _("%(y)s 年 %(r)s 识别规则") % {"y": year, "r": _region_name(region)})
+        copy.save()
+        _record(actor, "ruleset.copy", copy, _("由“%(s)s”复制为新版本 v%(v)s") % {"s": source, "v": copy.version},
+                after=audit.snapshot(copy, RULE_FIELDS))
+    return copy
+
+
+def _region_name(code: str) -> str:
+    division = Division.objects.filter(code=code).first()
+    return division.name if division else (code or _("全国"))
+
+
+def update_rule_set(*, actor, rule_set: RuleSet, changes: dict) -> RuleSet:
+    _authorize(actor, rule_set.region_code)
+    if rule_set.is_locked:
+        raise ValidationError(_("该规则集已用于正式识别，不能修改；请复制为新版本后再改。"))
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = audit.snapshot(rule_set, RULE_FIELDS)
+    for field, value in changes.items():
+        setattr(rule_set, field, value)
+    _check(rule_set)
+    old, new = audit.diff(before, audit.snapshot(rule_set, RULE_FIELDS))
+    if not new:
+        return rule_set
+    with transaction.atomic():
+        rule_set.save()
+        _record(actor, "ruleset.update", rule_set, _("修改识别规则 %(r)s") % {"r": rule_set}, before=old, after=new)
+    return rule_set
+
+
+def publish_rule_set(*, actor, rule_set: RuleSet) -> RuleSet:
+    """Make a draft usable by real runs (other published versions of the same year and region retire)."""
+    _authorize(actor, rule_set.region_code)
+    _check(rule_set)
+    with transaction.atomic():
+        RuleSet.objects.filter(region_code=rule_set.region_code, year=rule_set.year,
+                               status=RuleSetStatus.PUBLISHED).exclude(pk=rule_set.pk).update(
+            status=RuleSetStatus.RETIRED)
+        rule_set.status = RuleSetStatus.PUBLISHED
+        rule_set.save(update_fields=["status"])
+        _record(actor, "ruleset.publish", rule_set, _("发布识别规则 %(r)s") % {"r": rule_set})
+    return rule_set
+
+
+def start_run(*, actor, area_code: str, year: int, rule_set: RuleSet | None = None, dry_run: bool = False,
+              enqueue: bool = True) -> IdentificationRun:
+    """Record a run and queue it. Real runs need a published rule set, which the run then locks."""
+    if actor is not None and not actor.can(Cap.MANAGE_RULES):
+        raise PermissionDenied(_("只有县级管理员可以发起识别。"))
+    if actor is not None and not scope_for(actor).contains_code(area_code):
+        raise PermissionDenied(_("该区域不在您的管辖范围内。"))
+    area = Division.objects.filter(code=area_code).first()
+    if area is None or area.level < Level.COUNTY:
+        raise ValidationError({"area_code": _("识别范围须为县、乡镇或村的区划代码。")})
+    rule_set = rule_set or selectors.applicable_rule_set(area.county_code, year)
+    if rule_set is None:
+        raise ValidationError({"rule_set": _("%(y)s 年没有可用的识别规则，请先建立并发布。") % {"y": year}})
+    if rule_set.year != year:
+        raise ValidationError({"rule_set": _("规则集年度与识别年度不一致。")})
+    if not dry_run and rule_set.status != RuleSetStatus.PUBLISHED:
+        raise ValidationError({"rule_set": _("正式识别只能使用已发布的规则集；草稿请用试算。")})
+    params = Params.from_rule_set(rule_set)
+    _check(rule_set)
+    with transaction.atomic():
+        job = jobs.create(kind="targeting.identify", actor=actor, division_code=area.code,
+                          title=_("%(y)s 年%(d)s %(a)s") % {"y": year, "d": _("试算") if dry_run else _("识别"),
+                                                          "a": area.name})
+        run = IdentificationRun.objects.create(
+            county_code=area.county_code, area_code=area.code, year=year, rule_set=rule_set, params=params.to_json(),
+            dry_run=dry_run, job=job, created_by=actor if actor and actor.pk else None)
+        if not dry_run and not rule_set.is_locked:
+            RuleSet.objects.filter(pk=rule_set.pk).update(locked_at=timezone.now())
+            rule_set.refresh_from_db()
+        audit.record(actor=actor, verb="targeting.run", object_type="targeting.identificationrun", object_id=run.pk,
+                     county_code=area.county_code, division_code=area.code,
+                     summary=_("发起%(d)s：%(y)s 年 %(a)s，规则 %(r)s") % {
+                         "d": _("试算") if dry_run else _("识别"), "y": year, "a": area.name, "r": rule_set},
+                     after={"run": run.pk, "rule_set": rule_set.pk, "dry_run": dry_run})
+        if enqueue:
+            from fupin.targeting.tasks import run_identification
+
+            transaction.on_commit(lambda: run_identification.enqueue(run.pk))
+    return run
+
+
+def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:
+    """Compute a run's results (set-based, one statement per township) and its summary."""
+    params = Params.from_json(run.params)
+    chunks = _chunks(run.area_code)
+
+    def work(progress: jobs.Progress) -> dict:
+        IdentificationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+        started = time.perf_counter()
+        for n, (code, name) in enumerate(chunks, start=1):
+            sql = compute.result_insert_sql(params, code)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [run.pk])
+            progress(round(90 * n / len(chunks)), _("已完成 %(a)s（%(n)d/%(t)d）") % {"a": name, "n": n, "t": len(chunks)})
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(compute.village_insert_sql(params), [run.pk])
+        progress(95, _("汇总"))
+        summary = selectors.summarize(run)
+        summary["seconds"] = round(time.perf_counter() - started, 2)
+        IdentificationRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now(),
+                                                           summary=summary)
+        return summary
+
+    job = run.job or jobs.create(kind="targeting.identify", title=str(run), division_code=run.area_code)
+    try:
+        jobs.execute(job, work, echo=echo)
+    except Exception:
+        IdentificationRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
+        raise
+    finally:
+        run.refresh_from_db()
+    return run
+
+
+def _chunks(area_code: str) -> list[tuple[str, str]]:
+    """The townships of a county (or the area itself when smaller): one statement each."""
+    children = list(Division.objects.filter(parent_code=area_code, level=Level.TOWNSHIP)
+                    .order_by("code").values_list("code", "name"))
+    if children:
+        return children
+    return [(area_code, Division.objects.get(code=area_code).name)]
+

@@ -1,0 +1,90 @@
+"""Forms of the targeting pages: editing a rule set (with one weight field per MPI indicator),
+starting a run, and filtering results."""
+
+from fractions import Fraction
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.forms import ActionModelForm, StyledForm
+from fupin.targeting import indicators
+from fupin.targeting.actions import RULE_FIELDS
+from fupin.targeting.models import Conclusion, Degree, MonitoringCandidate, RuleSet
+
+GROUPS = [
+    (_("基本信息"), ["name", "notes", "identification_standard"]),
+    (_("收入线与收入"), ["income_line", "monitoring_threshold", "county_rural_income", "province_rural_income",
+                    "province_poverty_rate"]),
+    (_("两不愁三保障及饮水安全"), ["food_min_income", "safety_net_secures_food", "school_age_from", "school_age_to",
+                           "age_reference", "health_exempts_schooling", "require_basic_insurance",
+                           "require_critical_insurance", "require_medical_aid", "unsafe_house_grades",
+                           "renovation_counts", "relocation_counts", "water_test", "guarantees_in_identification"]),
+    (_("防止返贫监测"), ["oop_ratio_exited", "oop_ratio_others", "income_drop_ratio"]),
+    (_("贫困村识别（一高一低一无）"), ["village_incidence_multiple", "village_income_ratio"]),
+    (_("多维贫困（Alkire-Foster）"), ["mpi_k", *[f"w_{i.key}" for i in indicators.INDICATORS]]),
+]
+
+
+class RuleSetForm(ActionModelForm):
+    groups = GROUPS
+
+    class Meta:
+        model = RuleSet
+        fields = [f for f in RULE_FIELDS if f != "mpi_weights"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        weights = self.instance.mpi_weights or {}
+        for indicator in indicators.INDICATORS:
+            self.fields[f"w_{indicator.key}"] = forms.CharField(
+                label=_("权重：%(l)s") % {"l": indicator.label}, required=False, max_length=20,
+                initial=weights.get(indicator.key, "0"), help_text=_("分数或小数，如 1/6；0 表示不使用"),
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+        self.fields["mpi_k"].help_text = _("得分不低于 k 即为多维贫困，如 1/3")
+
+    def clean(self):
+        data = super().clean()
+        weights = {}
+        for indicator in indicators.INDICATORS:
+            raw = (data.get(f"w_{indicator.key}") or "0").strip()
+            try:
+                weights[indicator.key] = str(Fraction(raw))
+            except (ValueError, ZeroDivisionError):
+                self.add_error(f"w_{indicator.key}", _("请填写分数或小数，如 1/6"))
+        data["mpi_weights"] = weights
+        return data
+
+    def changes(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        data["mpi_weights"] = self.cleaned_data.get("mpi_weights", {})
+        return data
+
+    def add_action_errors(self, exc):
+        if hasattr(exc, "error_dict") and "mpi_weights" in exc.error_dict:
+            for error in exc.error_dict.pop("mpi_weights"):
+                self.add_error(None, error)
+        super().add_action_errors(exc)
+
+
+class StartRunForm(StyledForm):
+    year = forms.IntegerField(label=_("识别年度"), min_value=2010, max_value=2100)
+    rule_set = forms.ModelChoiceField(label=_("规则集"), queryset=RuleSet.objects.none())
+    dry_run = forms.BooleanField(label=_("试算（不作为正式识别结果）"), required=False)
+
+    def __init__(self, *args, rule_sets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rule_sets is not None:
+            self.fields["rule_set"].queryset = rule_sets
+
+
+class ResultFilterForm(StyledForm):
+    conclusion = forms.ChoiceField(label=_("识别结论"), required=False, choices=[("", _("全部结论")), *Conclusion.choices])
+    monitoring = forms.ChoiceField(label=_("监测对象"), required=False,
+                                   choices=[("", _("全部")), ("any", _("所有监测对象")), *MonitoringCandidate.choices])
+    degree = forms.ChoiceField(label=_("贫困程度"), required=False, choices=[("", _("全部程度")), *Degree.choices])
+    failing = forms.ChoiceField(label=_("未达标项"), required=False, choices=[
+        ("", _("不限")), ("food_ok", _("吃穿")), ("education_ok", _("义务教育")), ("medical_ok", _("基本医疗")),
+        ("housing_ok", _("住房安全")), ("water_ok", _("饮水安全"))])
+    mpi_poor = forms.BooleanField(label=_("只看多维贫困"), required=False)

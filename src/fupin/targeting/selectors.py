@@ -1,0 +1,185 @@
+"""Reads of the targeting app: applicable rule sets, run results, summaries, MPI figures, diffs."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+
+from fupin.core.scope import scope_for
+from fupin.targeting import indicators
+from fupin.targeting.models import (
+    IdentificationResult,
+    IdentificationRun,
+    RuleSet,
+    RuleSetStatus,
+    RunStatus,
+    VillageResult,
+)
+from fupin.targeting.mpi import Population
+from fupin.targeting.params import Params
+
+
+def applicable_rule_set(county_code: str, year: int, *, published_only: bool = True) -> RuleSet | None:
+    """The most specific rule set for a county and year: county, then city, province, national."""
+    qs = RuleSet.objects.for_county(county_code, year)
+    if published_only:
+        qs = qs.filter(status=RuleSetStatus.PUBLISHED)
+    candidates = sorted(qs, key=lambda r: (len(r.region_code), r.version), reverse=True)
+    return candidates[0] if candidates else None
+
+
+def visible_runs(user):
+    return IdentificationRun.objects.visible_to(user).select_related("rule_set", "job")
+
+
+def get_run(user, pk: int) -> IdentificationRun:
+    return get_object_or_404(visible_runs(user), pk=pk)
+
+
+def latest_official_run(county_code: str, year: int | None = None) -> IdentificationRun | None:
+    qs = IdentificationRun.objects.filter(county_code=county_code, dry_run=False, status=RunStatus.DONE)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "-finished_at", "-pk").first()
+
+
+def results(user, run: IdentificationRun, area: str = ""):
+    return IdentificationResult.objects.visible_to(user, area).filter(run=run)
+
+
+def household_results(household) -> list[IdentificationResult]:
+    """Every completed official run's result for one household, newest first."""
+    return list(IdentificationResult.objects.filter(household=household, run__status=RunStatus.DONE,
+                                                    run__dry_run=False)
+                .select_related("run").order_by("-run__year", "-run__finished_at", "-run__pk"))
+
+
+def household_card_section(user, household) -> dict:
+    """The identification block of the household card: the latest result with its reasons, and the earlier ones."""
+    found = household_results(household)
+    return {"latest": found[0] if found else None, "earlier": found[1:]}
+
+
+# --- summaries --------------------------------------------------------------------------------
+
+def _count_when(**conditions):
+    return Sum(Case(When(then=1, **conditions), default=0, output_field=IntegerField()))
+
+
+def _people_when(**conditions):
+    return Sum(Case(When(then="size", **conditions), default=0, output_field=IntegerField()))
+
+
+def summarize(run: IdentificationRun) -> dict:
+    """Counts of households and people by conclusion, monitoring type, degree and tests; MPI figures."""
+    qs = IdentificationResult.objects.filter(run=run)
+    totals = qs.aggregate(
+        households=Count("pk"), people=Sum("size"),
+        poor=_count_when(conclusion="poor"), poor_people=_people_when(conclusion="poor"),
+        no_data=_count_when(conclusion="no_data"),
+        below_line=_count_when(below_line=True),
+        food_fail=_count_when(food_ok=False), education_fail=_count_when(education_ok=False),
+        medical_fail=_count_when(medical_ok=False), housing_fail=_count_when(housing_ok=False),
+        water_fail=_count_when(water_ok=False),
+        unstable=_count_when(monitoring="unstable"), marginal=_count_when(monitoring="marginal"),
+        hardship=_count_when(monitoring="hardship"), risk_cleared=_count_when(risk_cleared=True),
+        mild=_count_when(conclusion="poor", degree="mild"), moderate=_count_when(conclusion="poor", degree="moderate"),
+        severe=_count_when(conclusion="poor", degree="severe"),
+        general=_count_when(attribute="general"), dibao=_count_when(attribute="dibao"),
+        tekun=_count_when(attribute="tekun"), mpi_poor=_count_when(mpi_poor=True),
+    )
+    totals = {k: v or 0 for k, v in totals.items()}
+    totals["incidence"] = round(100 * totals["poor_people"] / totals["people"], 2) if totals["people"] else 0
+    mpi = mpi_population(run)
+    totals["mpi"] = {"H": float(mpi.H), "A": float(mpi.A), "M0": float(mpi.M0)}
+    totals["suggested_poor_villages"] = VillageResult.objects.filter(run=run, suggest_poor_village=True).count()
+    return totals
+
+
+def mpi_population(run: IdentificationRun, *, by: int | None = None, persons: bool = False, user=None,
+                   area: str = "") -> Population | dict[str, Population]:
+    """MPI sums of a run as exact fractions, for the whole run or grouped by the first ``by`` code digits.
+
+    Households count 1 each, or their size when ``persons`` (person-based figures)."""
+    params = Params.from_json(run.params)
+    keys = [key for key, weight in params.weights.items() if weight]
+    qs = IdentificationResult.objects.filter(run=run)
+    if user is not None:
+        qs = qs.in_scope(scope_for(user).narrowed(area))
+    weight = F("size") if persons else Value(1)
+
+    def poor_sum(expr, **conditions):
+        return Sum(Case(When(mpi_poor=True, then=expr, **conditions), default=0, output_field=IntegerField()))
+
+    aggregates = {
+        "n": Sum(weight, output_field=IntegerField()),
+        "q": poor_sum(weight),
+        "units": poor_sum(F("mpi_units") * weight),
+        **{f"h_{key}": poor_sum(weight, **{f"dep_{key}": True}) for key in keys},
+    }
+
+    def population(row) -> Population:
+        return Population(n=Fraction(row["n"] or 0), q=Fraction(row["q"] or 0),
+                          censored_sum=Fraction(row["units"] or 0, params.denominator),
+                          censored_counts={key: Fraction(row[f"h_{key}"] or 0) for key in keys})
+
+    if by is None:
+        return population(qs.aggregate(**aggregates))
+    rows = qs.annotate(area=Substr("division_code", 1, by)).values("area").annotate(**aggregates).order_by("area")
+    return {row["area"]: population(row) for row in rows}
+
+
+def mpi_table(run: IdentificationRun, user, area: str, by: int, persons: bool = False) -> dict:
+    """H, A, M0 for an area, its decomposition by sub-area and by indicator; everything adds up exactly."""
+    from fupin.divisions.models import Division
+    from fupin.targeting.mpi import group_contributions
+
+    params = Params.from_json(run.params)
+    groups = mpi_population(run, by=by, persons=persons, user=user, area=area)
+    total = sum(groups.values(), Population())
+    names = dict(Division.objects.filter(code__in=list(groups)).values_list("code", "name"))
+    shares = group_contributions(groups)
+    contributions = total.indicator_contributions(params.weights)
+    return {
+        "total": total,
+        "groups": [{"code": code, "name": names.get(code, code), "population": p, "share": shares[code]}
+                   for code, p in groups.items()],
+        "indicators": [{"key": i.key, "label": i.label, "dimension": indicators.DIMENSIONS[i.dimension],
+                        "weight": params.weights.get(i.key, Fraction(0)),
+                        "censored_headcount": total.censored_headcount(i.key),
+                        "contribution": contributions.get(i.key, Fraction(0))}
+                       for i in indicators.INDICATORS if params.weights.get(i.key)],
+    }
+
+
+# --- comparing two runs -----------------------------------------------------------------------
+
+def compare(base: IdentificationRun, other: IdentificationRun, user=None) -> dict:
+    """What changes from ``base`` to ``other``: counts, and the households behind each change
+    (as querysets over ``other``'s and ``base``'s results, computed by the database)."""
+    a = IdentificationResult.objects.filter(run=base)
+    b = IdentificationResult.objects.filter(run=other)
+    if user is not None:
+        a, b = a.visible_to(user), b.visible_to(user)
+    poor_a = a.filter(conclusion="poor").values("household_id")
+    monitored_a = a.exclude(monitoring="").values("household_id")
+    changes = {
+        "added": b.filter(conclusion="poor").exclude(household_id__in=poor_a),
+        # Shown with the new run's reasons (why they are no longer poor).
+        "removed": b.filter(household_id__in=poor_a).exclude(conclusion="poor"),
+        "monitoring_added": b.exclude(monitoring="").exclude(household_id__in=monitored_a),
+        "monitoring_removed": b.filter(household_id__in=monitored_a, monitoring=""),
+    }
+    return {
+        "base": base, "other": other, "changes": changes,
+        "counts": {name: qs.count() for name, qs in changes.items()},
+        "poor": (a.filter(conclusion="poor").count(), b.filter(conclusion="poor").count()),
+        "monitoring": (a.exclude(monitoring="").count(), b.exclude(monitoring="").count()),
+    }
+
+
+def village_results(user, run: IdentificationRun):
+    return VillageResult.objects.visible_to(user).filter(run=run).order_by("division_code")

@@ -1,0 +1,209 @@
+"""Pages of 精准识别: rule sets, runs with their progress, results, MPI, villages and comparisons."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.accounts.roles import Cap
+from fupin.core.scope import scope_for
+from fupin.core.views import paginate, require
+from fupin.divisions.models import Division, Level
+from fupin.targeting import actions, forms, indicators, selectors
+from fupin.targeting.models import IdentificationRun, RuleSet, RunStatus
+
+
+def _home_county(user) -> str:
+    """The county a user works in (their first grant at county level or below)."""
+    prefixes = [p for p in scope_for(user).prefixes if len(p) >= 6]
+    return prefixes[0][:6] if prefixes else ""
+
+
+@require(Cap.VIEW_TARGETING)
+def index(request):
+    rule_sets = RuleSet.objects.visible_to(request.user).order_by("-year", "-region_code", "-version")
+    runs = selectors.visible_runs(request.user)[:30]
+    county = _home_county(request.user)
+    form = None
+    if request.user.can(Cap.MANAGE_RULES) and county:
+        form = forms.StartRunForm(rule_sets=RuleSet.objects.visible_to(request.user))
+    return render(request, "targeting/index.html", {
+        "rule_sets": rule_sets, "runs": runs, "form": form, "county": county, "nav_active": "targeting",
+    })
+
+
+@require(Cap.VIEW_TARGETING)
+def rule_set_detail(request, pk):
+    rule_set = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=pk)
+    county = _home_county(request.user)
+    can_manage = request.user.can(Cap.MANAGE_RULES)
+    return render(request, "targeting/rule_set_detail.html", {
+        "rule_set": rule_set, "groups": forms.GROUPS, "weights": rule_set.weights,
+        "indicators": indicators.INDICATORS,
+        "can_edit": can_manage and not rule_set.is_locked and rule_set.region_code and
+        scope_for(request.user).contains_code(rule_set.region_code),
+        "can_copy": can_manage and bool(county), "county": county,
+        "can_run": can_manage and bool(county), "runs": rule_set.runs.order_by("-created_at")[:10],
+        "nav_active": "targeting",
+    })
+
+
+@require(Cap.MANAGE_RULES)
+def rule_set_edit(request, pk):
+    rule_set = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=pk)
+    form = forms.RuleSetForm(request.POST or None, instance=rule_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_rule_set(actor=request.user, rule_set=rule_set, changes=form.changes())
+        except ValidationError as exc:
+            rule_set.refresh_from_db()
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("已保存识别规则。"))
+            return redirect("targeting:rule_set_detail", pk=rule_set.pk)
+    return render(request, "targeting/rule_set_form.html", {"form": form, "rule_set": rule_set,
+                                                            "nav_active": "targeting"})
+
+
+@require_POST
+@require(Cap.MANAGE_RULES)
+def rule_set_copy(request, pk):
+    source = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=pk)
+    year = int(request.POST.get("year") or source.year)
+    copy = actions.copy_rule_set(actor=request.user, source=source, region_code=_home_county(request.user), year=year)
+    messages.success(request, _("已复制为 %(r)s（草稿），修改后可试算或发布。") % {"r": copy})
+    return redirect("targeting:rule_set_edit", pk=copy.pk)
+
+
+@require_POST
+@require(Cap.MANAGE_RULES)
+def rule_set_publish(request, pk):
+    rule_set = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=pk)
+    try:
+        actions.publish_rule_set(actor=request.user, rule_set=rule_set)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已发布 %(r)s。") % {"r": rule_set})
+    return redirect("targeting:rule_set_detail", pk=rule_set.pk)
+
+
+@require_POST
+@require(Cap.MANAGE_RULES)
+def run_start(request):
+    rule_set = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=request.POST.get("rule_set"))
+    dry_run = request.POST.get("dry_run") in ("1", "on", "true")
+    area = request.POST.get("area") or _home_county(request.user)
+    try:
+        run = actions.start_run(actor=request.user, area_code=area, year=rule_set.year, rule_set=rule_set,
+                                dry_run=dry_run)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("targeting:rule_set_detail", pk=rule_set.pk)
+    return redirect("targeting:run_detail", pk=run.pk)
+
+
+def _baseline(run: IdentificationRun) -> IdentificationRun | None:
+    """What a run is compared with by default: the latest official run of its year and area."""
+    return (IdentificationRun.objects.filter(county_code=run.county_code, area_code=run.area_code, year=run.year,
+                                             dry_run=False, status=RunStatus.DONE)
+            .exclude(pk=run.pk).order_by("-finished_at", "-pk").first())
+
+
+@require(Cap.VIEW_TARGETING)
+def run_detail(request, pk):
+    run = selectors.get_run(request.user, pk)
+    context = {"run": run, "nav_active": "targeting", "job": run.job}
+    if run.status == RunStatus.DONE:
+        baseline = _baseline(run)
+        context["baseline"] = baseline
+        if baseline is not None:
+            context["diff"] = selectors.compare(baseline, run, user=request.user)
+        context["others"] = selectors.visible_runs(request.user).filter(
+            county_code=run.county_code, status=RunStatus.DONE).exclude(pk=run.pk)[:20]
+    return render(request, "targeting/run_detail.html", context)
+
+
+@require(Cap.VIEW_TARGETING)
+def run_progress(request, pk):
+    """The progress bar, polled by htmx; once the run is over the page reloads itself."""
+    run = selectors.get_run(request.user, pk)
+    if run.status in (RunStatus.DONE, RunStatus.FAILED):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "targeting/_progress.html", {"run": run, "job": run.job})
+
+
+@require(Cap.VIEW_TARGETING)
+def run_results(request, pk):
+    run = selectors.get_run(request.user, pk)
+    form = forms.ResultFilterForm(request.GET or None)
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
+    qs = selectors.results(request.user, run, request.GET.get("area", ""))
+    if data.get("conclusion"):
+        qs = qs.filter(conclusion=data["conclusion"])
+    if data.get("monitoring") == "any":
+        qs = qs.exclude(monitoring="")
+    elif data.get("monitoring"):
+        qs = qs.filter(monitoring=data["monitoring"])
+    if data.get("degree"):
+        qs = qs.filter(degree=data["degree"], conclusion="poor")
+    if data.get("failing"):
+        qs = qs.filter(**{data["failing"]: False})
+    if data.get("mpi_poor"):
+        qs = qs.filter(mpi_poor=True)
+    ids = request.GET.get("change")
+    if ids and run.status == RunStatus.DONE:
+        other = selectors.get_run(request.user, int(request.GET.get("base")))
+        qs = selectors.compare(other, run, user=request.user)["changes"].get(ids, qs.none())
+    page, query = paginate(request, qs.select_related("household").order_by("division_code", "household_id"))
+    return render(request, "targeting/run_results.html", {"run": run, "form": form, "page_obj": page,
+                                                          "query": query, "nav_active": "targeting"})
+
+
+@require(Cap.VIEW_TARGETING)
+def run_mpi(request, pk):
+    run = selectors.get_run(request.user, pk)
+    area = request.GET.get("area") or run.area_code
+    division = get_object_or_404(Division.objects.visible_to(request.user), code=area)
+    by = {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}.get(division.level, 12)
+    persons = request.GET.get("unit") == "persons"
+    table = selectors.mpi_table(run, request.user, area, by, persons=persons)
+    return render(request, "targeting/run_mpi.html", {
+        "run": run, "division": division, "table": table, "persons": persons, "params": run.params,
+        "drill": by < 12, "nav_active": "targeting",
+    })
+
+
+@require(Cap.VIEW_TARGETING)
+def run_villages(request, pk):
+    run = selectors.get_run(request.user, pk)
+    villages = selectors.village_results(request.user, run)
+    if request.GET.get("suggested") == "1":
+        villages = villages.filter(Q(suggest_poor_village=True) | Q(high_incidence=True))
+    names = dict(Division.objects.filter(code__in=villages.values("division_code")).values_list("code", "name"))
+    page, query = paginate(request, villages, per_page=50)
+    for v in page.object_list:
+        v.name = names.get(v.division_code, v.division_code)
+    return render(request, "targeting/run_villages.html", {"run": run, "page_obj": page, "query": query,
+                                                           "nav_active": "targeting"})
+
+
+@require(Cap.VIEW_TARGETING)
+def run_compare(request, pk, other):
+    run = selectors.get_run(request.user, pk)
+    base = selectors.get_run(request.user, other)
+    diff = selectors.compare(base, run, user=request.user)
+    samples = {name: list(qs.select_related("household").order_by("division_code")[:50])
+               for name, qs in diff["changes"].items()}
+    return render(request, "targeting/run_compare.html", {"run": run, "base": base, "diff": diff,
+                                                          "samples": samples, "nav_active": "targeting"})
