@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from tests import factories
@@ -32,3 +34,20 @@ def users(lichuan):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def rules(lichuan):
+    """A published 2023 rule set for Lichuan: line 4,000, monitoring 6,000, province income 20,000."""
+    from fupin.targeting import actions
+    from fupin.targeting.defaults import ensure_national
+    from fupin.targeting.models import RuleSet
+
+    ensure_national(RuleSet)
+    national = RuleSet.objects.get(region_code="", year=2021)
+    rule_set = actions.copy_rule_set(actor=None, source=national, region_code="361022", year=2023)
+    actions.update_rule_set(actor=None, rule_set=rule_set, changes={
+        "income_line": Decimal(4000), "monitoring_threshold": Decimal(6000), "food_min_income": Decimal(2300),
+        "province_rural_income": Decimal(20000), "county_rural_income": Decimal(18000),
+        "province_poverty_rate": Decimal(5)})
+    return actions.publish_rule_set(actor=None, rule_set=rule_set)

@@ -43,11 +43,22 @@ def id_for(birth: dt.date, sex: str = "1", address: str = COUNTY) -> str:
     return idnumber.make(address, birth + dt.timedelta(days=n // 500), seq)
 
 
-def person(relation: str = "head", *, sex: str = "1", birth: dt.date = dt.date(1975, 5, 1), **fields) -> dict:
-    """Member fields for an adult (or a child, if ``schooling`` is given) with a valid ID."""
+_exact = itertools.count(0)
+
+
+def id_born_on(birth: dt.date, sex: str = "1") -> str:
+    """A valid ID number for someone born exactly on ``birth`` (up to 500 per day and sex)."""
+    seq = (next(_exact) % 500) * 2 + (1 if sex == "1" else 0)
+    return idnumber.make(COUNTY, birth, seq)
+
+
+def person(relation: str = "head", *, sex: str = "1", birth: dt.date = dt.date(1975, 5, 1), exact: bool = False,
+           **fields) -> dict:
+    """Member fields for an adult (or a child, if ``schooling`` is given) with a valid ID.
+    With ``exact`` the ID carries exactly ``birth`` (otherwise a nearby date may be used)."""
     data = {
         "name": fields.pop("name", "黄建国" if sex == "1" else "李秀英"),
-        "id_number": id_for(birth, sex),
+        "id_number": id_born_on(birth, sex) if exact else id_for(birth, sex),
         "relation": relation,
         "education": "" if fields.get("schooling") else "junior",
         "labour_skill": "ordinary",

@@ -156,7 +156,7 @@ def result_insert_sql(params: Params, area: str) -> str:
         house_fail += " AND NOT h.house_renovated"
     if params.relocation_counts:
         house_fail += " AND NOT h.relocated"
-    below_mon = "NULL"
+    below_mon = "CAST(NULL AS INTEGER)"  # typed, or PostgreSQL takes it for text
     if params.monitoring_threshold is not None:
         below_mon = (f"CASE WHEN {no_data} THEN NULL WHEN {net_fen} < {_int(fen(params.monitoring_threshold))}"
                      f" * mem.n THEN 1 ELSE 0 END")
@@ -192,7 +192,9 @@ def result_insert_sql(params: Params, area: str) -> str:
     )"""
 
     # Conclusions: the campaign regime, the consolidation regime, degree, MPI.
-    fail = "(f.food_ok = 0 OR f.edu_ok = 0 OR f.med_ok = 0 OR f.house_ok = 0 OR f.water_ok = 0)"
+    # Every condition is COALESCEd to false: SQL's unknowns (a missing last-year income) must not
+    # turn a NOT into unknown as well.
+    fail = "COALESCE((f.food_ok = 0 OR f.edu_ok = 0 OR f.med_ok = 0 OR f.house_ok = 0 OR f.water_ok = 0), FALSE)"
     poor = "f.below = 1" + (f" OR {fail}" if params.guarantees_in_identification else "")
     hardship = []
     if params.province_rural_income:
@@ -202,7 +204,7 @@ def result_insert_sql(params: Params, area: str) -> str:
                         f" ('exited', 'monitored') THEN {exited} ELSE {others} END")
     if params.income_drop_ratio > 0:
         hardship.append(f"(f.prev_net > 0 AND f.net < f.prev_net * {_dec(Decimal(1) - params.income_drop_ratio)})")
-    hardship_cond = "(" + (" OR ".join(hardship) or "1 = 0") + ")"
+    hardship_cond = "COALESCE((" + (" OR ".join(hardship) or "1 = 0") + "), FALSE)"
     if params.monitoring_threshold is not None:
         at_risk = f"(f.below_mon = 1 OR {fail})"
         monitoring = (f"CASE WHEN f.household_type = 'exited' AND {at_risk} THEN 'unstable'"
@@ -319,11 +321,11 @@ def village_insert_sql(params: Params) -> str:
     people = "SUM(r.size)"
     poor_people = "SUM(CASE WHEN r.conclusion = 'poor' THEN r.size ELSE 0 END)"
     with_income = "SUM(CASE WHEN r.net_income IS NOT NULL THEN r.size ELSE 0 END)"
-    high = "NULL"
+    high = "CAST(NULL AS INTEGER)"
     if params.province_poverty_rate is not None:
         high = (f"CASE WHEN {people} > 0 AND 100.0 * {poor_people} >= {_dec(params.province_poverty_rate)}"
                 f" * {_dec(params.village_incidence_multiple)} * {people} THEN 1 ELSE 0 END")
-    low = "NULL"
+    low = "CAST(NULL AS INTEGER)"
     if params.province_rural_income:
         low = (f"CASE WHEN {with_income} > 0 AND SUM(COALESCE(r.net_income, 0)) < "
                f"{_dec(params.province_rural_income * params.village_income_ratio)} * {with_income} THEN 1 ELSE 0 END")
@@ -333,9 +335,9 @@ def village_insert_sql(params: Params) -> str:
       suggest_poor_village, suggest_infrastructure, suggest_industry)
     SELECT v.run_id, v.county_code, v.division_code, v.households, v.people, v.poor_households, v.poor_people,
       v.incidence, v.mean_income, v.collective_income, (v.high = 1), (v.low = 1), (v.none_ = 1),
-      (v.high = 1 AND v.low = 1 AND v.none_ = 1),
+      (COALESCE(v.high, 0) = 1 AND COALESCE(v.low, 0) = 1 AND COALESCE(v.none_, 0) = 1),
       (v.has_profile = 1 AND (v.paved_road = 0 OR v.tap_water = 0 OR v.power_grid = 0)),
-      (v.low = 1 OR v.none_ = 1)
+      (COALESCE(v.low, 0) = 1 OR COALESCE(v.none_, 0) = 1)
     FROM (
       SELECT r.run_id, r.county_code, r.division_code, COUNT(*) AS households, {people} AS people,
         SUM(CASE WHEN r.conclusion = 'poor' THEN 1 ELSE 0 END) AS poor_households, {poor_people} AS poor_people,

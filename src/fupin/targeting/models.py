@@ -140,6 +140,19 @@ class RunStatus(CodeList):
     FAILED = "failed", _("失败")
 
 
+class RunQuerySet(ScopedQuerySet):
+    def visible_to(self, user, area: str = ""):
+        """Runs over the user's area or a part of it, and runs over a larger area that contains it
+        (a township cadre sees the county's run; its results are narrowed to the township)."""
+        from fupin.core.scope import scope_for
+
+        scope = scope_for(user).narrowed(area)
+        if scope.is_empty or scope.unrestricted:
+            return self.in_scope(scope)
+        containing = {p[:n] for p in scope.prefixes for n in (6, 9, 12) if len(p) >= n}
+        return self.filter(models.Q(area_code__in=containing) | scope.q("area_code"))
+
+
 class IdentificationRun(models.Model):
     AREA_FIELD = "area_code"
 
@@ -158,7 +171,7 @@ class IdentificationRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("识别运行")

@@ -173,7 +173,7 @@ def run_results(request, pk):
 @require(Cap.VIEW_TARGETING)
 def run_mpi(request, pk):
     run = selectors.get_run(request.user, pk)
-    area = request.GET.get("area") or run.area_code
+    area = request.GET.get("area") or _default_area(request.user, run)
     division = get_object_or_404(Division.objects.visible_to(request.user), code=area)
     by = {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}.get(division.level, 12)
     persons = request.GET.get("unit") == "persons"
@@ -182,6 +182,15 @@ def run_mpi(request, pk):
         "run": run, "division": division, "table": table, "persons": persons, "params": run.params,
         "drill": by < 12, "nav_active": "targeting",
     })
+
+
+def _default_area(user, run: IdentificationRun) -> str:
+    """The run's area, or the part of it the user may see."""
+    scope = scope_for(user)
+    if scope.contains_code(run.area_code):
+        return run.area_code
+    inside = scope.narrowed(run.area_code).prefixes
+    return inside[0] if inside else run.area_code
 
 
 @require(Cap.VIEW_TARGETING)
