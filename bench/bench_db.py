@@ -137,18 +137,75 @@ def _replay(statements: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def bench_identification(scale: int) -> None:
+    """A full identification + MPI run (results, village results, summary with MPI) against one
+    hand-written statement computing the same per-capita income and guarantee flags."""
+    from fupin.targeting import actions
+    from fupin.targeting.models import RuleSet
+    from fupin.targeting.params import Params
+
+    rule_set = RuleSet.objects.get(region_code="361022", year=2023)
+    params = Params.from_rule_set(rule_set)
+    runs = []
+    for _ in range(2):
+        run = actions.start_run(actor=None, area_code="361022", year=2023, rule_set=rule_set, dry_run=True,
+                                enqueue=False)
+        runs.append(timed(actions.execute_run, run))
+    raw = [timed(_baseline, params) for _ in range(2)]
+    full, hand = min(runs), min(raw)
+    print(f"identification + MPI at {scale:,} households: {full:6.1f} s "
+          f"({scale / full:,.0f} households/s); hand-written SQL {hand:6.1f} s; ratio {full / hand:4.2f}x")
+
+
+def _baseline(params) -> None:
+    """One statement: per-capita net income and the guarantee flags of every household, written to a table."""
+    from fupin.targeting.compute import EDUCATED, NOT_IN_SCHOOL, fen
+
+    school_lo = params.years_before(params.school_age_to + 1).isoformat()
+    school_hi = params.years_before(params.school_age_from).isoformat()
+    not_in_school = ", ".join(f"'{v}'" for v in NOT_IN_SCHOOL)
+    educated = ", ".join(f"'{v}'" for v in EDUCATED)
+    net = "(i.wage_income + i.business_income + i.property_income + i.transfer_income - i.production_costs)"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_baseline")
+        cursor.execute(f"""
+        CREATE TABLE bench_baseline AS
+        SELECT h.id AS household_id, m.n, {net} AS net, ROUND(1.0 * {net} / m.n, 2) AS per_capita,
+          CASE WHEN CAST(ROUND({net} * 100) AS INTEGER) < {fen(params.income_line)} * m.n THEN 1 ELSE 0 END AS below,
+          CASE WHEN CAST(ROUND({net} * 100) AS INTEGER) < {fen(params.food_min_income)} * m.n
+               AND m.dibao = 0 THEN 0 ELSE 1 END AS food_ok,
+          CASE WHEN m.out_of_school > 0 THEN 0 ELSE 1 END AS education_ok,
+          CASE WHEN m.uninsured > 0 THEN 0 ELSE 1 END AS medical_ok,
+          CASE WHEN h.house_grade IN ('C', 'D') AND NOT h.house_renovated AND NOT h.relocated THEN 0 ELSE 1 END
+            AS housing_ok,
+          CASE WHEN h.safe_water THEN 1 ELSE 0 END AS water_ok
+        FROM registry_household h
+        JOIN (SELECT household_id, COUNT(*) AS n,
+                MAX(CASE WHEN dibao OR tekun THEN 1 ELSE 0 END) AS dibao,
+                SUM(CASE WHEN medical_insurance AND critical_illness_insurance THEN 0 ELSE 1 END) AS uninsured,
+                SUM(CASE WHEN birth_date > '{school_lo}' AND birth_date <= '{school_hi}'
+                          AND schooling IN ({not_in_school}) AND education NOT IN ({educated})
+                          AND NOT (disabled OR serious_illness) THEN 1 ELSE 0 END) AS out_of_school
+              FROM registry_member WHERE status = 'active' GROUP BY household_id) m ON m.household_id = h.id
+        LEFT JOIN registry_householdincome i
+          ON i.county_code = h.county_code AND i.household_id = h.id AND i.year = {params.year}
+        WHERE h.status = 'active'""")
+        cursor.execute("DROP TABLE bench_baseline")
+
+
 def main() -> None:
     quiet("migrate")
     print(f"engine: {connection.vendor}")
     bench_divisions()
     for scale in SCALES:
-        elapsed = timed(quiet, "demo", "--households", str(scale), "--no-serve", "--reset")
+        elapsed = timed(quiet, "demo", "--households", str(scale), "--no-serve", "--reset", "--no-identify")
         print(f"demo generation: {scale:,} households in {elapsed:6.1f} s ({scale / elapsed:,.0f} households/s,"
               " members, incomes and village registers included)")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         bench_pages(scale)
+        bench_identification(scale)
 
 
 if __name__ == "__main__":

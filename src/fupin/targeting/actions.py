@@ -168,6 +168,10 @@ def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:
         for n, (code, name) in enumerate(chunks, start=1):
             sql = compute.result_insert_sql(params, code)
             with transaction.atomic(), connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    # JIT compiling this long statement costs more than it saves; hashes fit in memory.
+                    cursor.execute("SET LOCAL jit = off")
+                    cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute(sql, [run.pk])
             progress(round(90 * n / len(chunks)), _("已完成 %(a)s（%(n)d/%(t)d）") % {"a": name, "n": n, "t": len(chunks)})
         with transaction.atomic(), connection.cursor() as cursor:

@@ -81,7 +81,9 @@ def _in(values) -> str:
 def money_text(expr: str) -> str:
     """SQL giving '3,850' or '3,850.50' for a money expression."""
     if connection.vendor == "postgresql":
-        return f"regexp_replace(to_char(ROUND(({expr})::numeric, 2), 'FM999,999,999,990.00'), '\\.00$', '')"
+        rounded = f"ROUND(({expr})::numeric, 2)"
+        return (f"CASE WHEN {rounded} = trunc({rounded}) THEN to_char({rounded}, 'FM999,999,999,990')"
+                f" ELSE to_char({rounded}, 'FM999,999,999,990.00') END")
     cents = f"CAST(ROUND(ABS({expr}) * 100) AS INTEGER)"
     return (f"(CASE WHEN ({expr}) < 0 THEN '-' ELSE '' END || printf('%%,d', {cents} / 100)"
             f" || CASE WHEN {cents} %% 100 = 0 THEN '' ELSE printf('.%%02d', {cents} %% 100) END)")
@@ -160,7 +162,8 @@ def result_insert_sql(params: Params, area: str) -> str:
     if params.monitoring_threshold is not None:
         below_mon = (f"CASE WHEN {no_data} THEN NULL WHEN {net_fen} < {_int(fen(params.monitoring_threshold))}"
                      f" * mem.n THEN 1 ELSE 0 END")
-    households = f"""f AS (
+    # MATERIALIZED: computed once; inlined, its CASE expressions would be evaluated again at every use.
+    households = f"""f AS MATERIALIZED (
       SELECT h.id AS hid, h.county_code, h.division_code, h.household_type, h.house_grade,
         COALESCE(mem.n, 0) AS n, COALESCE(mem.able, 0) AS able, COALESCE(mem.weak, 0) AS weak,
         COALESCE(mem.uninsured, 0) AS uninsured, COALESCE(mem.uninsured_critical, 0) AS uninsured_critical,

@@ -268,12 +268,12 @@ class IdentificationResult(models.Model):
         verbose_name = _("识别结果")
         verbose_name_plural = _("识别结果")
         constraints = [
-            models.UniqueConstraint(fields=["county_code", "run", "household"], name="result_run_household"),
+            # One row per household and run (a household has one village within a run); the key also
+            # serves the listing of a run's results by area.
+            models.UniqueConstraint(fields=["county_code", "run", "division_code", "household"],
+                                    name="result_run_area_household"),
         ]
-        indexes = [
-            models.Index(fields=["household", "run"], name="result_household"),
-            models.Index(fields=["run", "division_code"], name="result_run_area"),
-        ]
+        indexes = [models.Index(fields=["household", "run"], name="result_household")]
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.household_id}"
