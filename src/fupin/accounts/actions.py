@@ -27,6 +27,11 @@ def _user_snapshot(user: User) -> dict:
     return data
 
 
+def _home(user: User) -> str:
+    """Where a user's events are filed (their first area), so the area's auditors see them."""
+    return (user.area_prefixes or ("",))[0]
+
+
 def _check_prefixes(*, actor: User | None, role: str, prefixes: list[str]) -> list[str]:
     cleaned = sorted({p.strip() for p in prefixes if p.strip()})
     if not cleaned:
@@ -114,7 +119,7 @@ def update_user(*, actor: User | None, user: User, changes: dict, prefixes: list
         if old or new:
             audit.record(
                 actor=actor, verb="user.update", object_type="accounts.user", object_id=user.pk,
-                division_code=(user.area_prefixes or ("",))[0],
+                division_code=_home(user),
                 summary=_("修改用户 %(u)s") % {"u": user.username}, before=old, after=new,
             )
     return user
@@ -136,7 +141,7 @@ def reset_password(*, actor: User, user: User, password: str) -> None:
         user.save()
         audit.record(
             actor=actor, verb="user.reset_password", object_type="accounts.user", object_id=user.pk,
-            division_code=(user.area_prefixes or ("",))[0],
+            division_code=_home(user),
             summary=_("重置用户 %(u)s 的密码") % {"u": user.username},
         )
 
@@ -157,7 +162,7 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
         user.save()
         audit.record(
             actor=user, verb="user.change_password", object_type="accounts.user", object_id=user.pk,
-            division_code=(user.area_prefixes or ("",))[0], summary=_("修改本人密码"),
+            division_code=_home(user), summary=_("修改本人密码"),
         )
 
 
@@ -167,7 +172,7 @@ def unlock_user(*, actor: User, user: User) -> None:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(
             actor=actor, verb="user.unlock", object_type="accounts.user", object_id=user.pk,
-            division_code=(user.area_prefixes or ("",))[0], summary=_("解锁用户 %(u)s") % {"u": user.username},
+            division_code=_home(user), summary=_("解锁用户 %(u)s") % {"u": user.username},
         )
 
 
@@ -198,10 +203,10 @@ def record_login_success(*, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(actor=user, verb="auth.login", object_type="accounts.user", object_id=user.pk,
-                     division_code=(user.area_prefixes or ("",))[0], summary=_("登录"))
+                     division_code=_home(user), summary=_("登录"))
 
 
 def record_logout(*, user: User) -> None:
     with transaction.atomic():
         audit.record(actor=user, verb="auth.logout", object_type="accounts.user", object_id=user.pk,
-                     division_code=(user.area_prefixes or ("",))[0], summary=_("退出登录"))
+                     division_code=_home(user), summary=_("退出登录"))

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 
 def style_widgets(form: forms.BaseForm) -> None:
-    """Tabler classes on every widget, and `aria-invalid` on fields with errors."""
+    """Tabler classes on every widget, and `aria-invalid` on fields with errors (idempotent)."""
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -16,18 +16,23 @@ def style_widgets(form: forms.BaseForm) -> None:
             css = ""
         else:
             css = "form-control"
-        if css:
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        if css and css not in classes:
+            classes.append(css)
         if isinstance(widget, forms.DateInput):
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"
         # _errors is None until the form is cleaned: styling must not trigger validation itself.
         if form._errors and name in form._errors:
             widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] += " is-invalid"
+            if "is-invalid" not in classes:
+                classes.append("is-invalid")
+        widget.attrs["class"] = " ".join(classes)
 
 
-class StyledForm(forms.Form):
+class StyledMixin:
+    """Styles the widgets when built and again after validation; takes an action's errors."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
@@ -40,17 +45,13 @@ class StyledForm(forms.Form):
         add_action_errors(self, exc)
 
 
-class ActionModelForm(forms.ModelForm):
+class StyledForm(StyledMixin, forms.Form):
+    pass
+
+
+class ActionModelForm(StyledMixin, forms.ModelForm):
     """A ModelForm that only parses input. It does not build or validate a model instance:
     the action receives ``changes()`` and applies the domain rules itself."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_widgets(self)
 
     def _post_clean(self):
         pass
@@ -61,9 +62,6 @@ class ActionModelForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
-
-    def add_action_errors(self, exc: ValidationError) -> None:
-        add_action_errors(self, exc)
 
 
 def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:

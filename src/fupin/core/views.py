@@ -3,10 +3,12 @@
 from functools import cached_property, wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 
@@ -51,3 +53,17 @@ def paginate(request, queryset, per_page: int | None = None):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def form_action(request, form, perform, *, success: str, redirect_to, template: str, context: dict | None = None):
+    """The shape of every write page: on a valid POST run ``perform(form)`` (one action); its
+    ValidationError goes back beside the fields; success shows ``success`` and redirects."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form)
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to)
+    return render(request, template, {"form": form, **(context or {})})

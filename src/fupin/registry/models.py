@@ -121,6 +121,11 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.household_code
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("registry:household_detail", args=[self.pk])
+
     @property
     def is_active(self) -> bool:
         return self.status == codes.RecordStatus.ACTIVE

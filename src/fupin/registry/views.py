@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.models import User
 from fupin.accounts.roles import Cap, Role
 from fupin.core.forms import route_errors
-from fupin.core.views import paginate, require
+from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.registry import actions, card, forms, history, selectors
 from fupin.registry.models import Household, Member, WorkTeamMember
@@ -118,24 +119,19 @@ def _as_of(value: str) -> dt.datetime | None:
     return None
 
 
+def _page(title, back=None, **extra) -> dict:
+    return {"title": title, "back": back, "nav_active": "households", **extra}
+
+
 @require(Cap.EDIT_REGISTRY)
 def household_edit(request, pk):
     household = selectors.get_household(request.user, pk)
-    form = _bind(request, forms.HouseholdForm, instance=household)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_household(actor=request.user, household=household, changes=form.changes(),
-                                     reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            household.refresh_from_db()
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已保存户信息。"))
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("修改户信息：%(code)s") % {"code": household.household_code},
-        "back": household, "with_reason": True, "nav_active": "households",
-    })
+    return form_action(
+        request, _bind(request, forms.HouseholdForm, instance=household),
+        lambda form: actions.update_household(actor=request.user, household=household, changes=form.changes(),
+                                              reason=request.POST.get("reason", "")),
+        success=_("已保存户信息。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
+        context=_page(_("修改户信息：%(code)s") % {"code": household.household_code}, household, with_reason=True))
 
 
 @require(Cap.RESTRUCTURE)
@@ -156,7 +152,7 @@ def household_new(request):
             route_errors(exc, head, form)
         else:
             messages.success(request, _("已建档：户编号 %(code)s") % {"code": household.household_code})
-            return redirect("registry:household_detail", pk=household.pk)
+            return redirect(household)
     return render(request, "registry/household_new.html", {
         "form": form, "head": head, "division": division, "nav_active": "households",
         "crumbs": [*selectors.breadcrumbs(division), division],
@@ -166,101 +162,67 @@ def household_new(request):
 @require(Cap.EDIT_REGISTRY)
 def income_edit(request, pk, year):
     household = selectors.get_household(request.user, pk)
-    income = household.incomes.filter(year=year).first()
-    form = _bind(request, forms.IncomeForm, instance=income)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_income(actor=request.user, household=household, year=year, values=form.changes(),
-                               reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已保存 %(y)s 年度收入。") % {"y": year})
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("%(y)s 年度收入：%(code)s") % {"y": year, "code": household.household_code},
-        "back": household, "with_reason": True, "nav_active": "households",
-    })
+    return form_action(
+        request, _bind(request, forms.IncomeForm, instance=household.incomes.filter(year=year).first()),
+        lambda form: actions.set_income(actor=request.user, household=household, year=year, values=form.changes(),
+                                        reason=request.POST.get("reason", "")),
+        success=_("已保存 %(y)s 年度收入。") % {"y": year}, redirect_to=household.get_absolute_url(),
+        template="registry/form_page.html",
+        context=_page(_("%(y)s 年度收入：%(code)s") % {"y": year, "code": household.household_code}, household,
+                      with_reason=True))
 
 
 @require(Cap.RESTRUCTURE)
 def member_add(request, pk):
     household = selectors.get_household(request.user, pk)
-    form = _bind(request, forms.NewMemberForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_member(actor=request.user, household=household, fields=form.changes(),
-                               join_reason=form.cleaned_data["join_reason"], joined_on=form.cleaned_data["joined_on"],
-                               reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已增加成员。"))
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("增加成员：%(code)s") % {"code": household.household_code}, "back": household,
-        "nav_active": "households",
-    })
+    return form_action(
+        request, _bind(request, forms.NewMemberForm),
+        lambda form: actions.add_member(actor=request.user, household=household, fields=form.changes(),
+                                        join_reason=form.cleaned_data["join_reason"],
+                                        joined_on=form.cleaned_data["joined_on"]),
+        success=_("已增加成员。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
+        context=_page(_("增加成员：%(code)s") % {"code": household.household_code}, household))
 
 
 @require(Cap.EDIT_REGISTRY)
 def member_edit(request, pk):
     member = selectors.get_member(request.user, pk)
-    form = _bind(request, forms.MemberForm, instance=member, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_member(actor=request.user, member=member, changes=form.changes(),
-                                  reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            member.refresh_from_db()
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
-            return redirect("registry:household_detail", pk=member.household_id)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("修改成员：%(name)s") % {"name": member.name}, "back": member.household,
-        "with_reason": True, "nav_active": "households",
-    })
+    return form_action(
+        request, _bind(request, forms.MemberForm, instance=member, editing=True),
+        lambda form: actions.update_member(actor=request.user, member=member, changes=form.changes(),
+                                           reason=request.POST.get("reason", "")),
+        success=_("已保存 %(name)s 的信息。") % {"name": member.name}, redirect_to=member.household.get_absolute_url(),
+        template="registry/form_page.html",
+        context=_page(_("修改成员：%(name)s") % {"name": member.name}, member.household, with_reason=True))
 
 
 @require(Cap.RESTRUCTURE)
 def member_remove(request, pk):
     member = selectors.get_member(request.user, pk)
-    form = _bind(request, forms.RemoveMemberForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.remove_member(actor=request.user, member=member, reason_code=form.cleaned_data["reason_code"],
-                                  removed_on=form.cleaned_data["removed_on"], note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已减员：%(name)s") % {"name": member.name})
-            return redirect("registry:household_detail", pk=member.household_id)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("减员：%(name)s") % {"name": member.name}, "back": member.household,
-        "danger": True, "nav_active": "households",
-    })
+    return form_action(
+        request, _bind(request, forms.RemoveMemberForm),
+        lambda form: actions.remove_member(actor=request.user, member=member,
+                                           reason_code=form.cleaned_data["reason_code"],
+                                           removed_on=form.cleaned_data["removed_on"], note=form.cleaned_data["note"]),
+        success=_("已减员：%(name)s") % {"name": member.name}, redirect_to=member.household.get_absolute_url(),
+        template="registry/form_page.html",
+        context=_page(_("减员：%(name)s") % {"name": member.name}, member.household, danger=True))
 
 
 @require(Cap.RESTRUCTURE)
 def change_head(request, pk):
     household = selectors.get_household(request.user, pk)
     members = list(household.members.active().order_by("birth_date"))
-    form = _bind(request, forms.ChangeHeadForm, members=members)
-    if request.method == "POST" and form.is_valid():
+
+    def perform(form):
         new_head = next(m for m in members if str(m.pk) == form.cleaned_data["new_head"])
-        try:
-            actions.change_head(actor=request.user, household=household, new_head=new_head,
-                                relations=form.relations(), reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已变更户主为 %(name)s。") % {"name": new_head.name})
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("变更户主：%(code)s") % {"code": household.household_code}, "back": household,
-        "nav_active": "households",
-    })
+        actions.change_head(actor=request.user, household=household, new_head=new_head, relations=form.relations(),
+                            reason=form.cleaned_data["reason"])
+
+    return form_action(
+        request, _bind(request, forms.ChangeHeadForm, members=members), perform,
+        success=_("已变更户主。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
+        context=_page(_("变更户主：%(code)s") % {"code": household.household_code}, household))
 
 
 @require(Cap.RESTRUCTURE)
@@ -268,42 +230,27 @@ def household_move(request, pk):
     household = selectors.get_household(request.user, pk)
     villages = Division.objects.visible_to(request.user).filter(level=Level.VILLAGE,
                                                                county_code=household.county_code)
-    form = _bind(request, forms.MoveHouseholdForm, villages=villages)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.move_household(actor=request.user, household=household,
-                                   division_code=form.cleaned_data["division_code"],
-                                   group_name=form.cleaned_data["group_name"], reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            household.refresh_from_db()
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已迁移。"))
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("迁移：%(code)s") % {"code": household.household_code}, "back": household,
-        "nav_active": "households",
-    })
+    return form_action(
+        request, _bind(request, forms.MoveHouseholdForm, villages=villages),
+        lambda form: actions.move_household(actor=request.user, household=household,
+                                            division_code=form.cleaned_data["division_code"],
+                                            group_name=form.cleaned_data["group_name"],
+                                            reason=form.cleaned_data["reason"]),
+        success=_("已迁移。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
+        context=_page(_("迁移：%(code)s") % {"code": household.household_code}, household))
 
 
 @require(Cap.RESTRUCTURE)
 def household_close(request, pk):
     household = selectors.get_household(request.user, pk)
-    form = _bind(request, forms.CloseHouseholdForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.close_household(actor=request.user, household=household,
-                                    reason_code=form.cleaned_data["reason_code"],
-                                    closed_on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已销户，档案保留可查。"))
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("销户：%(code)s") % {"code": household.household_code}, "back": household,
-        "danger": True, "nav_active": "households",
-    })
+    return form_action(
+        request, _bind(request, forms.CloseHouseholdForm),
+        lambda form: actions.close_household(actor=request.user, household=household,
+                                             reason_code=form.cleaned_data["reason_code"],
+                                             closed_on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"]),
+        success=_("已销户，档案保留可查。"), redirect_to=household.get_absolute_url(),
+        template="registry/form_page.html",
+        context=_page(_("销户：%(code)s") % {"code": household.household_code}, household, danger=True))
 
 
 @require(Cap.RESTRUCTURE)
@@ -357,57 +304,40 @@ def village_detail(request, code):
     })
 
 
+def _village_page(title, code) -> dict:
+    return {"title": title, "back_url": code, "nav_active": "villages"}
+
+
 @require(Cap.EDIT_VILLAGE)
 def village_edit(request, code):
     division = selectors.visible_division(request.user, code)
-    profile = actions.village_profile(division)
-    form = _bind(request, forms.VillageProfileForm, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_village(actor=request.user, division=division, changes=form.changes(),
-                                   reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已保存村册。"))
-            return redirect("registry:village_detail", code=code)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("修改村册：%(v)s") % {"v": division.name}, "back_url": division.code,
-        "with_reason": True, "nav_active": "villages",
-    })
+    return form_action(
+        request, _bind(request, forms.VillageProfileForm, instance=actions.village_profile(division)),
+        lambda form: actions.update_village(actor=request.user, division=division, changes=form.changes(),
+                                            reason=request.POST.get("reason", "")),
+        success=_("已保存村册。"), redirect_to=reverse("registry:village_detail", args=[code]),
+        template="registry/form_page.html",
+        context={**_village_page(_("修改村册：%(v)s") % {"v": division.name}, code), "with_reason": True})
 
 
 @require(Cap.EDIT_VILLAGE)
 def workteam_add(request, code):
     division = selectors.visible_division(request.user, code)
-    form = _bind(request, forms.WorkTeamMemberForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_work_team_member(actor=request.user, division=division, fields=form.changes())
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已登记驻村工作队员。"))
-            return redirect("registry:village_detail", code=code)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("登记驻村工作队员：%(v)s") % {"v": division.name}, "back_url": division.code,
-        "nav_active": "villages",
-    })
+    return form_action(
+        request, _bind(request, forms.WorkTeamMemberForm),
+        lambda form: actions.add_work_team_member(actor=request.user, division=division, fields=form.changes()),
+        success=_("已登记驻村工作队员。"), redirect_to=reverse("registry:village_detail", args=[code]),
+        template="registry/form_page.html",
+        context=_village_page(_("登记驻村工作队员：%(v)s") % {"v": division.name}, code))
 
 
 @require(Cap.EDIT_VILLAGE)
 def workteam_end(request, pk):
     member = get_object_or_404(WorkTeamMember.objects.visible_to(request.user), pk=pk)
-    form = _bind(request, forms.EndWorkTeamForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.end_work_team_member(actor=request.user, member=member, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已登记离任。"))
-            return redirect("registry:village_detail", code=member.division_code)
-    return render(request, "registry/form_page.html", {
-        "form": form, "title": _("驻村结束：%(n)s") % {"n": member.name}, "back_url": member.division_code,
-        "nav_active": "villages",
-    })
+    return form_action(
+        request, _bind(request, forms.EndWorkTeamForm),
+        lambda form: actions.end_work_team_member(actor=request.user, member=member,
+                                                  ended_on=form.cleaned_data["ended_on"]),
+        success=_("已登记离任。"), redirect_to=reverse("registry:village_detail", args=[member.division_code]),
+        template="registry/form_page.html",
+        context=_village_page(_("驻村结束：%(n)s") % {"n": member.name}, member.division_code))

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
 from fupin.core.scope import scope_for
-from fupin.core.views import paginate, require
+from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.targeting import actions, forms, indicators, selectors
 from fupin.targeting.models import IdentificationRun, RuleSet, RunStatus
@@ -56,18 +57,11 @@ def rule_set_detail(request, pk):
 @require(Cap.MANAGE_RULES)
 def rule_set_edit(request, pk):
     rule_set = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=pk)
-    form = forms.RuleSetForm(request.POST or None, instance=rule_set)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_rule_set(actor=request.user, rule_set=rule_set, changes=form.changes())
-        except ValidationError as exc:
-            rule_set.refresh_from_db()
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("已保存识别规则。"))
-            return redirect("targeting:rule_set_detail", pk=rule_set.pk)
-    return render(request, "targeting/rule_set_form.html", {"form": form, "rule_set": rule_set,
-                                                            "nav_active": "targeting"})
+    return form_action(
+        request, forms.RuleSetForm(request.POST or None, instance=rule_set),
+        lambda form: actions.update_rule_set(actor=request.user, rule_set=rule_set, changes=form.changes()),
+        success=_("已保存识别规则。"), redirect_to=reverse("targeting:rule_set_detail", args=[rule_set.pk]),
+        template="targeting/rule_set_form.html", context={"rule_set": rule_set, "nav_active": "targeting"})
 
 
 @require_POST
