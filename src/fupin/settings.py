@@ -193,5 +193,7 @@ LOGGING = {
 # --- domain settings -------------------------------------------------------------------------
 # Page size for household and member lists.
 FUPIN_PAGE_SIZE = int(os.environ.get("FUPIN_PAGE_SIZE", "25"))
+# Identification runs on PostgreSQL compute townships in parallel on this many connections.
+FUPIN_RUN_WORKERS = int(os.environ.get("FUPIN_RUN_WORKERS", str(os.cpu_count() or 2)))
 # Lists count at most this many rows ("10,000+" beyond); narrow with filters to see the rest.
 FUPIN_LIST_COUNT_CAP = int(os.environ.get("FUPIN_LIST_COUNT_CAP", "10000"))

@@ -8,10 +8,13 @@ village results and the summary, each step committed so the progress bar moves.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,7 @@ from fupin.accounts.roles import Cap
 from fupin.core import audit, jobs
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
+from fupin.registry.models import Household
 from fupin.targeting import compute, selectors
 from fupin.targeting.models import IdentificationRun, RuleSet, RuleSetStatus, RunStatus
 from fupin.targeting.params import Params, validate
@@ -158,22 +162,47 @@ def start_run(*, actor, area_code: str, year: int, rule_set: RuleSet | None = No
 
 
 def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:
-    """Compute a run's results (set-based, one statement per township) and its summary."""
+    """Compute a run's results (set-based, one statement per township) and its summary.
+
+    On PostgreSQL, outside a transaction, townships run in parallel on ``FUPIN_RUN_WORKERS``
+    connections (one per core by default): each statement is independent and commits on its own.
+    """
     params = Params.from_json(run.params)
     chunks = _chunks(run.area_code)
+    workers = settings.FUPIN_RUN_WORKERS if connection.vendor == "postgresql" else 1
+    if connection.in_atomic_block:
+        workers = 1  # other connections would not see this transaction's data
 
-    def work(progress: jobs.Progress) -> dict:
-        IdentificationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
-        started = time.perf_counter()
-        for n, (code, name) in enumerate(chunks, start=1):
-            sql = compute.result_insert_sql(params, code)
+    def compute_chunk(code: str) -> None:
+        try:
             with transaction.atomic(), connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     # JIT compiling this long statement costs more than it saves; hashes fit in memory.
                     cursor.execute("SET LOCAL jit = off")
                     cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute(sql, [run.pk])
-            progress(round(90 * n / len(chunks)), _("已完成 %(a)s（%(n)d/%(t)d）") % {"a": name, "n": n, "t": len(chunks)})
+                cursor.execute(compute.result_insert_sql(params, code), [run.pk])
+        finally:
+            if workers > 1:
+                connection.close()  # this thread's own connection
+
+    def work(progress: jobs.Progress) -> dict:
+        IdentificationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+        started = time.perf_counter()
+        done = 0
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(compute_chunk, code): name for code, name in chunks}
+                for future in as_completed(futures):
+                    future.result()
+                    done += 1
+                    progress(round(90 * done / len(chunks)),
+                             _("已完成 %(a)s（%(n)d/%(t)d）") % {"a": futures[future], "n": done, "t": len(chunks)})
+        else:
+            for code, name in chunks:
+                compute_chunk(code)
+                done += 1
+                progress(round(90 * done / len(chunks)),
+                         _("已完成 %(a)s（%(n)d/%(t)d）") % {"a": name, "n": done, "t": len(chunks)})
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(compute.village_insert_sql(params), [run.pk])
         progress(95, _("汇总"))
@@ -195,10 +224,12 @@ def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:
 
 
 def _chunks(area_code: str) -> list[tuple[str, str]]:
-    """The townships of a county (or the area itself when smaller): one statement each."""
-    children = list(Division.objects.filter(parent_code=area_code, level=Level.TOWNSHIP)
-                    .order_by("code").values_list("code", "name"))
-    if children:
-        return children
-    return [(area_code, Division.objects.get(code=area_code).name)]
+    """The townships of a county, largest first (so parallel workers finish together), or the
+    area itself when it is smaller than a county: one statement each."""
+    children = dict(Division.objects.filter(parent_code=area_code, level=Level.TOWNSHIP).values_list("code", "name"))
+    if not children:
+        return [(area_code, Division.objects.get(code=area_code).name)]
+    sizes = dict(Household.objects.filter(county_code=area_code[:6]).annotate(
+        township=Substr("division_id", 1, 9)).values("township").annotate(n=Count("pk")).values_list("township", "n"))
+    return sorted(children.items(), key=lambda item: (-sizes.get(item[0], 0), item[0]))
 

@@ -187,10 +187,8 @@ def result_insert_sql(params: Params, area: str) -> str:
         CASE WHEN h.access_road = 'dirt' THEN 1 ELSE 0 END AS dirt_road
       FROM registry_household h
       LEFT JOIN mem ON mem.hid = h.id
-      LEFT JOIN registry_householdincome i
-        ON i.county_code = h.county_code AND i.household_id = h.id AND i.year = {_int(params.year)}
-      LEFT JOIN registry_householdincome p
-        ON p.county_code = h.county_code AND p.household_id = h.id AND p.year = {_int(params.year - 1)}
+      {_income_join("i", params.year)}
+      {_income_join("p", params.year - 1)}
       WHERE h.status = 'active' AND h.division_code >= {lo} AND h.division_code < {hi}
     )"""
 
@@ -253,9 +251,20 @@ def result_insert_sql(params: Params, area: str) -> str:
       {", ".join(f"(g.dep_{i.key} = 1)" for i in indicators.INDICATORS)},
       g.units, ROUND(1.0 * g.units / {_int(params.denominator)}, 4), {mpi_poor},
       {_explanation(params, ref, mpi_poor)}
-    FROM g"""
+    FROM g
+    ORDER BY g.division_code, g.hid"""  # index entries arrive in order: appends, not page splits
     return (f"WITH {members},\n    {households},\n    {decided}\n"
             f"INSERT INTO {IdentificationResult._meta.db_table} ({', '.join(RESULT_COLUMNS)}){select}")
+
+
+def _income_join(alias: str, year: int) -> str:
+    """The household's income row of a year. PostgreSQL would hash-join the whole county's incomes
+    for every township; LATERAL ... LIMIT 1 makes it look up each household's row by index."""
+    if connection.vendor == "postgresql":
+        return (f"LEFT JOIN LATERAL (SELECT * FROM registry_householdincome x WHERE x.county_code = h.county_code"
+                f" AND x.household_id = h.id AND x.year = {_int(year)} LIMIT 1) {alias} ON TRUE")
+    return (f"LEFT JOIN registry_householdincome {alias} ON {alias}.county_code = h.county_code"
+            f" AND {alias}.household_id = h.id AND {alias}.year = {_int(year)}")
 
 
 def _explanation(params: Params, ref: dt.date, mpi_poor: str) -> str:
