@@ -11,6 +11,28 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture
+def clock():
+    """The domain clock, movable by days: clock.advance(7)."""
+    import datetime as dt
+
+    from fupin.core import clock as domain_clock
+
+    class Clock:
+        def __init__(self):
+            self.days = 0
+
+        def advance(self, days: int):
+            self.days += days
+            domain_clock.set_offset(dt.timedelta(days=self.days))
+
+        def today(self):
+            return domain_clock.today()
+
+    yield Clock()
+    domain_clock.reset()
+
+
+@pytest.fixture
 def lichuan(db):
     factories.load_lichuan()
 

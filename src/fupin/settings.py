@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.registry",
     "fupin.targeting",
+    "fupin.workflows",
     "fupin.exchange",
     "fupin.demo",
     "fupin.web",
@@ -195,5 +196,11 @@ LOGGING = {
 FUPIN_PAGE_SIZE = int(os.environ.get("FUPIN_PAGE_SIZE", "25"))
 # Identification runs on PostgreSQL compute townships in parallel on this many connections.
 FUPIN_RUN_WORKERS = int(os.environ.get("FUPIN_RUN_WORKERS", str(os.cpu_count() or 2)))
+# Risk clues must be handled (dismissed or turned into a monitoring case) within this many days.
+FUPIN_CLUE_DAYS = int(os.environ.get("FUPIN_CLUE_DAYS", "5"))
+# Attachments (photos, signed forms) up to this size, stored under var/media.
+FUPIN_MAX_UPLOAD_MB = int(os.environ.get("FUPIN_MAX_UPLOAD_MB", "10"))
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"  # never served directly: documents go through a scoped view
 # Lists count at most this many rows ("10,000+" beyond); narrow with filters to see the rest.
 FUPIN_LIST_COUNT_CAP = int(os.environ.get("FUPIN_LIST_COUNT_CAP", "10000"))

@@ -7,6 +7,9 @@ from fupin.core.models import Setting
 
 # The large tables, emptied at once (TRUNCATE on PostgreSQL). Children before parents.
 BULK_TABLES = [
+    "workflows_objection", "workflows_notice_cases", "workflows_notice", "workflows_document", "workflows_casestep",
+    "workflows_case", "workflows_riskclue", "workflows_democraticreview", "workflows_yearsnapshot",
+    "workflows_workyear",
     "targeting_identificationresult", "targeting_villageresult", "registry_member", "registry_householdincome",
     "registry_household", "registry_workteammember", "registry_villageprofile", "core_auditevent",
 ]

@@ -511,3 +511,86 @@ def end_work_team_member(*, actor, member: WorkTeamMember, ended_on: dt.date) ->
                      summary=_("%(n)s 驻村结束") % {"n": member.name},
                      before={"ended_on": None}, after={"ended_on": ended_on.isoformat()})
     return member
+
+
+# --- splitting and merging households (natural changes of the dynamic adjustment) -------------
+
+def _move_member(actor, member: Member, target: Household, relation: str, join_reason: str,
+                 leave_reason: str, day: dt.date) -> Member:
+    """A person leaves one household and joins another: the old record is closed, a new one opens."""
+    source = member.household
+    fields = {f: getattr(member, f) for f in MEMBER_FIELDS} | {"relation": relation}
+    _deactivate(actor, member, source, leave_reason, day, "")
+    moved = Member(household=target, county_code=target.county_code, division_code=target.division_id,
+                   join_reason=join_reason, joined_on=day, **fields)
+    moved.save()
+    _resize(target, +1)
+    _event(actor, "member.add", moved, household=target, after=audit.snapshot(moved, MEMBER_TRACKED),
+           summary=_("%(name)s 由户 %(code)s 转入（%(why)s）") % {
+               "name": moved.name, "code": source.household_code, "why": codes.JoinReason(join_reason).label})
+    return moved
+
+
+def split_household(*, actor, household: Household, members: list[Member], new_head: Member,
+                    relations: Mapping[int, str], fields: Mapping | None = None, reason: str = "") -> Household:
+    """分户: some members leave and form a new household in the same village, ``new_head`` at its head."""
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    _require_active(household)
+    leaving = {m.pk for m in members}
+    if new_head.pk not in leaving:
+        raise ValidationError({"new_head": _("新户的户主须是分出的成员之一。")})
+    staying = [m for m in household.members.active() if m.pk not in leaving]
+    if not staying or not leaving:
+        raise ValidationError(_("分户后原户与新户都须至少有一名成员。"))
+    if any(m.relation == codes.Relation.HEAD for m in staying) is False:
+        raise ValidationError({"members": _("原户主须留在原户；如原户主分出，请先变更户主。")})
+    planned = [(m, codes.Relation.HEAD if m.pk == new_head.pk else relations.get(m.pk, codes.Relation.OTHER))
+               for m in members]
+    _raise(rules.check_composition({"relation": r, "sex": m.sex} for m, r in planned))
+    data = _household_data({"household_type": household.household_type, **(fields or {})})
+    day = timezone.localdate()
+    with transaction.atomic():
+        new = Household(county_code=household.county_code, division=household.division,
+                        household_code=next_household_code(household.division_id), group_name=household.group_name,
+                        **data)
+        new.save()
+        _event(actor, "household.create", new, household=new, reason=reason,
+               summary=_("由户 %(code)s 分户建档") % {"code": household.household_code},
+               after=audit.snapshot(new, HOUSEHOLD_TRACKED))
+        for member, relation in planned:
+            _move_member(actor, member, new, relation, codes.JoinReason.SPLIT, codes.RemovalReason.SPLIT, day)
+        _event(actor, "household.split", household, household=household, reason=reason,
+               summary=_("分户：%(n)d 人分出为新户 %(code)s") % {"n": len(planned), "code": new.household_code})
+    return new
+
+
+def merge_households(*, actor, source: Household, target: Household, relations: Mapping[int, str],
+                     reason: str = "") -> Household:
+    """合户: every member of ``source`` joins ``target`` (with their relation to its head); source closes."""
+    authorize(actor, Cap.RESTRUCTURE, household=source)
+    authorize(actor, Cap.RESTRUCTURE, household=target)
+    _require_active(source)
+    _require_active(target)
+    if source.pk == target.pk:
+        raise ValidationError(_("不能与本户合户。"))
+    incoming = list(source.members.active())
+    planned = [(m, relations.get(m.pk, codes.Relation.OTHER)) for m in incoming]
+    if any(r == codes.Relation.HEAD for _m, r in planned):
+        raise ValidationError({"relations": _("并入成员不能再是户主，请选择与户主的关系。")})
+    existing = [{"relation": m.relation, "sex": m.sex} for m in target.members.active()]
+    _raise(rules.check_composition(existing + [{"relation": r, "sex": m.sex} for m, r in planned]))
+    day = timezone.localdate()
+    with transaction.atomic():
+        for member, relation in planned:
+            _move_member(actor, member, target, relation, codes.JoinReason.MERGED, codes.RemovalReason.MERGED, day)
+        source.refresh_from_db()
+        before = audit.snapshot(source, HOUSEHOLD_TRACKED)
+        source.status = codes.RecordStatus.REMOVED
+        source.close_reason = codes.CloseReason.MERGED
+        source.closed_on = day
+        source.save()
+        old, new = audit.diff(before, audit.snapshot(source, HOUSEHOLD_TRACKED))
+        _event(actor, "household.close", source, household=source, before=old, after=new, reason=reason,
+               summary=_("并入户 %(code)s（合户）") % {"code": target.household_code})
+    target.refresh_from_db()
+    return target

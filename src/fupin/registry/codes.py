@@ -305,6 +305,8 @@ class JoinReason(CodeList):
     MARRIED_IN = "married_in", _("婚入")
     MOVED_IN = "moved_in", _("迁入")
     RETURNED = "returned", _("返回")
+    SPLIT = "split", _("分户")
+    MERGED = "merged", _("合户")
     OTHER = "other", _("其他")
 
 
@@ -313,6 +315,7 @@ class RemovalReason(CodeList):
     MARRIED_OUT = "married_out", _("婚出")
     MOVED_OUT = "moved_out", _("迁出")
     SPLIT = "split", _("分户")
+    MERGED = "merged", _("合户")
     ENLISTED = "enlisted", _("参军")
     STATE_SALARIED = "state_salaried", _("财政供养")
     WRONGLY_REGISTERED = "wrongly_registered", _("错误登记")

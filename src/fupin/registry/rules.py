@@ -89,8 +89,9 @@ def check_household(h: Mapping) -> Problems:
     """Checks on one household's own fields (values are code-list values)."""
     problems: Problems = []
     kind = h.get("household_type")
-    if h.get("exit_year") and kind != "exited":
-        problems.append(("exit_year", _("脱贫年度只适用于脱贫户")))
+    if h.get("exit_year") and kind not in ("exited", "monitored"):
+        # an ex-poor household under monitoring (脱贫不稳定户) keeps its exit year
+        problems.append(("exit_year", _("脱贫年度只适用于脱贫户（或转为监测户的脱贫户）")))
     if kind == "exited" and not h.get("exit_year"):
         problems.append(("exit_year", _("脱贫户须填写脱贫年度")))
     if h.get("monitoring_type") and kind != "monitored":

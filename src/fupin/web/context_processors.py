@@ -1,4 +1,4 @@
-"""Navigation entries for the top bar, by what the user may do."""
+"""Navigation for the top bar, grouped, by what the user may do."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,16 +10,32 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [
+    registers = [
         ("home", _("区域"), reverse("web:home")),
         ("households", _("农户"), reverse("registry:household_list")),
         ("members", _("成员"), reverse("registry:member_list")),
         ("villages", _("村册"), reverse("registry:village_list")),
     ]
+    work = []
     if user.can(Cap.VIEW_TARGETING):
-        items.append(("targeting", _("精准识别"), reverse("targeting:index")))
+        work.append(("targeting", _("精准识别"), reverse("targeting:index")))
+    work += [
+        ("cases", _("程序办理"), reverse("workflows:case_list")),
+        ("notices", _("公示公告"), reverse("workflows:notice_list")),
+        ("clues", _("风险线索"), reverse("workflows:clue_list")),
+    ]
+    if user.can(Cap.MANAGE_RULES) or user.can(Cap.VIEW_AUDIT_LOG):
+        work.append(("years", _("动态调整"), reverse("workflows:years")))
+    admin = []
     if user.can(Cap.VIEW_AUDIT_LOG):
-        items.append(("audit", _("审计日志"), reverse("web:audit_log")))
+        admin.append(("audit", _("审计日志"), reverse("web:audit_log")))
     if user.can(Cap.MANAGE_USERS):
-        items.append(("users", _("用户管理"), reverse("accounts:user_list")))
-    return {"nav_items": items, "user_caps": user.capabilities}
+        admin.append(("users", _("用户管理"), reverse("accounts:user_list")))
+    groups = [
+        (_("待办"), [("tasks", _("我的待办"), reverse("workflows:tasks"))]),
+        (_("户村档案"), registers),
+        (_("识别与程序"), work),
+    ]
+    if admin:
+        groups.append((_("管理"), admin))
+    return {"nav_groups": groups, "user_caps": user.capabilities}

@@ -1,0 +1,744 @@
+"""The procedure engine and the other writes of the workflows app.
+
+Every function is one audited change. The engine refuses illegal moves with a clear message:
+the wrong role, an area outside the actor's grants, missing inputs, a notice period not over, an
+open objection, a closed year. Final steps write the registry through the registry's actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from fupin.core import audit, clock
+from fupin.core.scope import scope_for
+from fupin.registry import actions as registry
+from fupin.registry import codes
+from fupin.registry.models import Household
+from fupin.workflows import procedures
+from fupin.workflows.models import (
+    Case,
+    CaseStatus,
+    CaseStep,
+    ClueSource,
+    ClueStatus,
+    DemocraticReview,
+    Document,
+    Notice,
+    NoticeStatus,
+    Objection,
+    Outcome,
+    RiskClue,
+    RiskMethod,
+    WorkYear,
+    YearStatus,
+)
+from fupin.workflows.procedures import Kind, Step
+
+REGISTRABLE = {
+    Kind.IDENTIFY: (codes.HouseholdType.ORDINARY, codes.HouseholdType.MONITORED),
+    Kind.EXIT: (codes.HouseholdType.POOR,),
+    Kind.REENTRY: (codes.HouseholdType.EXITED, codes.HouseholdType.MONITORED),
+    Kind.MONITOR: (codes.HouseholdType.EXITED, codes.HouseholdType.ORDINARY),
+    Kind.RISK_CLEAR: (codes.HouseholdType.MONITORED,),
+}
+
+
+# --- guards -----------------------------------------------------------------------------------
+
+def _allowed(actor, step: Step, target) -> None:
+    """The actor's role must be one of the step's, and the case (or area code) in the actor's area."""
+    _allowed_roles(actor, step.roles, step.label, target)
+
+
+def _allowed_roles(actor, roles: tuple[str, ...], what: str, target) -> None:
+    if actor is None:
+        return
+    code = target if isinstance(target, str) else target.division_code
+    if actor.role not in roles and not actor.is_superuser:
+        names = "、".join(str(dict(procedures.Role.choices)[r]) for r in roles)
+        raise PermissionDenied(_("“%(step)s”由%(roles)s办理，您的角色不能办理。") % {"step": what, "roles": names})
+    scope = scope_for(actor)
+    if not scope.contains_code(code):
+        raise PermissionDenied(_("该户不在您的管辖范围内。"))
+    if scope.helper_user_id is not None and not isinstance(target, str):
+        if target.household.helper_user_id != actor.pk:
+            raise PermissionDenied(_("该户不是您的帮扶户。"))
+
+
+def _year_open(county_code: str, year: int) -> None:
+    if WorkYear.objects.filter(county_code=county_code, year=year, status=YearStatus.CLOSED).exists():
+        raise ValidationError(_("%(y)s 年度已关账，不能再办理该年度的程序。") % {"y": year})
+
+
+def _record(actor, case: Case, step: str, outcome: str, *, note: str = "", data: dict | None = None) -> CaseStep:
+    entry = CaseStep.objects.create(
+        county_code=case.county_code, case=case, step=step, outcome=outcome, note=note, data=data or {},
+        actor=actor if actor is not None and actor.pk else None, actor_label=audit.actor_label(actor),
+        acted_at=clock.now())
+    step_label = case.procedure.step(step).label if step in {s.key for s in case.procedure.steps} else step
+    audit.record(actor=actor, verb=f"case.{outcome}", object_type="workflows.case", object_id=case.pk,
+                 county_code=case.county_code, division_code=case.division_code, household_id=case.household_id,
+                 summary=_("%(kind)s：%(step)s %(outcome)s") % {
+                     "kind": case.get_kind_display(), "step": step_label, "outcome": Outcome(outcome).label},
+                 reason=note, after={"step": step, "outcome": outcome, **(data or {})})
+    return entry
+
+
+def _enter(case: Case, step: Step) -> None:
+    case.step = step.key
+    case.step_started_at = clock.now()
+    case.step_due = clock.today() + dt.timedelta(days=step.deadline_days)
+
+
+# --- starting a case --------------------------------------------------------------------------
+
+def _latest_result(household: Household):
+    from fupin.targeting.selectors import household_results
+
+    found = household_results(household)
+    return found[0] if found else None
+
+
+def exit_blockers(household: Household) -> list[str]:
+    """Why a poor household may not exit yet, from its latest identification result (empty: it may).
+    The income must be above the line (at the line is not enough) and every guarantee met."""
+    result = _latest_result(household)
+    if result is None:
+        return [_("尚无识别结果：请先进行年度识别")]
+    reasons = []
+    line = Decimal(str(result.run.params["income_line"]))
+    if result.per_capita_income is None:
+        reasons.append(_("缺少 %(y)s 年度收入数据") % {"y": result.run.year})
+    elif result.per_capita_income <= line:
+        reasons.append(_("人均纯收入 %(pc)s 元未超过收入线 %(line)s 元") % {
+            "pc": f"{result.per_capita_income:,.2f}", "line": f"{line:,.0f}"})
+    for field, label in (("food_ok", _("吃穿")), ("education_ok", _("义务教育")), ("medical_ok", _("基本医疗")),
+                         ("housing_ok", _("住房安全")), ("water_ok", _("饮水安全"))):
+        if getattr(result, field) is False:
+            reasons.append(_("%(g)s不达标") % {"g": label})
+    return reasons
+
+
+def start_case(*, actor, household: Household, kind: str, note: str = "", reason: str = "",
+               options: dict | None = None, data: dict | None = None, clue: RiskClue | None = None,
+               year: int | None = None, submit: bool = True) -> Case:
+    """Open a case at the first step of its procedure (an application, a clue, a nomination...).
+
+    With ``submit`` the first step is passed at once when what it needs is given (the note)."""
+    proc = procedures.procedure(kind)
+    options = {k: bool(v) for k, v in (options or {}).items() if k in proc.options}
+    first = proc.active_steps(options)[0]
+    _allowed(actor, first, household.division_id)
+    if scope_for(actor).helper_user_id is not None and household.helper_user_id != actor.pk:
+        raise PermissionDenied(_("该户不是您的帮扶户。"))
+    year = year or clock.today().year
+    _year_open(household.county_code, year)
+    if not household.is_active:
+        raise ValidationError(_("已销户的户不能发起程序。"))
+    if household.household_type not in REGISTRABLE[kind]:
+        raise ValidationError(_("%(type)s不能发起“%(kind)s”。") % {
+            "type": household.get_household_type_display(), "kind": Kind(kind).label})
+    if Case.objects.open().filter(household=household, kind=kind).exists():
+        raise ValidationError(_("该户已有办理中的“%(kind)s”。") % {"kind": Kind(kind).label})
+    data = dict(data or {})
+    if kind == Kind.EXIT:
+        blockers = exit_blockers(household)
+        if blockers:
+            raise ValidationError(_("不符合退出条件：%(r)s") % {"r": "；".join(blockers)})
+    if kind == Kind.REENTRY and data.get("target") not in (codes.HouseholdType.POOR, codes.HouseholdType.MONITORED):
+        raise ValidationError({"target": _("请选择返贫后纳入贫困户或监测户。")})
+    if kind == Kind.MONITOR and data.get("monitoring_type") not in codes.MonitoringType.values:
+        raise ValidationError({"monitoring_type": _("请选择监测类型。")})
+    if kind == Kind.RISK_CLEAR:
+        able = household.members.active().filter(labour_skill__in=["ordinary", "skilled", "weak"]).exists()
+        if not able:
+            raise ValidationError(_("整户无劳动能力的兜底户继续监测，不进行风险消除。"))
+    now = clock.now()
+    with transaction.atomic():
+        case = Case(county_code=household.county_code, division_code=household.division_id, household=household,
+                    kind=kind, year=year, options=options, data=data, reason=reason[:300], clue=clue,
+                    created_by=actor if actor is not None and actor.pk else None, started_at=now)
+        _enter(case, first)
+        if proc.total_days:
+            started = clue.found_on if clue is not None else clock.today()
+            case.due = started + dt.timedelta(days=proc.total_days)
+        case.save()
+        _record(actor, case, first.key, Outcome.START, note=note, data={"options": options, **data})
+        if submit and note and set(first.needs) <= {"note"}:
+            _advance(actor, case, note=note)
+    return case
+
+
+# --- acting on a step -------------------------------------------------------------------------
+
+def _missing(case: Case, step: Step, note: str, data: dict) -> list[str]:
+    missing = []
+    for need in step.needs:
+        if need == "note" and not note.strip():
+            missing.append(_("办理说明"))
+        elif need == "minutes":
+            review = data.get("review")
+            if not review or not DemocraticReview.objects.filter(pk=review, division_code=case.division_code).exists():
+                missing.append(_("民主评议会议记录"))
+            elif not all(isinstance(data.get(k), int) for k in ("votes_for", "votes_against", "votes_abstain")):
+                missing.append(_("本户的表决票数"))
+        elif need == "cross_check":
+            if not all(k in data for k in ("vehicles", "housing", "salaried", "business")):
+                missing.append(_("部门比对结果（车辆、商品房、财政供养、工商登记）"))
+        elif need == "decision":
+            if not str(data.get("decision_no", "")).strip():
+                missing.append(_("审批文号"))
+        elif need.startswith("document:"):
+            kind = need.split(":", 1)[1]
+            if not case.documents.filter(kind=kind).exists():
+                missing.append(_("附件：%(k)s") % {"k": procedures.DocumentKind(kind).label})
+    return missing
+
+
+def _check_inputs(case: Case, step: Step, note: str, data: dict) -> None:
+    missing = _missing(case, step, note, data)
+    if missing:
+        raise ValidationError(_("缺少：%(m)s") % {"m": "、".join(str(m) for m in missing)})
+    if "minutes" in step.needs:
+        review = DemocraticReview.objects.get(pk=data["review"])
+        votes = data["votes_for"] + data["votes_against"] + data["votes_abstain"]
+        if min(data["votes_for"], data["votes_against"], data["votes_abstain"]) < 0 or votes > review.present:
+            raise ValidationError(_("表决票数之和（%(v)d）不能超过实到人数（%(p)d）。") % {"v": votes, "p": review.present})
+        if data["votes_for"] * 2 <= review.present:
+            raise ValidationError(_("同意票未超过实到人数的一半，不能通过；请选择“不予通过”或退回。"))
+    if "cross_check" in step.needs and any(data.get(k) for k in ("vehicles", "housing", "salaried", "business")):
+        raise ValidationError(_("比对发现车辆、商品房、财政供养人员或工商登记，不能通过；请核实后不予通过或退回。"))
+
+
+def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = None,
+        return_to: str | None = None) -> Case:
+    """Pass, return or reject the case's current step."""
+    data = dict(data or {})
+    if not case.is_open:
+        raise ValidationError(_("该程序已办结。"))
+    step = case.current_step
+    _allowed(actor, step, case)
+    _year_open(case.county_code, case.year)
+    if outcome == Outcome.PASS:
+        if step.notice:
+            raise ValidationError(_("公示环节在公示期满且无未处理异议后，由“结束公示”统一通过。"))
+        _check_inputs(case, step, note, data)
+        with transaction.atomic():
+            _advance(actor, case, note=note, data=data)
+    elif outcome == Outcome.RETURN:
+        if not note.strip():
+            raise ValidationError({"note": _("退回须说明理由。")})
+        steps = case.procedure.active_steps(case.options)
+        keys = [s.key for s in steps]
+        index = keys.index(case.step)
+        if index == 0:
+            raise ValidationError(_("已是第一个环节，不能退回。"))
+        target = return_to or keys[max(0, index - 1)]
+        if target not in keys[:index]:
+            raise ValidationError(_("只能退回到之前的环节。"))
+        with transaction.atomic():
+            _record(actor, case, case.step, Outcome.RETURN, note=note, data={"to": target})
+            _enter(case, case.procedure.step(target))
+            case.save()
+    elif outcome == Outcome.REJECT:
+        if not note.strip():
+            raise ValidationError({"note": _("不予通过须说明理由。")})
+        with transaction.atomic():
+            _record(actor, case, case.step, Outcome.REJECT, note=note, data=data)
+            case.status = CaseStatus.REJECTED
+            case.finished_at = clock.now()
+            case.save()
+            _finish_clue(case)
+    else:
+        raise ValidationError(_("未知的办理结果。"))
+    return case
+
+
+def _advance(actor, case: Case, *, note: str = "", data: dict | None = None) -> None:
+    """Record the pass of the current step and enter the next one (or finish with the outcome)."""
+    step = case.current_step
+    _record(actor, case, step.key, Outcome.PASS, note=note, data=data)
+    if step.final:
+        _apply_outcome(actor, case, data or {})
+        case.status = CaseStatus.DONE
+        case.finished_at = clock.now()
+        case.save()
+        _finish_clue(case)
+        return
+    steps = case.procedure.active_steps(case.options)
+    keys = [s.key for s in steps]
+    _enter(case, steps[keys.index(step.key) + 1])
+    case.save()
+
+
+def _finish_clue(case: Case) -> None:
+    if case.clue_id:
+        RiskClue.objects.filter(pk=case.clue_id, status=ClueStatus.OPEN).update(status=ClueStatus.CONVERTED)
+
+
+def _apply_outcome(actor, case: Case, data: dict) -> None:
+    """The final step writes the registry (through its actions, so the household's history shows it)."""
+    household = Household.objects.get(pk=case.household_id)
+    today = clock.today()
+    kind = case.kind
+    label = _("依据%(kind)s程序 #%(n)s") % {"kind": case.get_kind_display(), "n": case.pk}
+    if kind == Kind.IDENTIFY:
+        result = _latest_result(household)
+        changes = {"household_type": codes.HouseholdType.POOR, "identification_year": case.year,
+                   "poverty_attribute": case.data.get("attribute") or (result.attribute if result and result.attribute
+                                                                       else codes.PovertyAttribute.GENERAL),
+                   "monitoring_type": "", "monitoring_start": None, "exit_year": None}
+        if case.data.get("main_cause"):
+            changes["main_cause"] = case.data["main_cause"]
+    elif kind == Kind.EXIT:
+        blockers = exit_blockers(household)
+        if blockers:
+            raise ValidationError(_("不符合退出条件：%(r)s") % {"r": "；".join(blockers)})
+        changes = {"household_type": codes.HouseholdType.EXITED, "exit_year": case.year, "enjoys_policy": True}
+    elif kind == Kind.REENTRY:
+        if case.data.get("target") == codes.HouseholdType.POOR:
+            changes = {"household_type": codes.HouseholdType.POOR, "identification_year": case.year,
+                       "exit_year": None, "monitoring_type": "", "monitoring_start": None,
+                       "poverty_attribute": household.poverty_attribute or codes.PovertyAttribute.GENERAL}
+        else:
+            changes = {"household_type": codes.HouseholdType.MONITORED,
+                       "monitoring_type": codes.MonitoringType.UNSTABLE, "monitoring_start": today}
+    elif kind == Kind.MONITOR:
+        changes = {"household_type": codes.HouseholdType.MONITORED, "monitoring_type": case.data["monitoring_type"],
+                   "monitoring_start": today}
+        if household.household_type == codes.HouseholdType.ORDINARY:
+            changes["poverty_attribute"] = ""
+    elif kind == Kind.RISK_CLEAR:
+        method = data.get("method") or case.data.get("method")
+        if method not in RiskMethod.values:
+            raise ValidationError({"method": _("请选择风险消除方式（帮扶消除或自然消除）。")})
+        if method == RiskMethod.ASSISTED and not case.data.get("assistance", "").strip() and not data.get(
+                "assistance", "").strip():
+            raise ValidationError({"assistance": _("帮扶消除须写明所采取的帮扶措施。")})
+        case.data = {**case.data, "method": method, "assistance": data.get("assistance", case.data.get("assistance", ""))}
+        back = codes.HouseholdType.EXITED if household.exit_year else codes.HouseholdType.ORDINARY
+        changes = {"household_type": back, "monitoring_type": "", "monitoring_start": None}
+        if back == codes.HouseholdType.ORDINARY:
+            changes["poverty_attribute"] = ""
+    else:  # pragma: no cover - every kind is handled above
+        raise ValueError(kind)
+    registry.update_household(actor=actor, household=household, changes=changes, reason=label)
+
+
+# --- democratic reviews and documents ---------------------------------------------------------
+
+def record_review(*, actor, division_code: str, held_on: dt.date, place: str, chair: str, expected: int,
+                  present: int, minutes: str) -> DemocraticReview:
+    step = procedures.IDENTIFY.step("democratic_review")
+    _allowed(actor, step, division_code)
+    if present > expected or present <= 0:
+        raise ValidationError({"present": _("实到人数应大于 0 且不超过应到人数。")})
+    if present * 3 < expected * 2:
+        raise ValidationError({"present": _("实到人数不足应到人数的三分之二，会议无效。")})
+    if held_on > clock.today():
+        raise ValidationError({"held_on": _("会议日期不能晚于今天。")})
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("请填写会议记录。")})
+    with transaction.atomic():
+        review = DemocraticReview.objects.create(
+            county_code=division_code[:6], division_code=division_code, held_on=held_on, place=place, chair=chair,
+            expected=expected, present=present, minutes=minutes,
+            created_by=actor if actor is not None and actor.pk else None)
+        audit.record(actor=actor, verb="review.create", object_type="workflows.democraticreview", object_id=review.pk,
+                     county_code=review.county_code, division_code=division_code,
+                     summary=_("民主评议会议 %(d)s，应到 %(e)d 人，实到 %(p)d 人") % {
+                         "d": held_on.isoformat(), "e": expected, "p": present})
+    return review
+
+
+ALLOWED_TYPES = {  # extension -> (content type, magic bytes)
+    "pdf": ("application/pdf", (b"%PDF",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+
+
+def add_document(*, actor, case: Case, kind: str, name: str, content: bytes) -> Document:
+    """Store an attachment on disk after checking its type (by content, not only its name) and size."""
+    if actor is not None:
+        scope = scope_for(actor)
+        if not scope.contains_code(case.division_code) or actor.role not in {
+                r for s in case.procedure.steps for r in s.roles}:
+            raise PermissionDenied(_("您不能为该户上传材料。"))
+    if kind not in procedures.DocumentKind.values:
+        raise ValidationError({"kind": _("请选择材料类型。")})
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_TYPES:
+        raise ValidationError({"file": _("只接受 PDF、JPG、PNG 文件。")})
+    content_type, magics = ALLOWED_TYPES[extension]
+    if not any(content.startswith(m) for m in magics):
+        raise ValidationError({"file": _("文件内容与扩展名 .%(e)s 不符。") % {"e": extension}})
+    limit = settings.FUPIN_MAX_UPLOAD_MB * 1024 * 1024
+    if len(content) > limit:
+        raise ValidationError({"file": _("文件不能超过 %(n)d MB。") % {"n": settings.FUPIN_MAX_UPLOAD_MB}})
+    if not content:
+        raise ValidationError({"file": _("文件为空。")})
+    with transaction.atomic():
+        document = Document(county_code=case.county_code, case=case, kind=kind, original_name=name[:200],
+                            content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                            stored_name=f"{uuid.uuid4().hex}.{extension}",
+                            uploaded_by=actor if actor is not None and actor.pk else None)
+        document.file.save(document.stored_name, ContentFile(content), save=False)
+        document.save()
+        audit.record(actor=actor, verb="document.add", object_type="workflows.document", object_id=document.pk,
+                     county_code=case.county_code, division_code=case.division_code, household_id=case.household_id,
+                     summary=_("上传%(k)s：%(n)s") % {"k": document.get_kind_display(), "n": document.original_name})
+    return document
+
+
+# --- public notices and objections ------------------------------------------------------------
+
+def post_notice(*, actor, cases: Iterable[Case], period_days: int | None = None, posted_on: dt.date | None = None,
+                contact: str = "") -> Notice:
+    """Post one notice in a village for cases standing at the same notice step."""
+    cases = list(cases)
+    if not cases:
+        raise ValidationError(_("请选择要公示的户。"))
+    first = cases[0]
+    step = first.current_step
+    if not step.notice:
+        raise ValidationError(_("“%(s)s”不是公示环节。") % {"s": step.label})
+    for case in cases:
+        if (case.kind, case.step, case.division_code) != (first.kind, first.step, first.division_code):
+            raise ValidationError(_("一次公示只能包含同一村、同一程序、同一环节的户。"))
+        if not case.is_open:
+            raise ValidationError(_("已办结的程序不能公示。"))
+        _allowed(actor, step, case)
+        _year_open(case.county_code, case.year)
+        if case.notices.filter(step=case.step, status=NoticeStatus.POSTED).exists():
+            raise ValidationError(_("户 %(c)s 已在公示中。") % {"c": case.household.household_code})
+    period = step.default_days if period_days is None else period_days
+    if period < step.min_days:
+        raise ValidationError({"period_days": _("公示期不少于 %(n)d 天。") % {"n": step.min_days}})
+    posted = posted_on or clock.today()
+    from fupin.divisions.models import Division
+
+    village = Division.objects.get(code=first.division_code)
+    kind_label = procedures.Kind(first.kind).label
+    title = (_("%(v)s %(k)s%(n)s") % {"v": village.name, "k": kind_label,
+                                     "n": _("公告") if step.notice == "announcement" else _("公示")})
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            county_code=first.county_code, division_code=first.division_code, kind=step.notice, procedure=first.kind,
+            step=step.key, title=title, posted_on=posted, period_days=period,
+            ends_on=posted + dt.timedelta(days=period), contact=contact,
+            posted_by=actor if actor is not None and actor.pk else None)
+        notice.cases.set(cases)
+        for case in cases:
+            _record(actor, case, case.step, Outcome.POSTED,
+                    data={"notice": notice.pk, "posted_on": posted.isoformat(), "days": period})
+            case.step_due = notice.ends_on + dt.timedelta(days=3)
+            case.save(update_fields=["step_due"])
+    return notice
+
+
+def record_objection(*, actor, notice: Notice, case: Case, raised_by: str, content: str,
+                     raised_on: dt.date | None = None) -> Objection:
+    step = procedures.procedure(notice.procedure).step(notice.step)
+    _allowed_roles(actor, (*procedures.VILLAGE, *step.roles), _("登记异议"), case)
+    day = raised_on or clock.today()
+    if notice.status != NoticeStatus.POSTED:
+        raise ValidationError(_("公示已结束，不能再登记异议。"))
+    if not (notice.posted_on <= day < notice.ends_on):
+        raise ValidationError(_("异议须在公示期内（%(a)s 至 %(b)s）提出。") % {
+            "a": notice.posted_on, "b": notice.ends_on - dt.timedelta(days=1)})
+    if not notice.cases.filter(pk=case.pk).exists():
+        raise ValidationError(_("该户不在本次公示中。"))
+    if not raised_by.strip() or not content.strip():
+        raise ValidationError(_("请填写异议人和异议内容。"))
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            county_code=notice.county_code, notice=notice, case=case, raised_by=raised_by, raised_on=day,
+            content=content, recorded_by=actor if actor is not None and actor.pk else None)
+        audit.record(actor=actor, verb="objection.create", object_type="workflows.objection", object_id=objection.pk,
+                     county_code=case.county_code, division_code=case.division_code, household_id=case.household_id,
+                     summary=_("公示期间收到异议（%(t)s）") % {"t": notice.title}, reason=content)
+    return objection
+
+
+def resolve_objection(*, actor, objection: Objection, upheld: bool, resolution: str,
+                      consequence: str = Outcome.RETURN) -> Objection:
+    """Record how an objection was handled; an upheld one returns (or rejects) the case."""
+    notice = objection.notice
+    step = procedures.procedure(notice.procedure).step(notice.step)
+    _allowed(actor, step, objection.case)
+    if objection.resolved:
+        raise ValidationError(_("该异议已处理。"))
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("请填写核实处理结果。")})
+    with transaction.atomic():
+        objection.resolved = True
+        objection.upheld = upheld
+        objection.resolution = resolution
+        objection.resolved_by = actor if actor is not None and actor.pk else None
+        objection.resolved_at = clock.now()
+        objection.save()
+        case = objection.case
+        audit.record(actor=actor, verb="objection.resolve", object_type="workflows.objection", object_id=objection.pk,
+                     county_code=case.county_code, division_code=case.division_code, household_id=case.household_id,
+                     summary=_("异议处理：%(r)s") % {"r": _("异议成立") if upheld else _("异议不成立")},
+                     reason=resolution)
+        if upheld and case.is_open:
+            if consequence == Outcome.REJECT:
+                _record(actor, case, case.step, Outcome.REJECT, note=resolution)
+                case.status = CaseStatus.REJECTED
+                case.finished_at = clock.now()
+                case.save()
+            else:
+                steps = case.procedure.active_steps(case.options)
+                keys = [s.key for s in steps]
+                back = keys[max(0, keys.index(case.step) - 1)]
+                _record(actor, case, case.step, Outcome.RETURN, note=resolution, data={"to": back})
+                _enter(case, case.procedure.step(back))
+                case.save()
+            notice.cases.remove(case)
+    return objection
+
+
+def close_notice(*, actor, notice: Notice) -> Notice:
+    """After the period, with no objection open: every case still on the notice passes the step."""
+    step = procedures.procedure(notice.procedure).step(notice.step)
+    if notice.status != NoticeStatus.POSTED:
+        raise ValidationError(_("该公示已结束。"))
+    today = clock.today()
+    if today < notice.ends_on:
+        raise ValidationError(_("公示期未满（%(d)s 结束），不能结束公示。") % {
+            "d": (notice.ends_on - dt.timedelta(days=1)).isoformat()})
+    if notice.objections.filter(resolved=False).exists():
+        raise ValidationError(_("公示期间的异议尚未处理完毕。"))
+    cases = list(notice.cases.filter(status=CaseStatus.OPEN, step=notice.step))
+    for case in cases:
+        _allowed(actor, step, case)
+        _year_open(case.county_code, case.year)
+    with transaction.atomic():
+        notice.status = NoticeStatus.CLOSED
+        notice.closed_at = clock.now()
+        notice.save(update_fields=["status", "closed_at"])
+        for case in cases:
+            _advance(actor, case, note=_("公示期满无异议"), data={"notice": notice.pk})
+        audit.record(actor=actor, verb="notice.close", object_type="workflows.notice", object_id=notice.pk,
+                     county_code=notice.county_code, division_code=notice.division_code,
+                     summary=_("%(t)s 期满结束，%(n)d 户通过") % {"t": notice.title, "n": len(cases)})
+    return notice
+
+
+# --- risk clues -------------------------------------------------------------------------------
+
+def create_clue(*, actor, household: Household, source: str, risk: str, detail: str = "",
+                found_on: dt.date | None = None) -> RiskClue:
+    roles = procedures.MONITOR.step("clue").roles
+    if source == ClueSource.DEPARTMENT:
+        roles = (*roles, procedures.Role.DEPARTMENT, procedures.Role.COUNTY_ADMIN)
+    _allowed_roles(actor, roles, _("登记风险线索"), household.division_id)
+    if source not in ClueSource.values:
+        raise ValidationError({"source": _("请选择线索来源。")})
+    if not risk.strip():
+        raise ValidationError({"risk": _("请填写风险类型。")})
+    day = found_on or clock.today()
+    with transaction.atomic():
+        clue = RiskClue.objects.create(
+            county_code=household.county_code, division_code=household.division_id, household=household,
+            source=source, risk=risk[:100], detail=detail, found_on=day,
+            due_on=day + dt.timedelta(days=settings.FUPIN_CLUE_DAYS),
+            created_by=actor if actor is not None and actor.pk else None)
+        audit.record(actor=actor, verb="clue.create", object_type="workflows.riskclue", object_id=clue.pk,
+                     county_code=clue.county_code, division_code=clue.division_code, household_id=household.pk,
+                     summary=_("风险线索：%(r)s（%(s)s）") % {"r": clue.risk, "s": clue.get_source_display()},
+                     reason=detail)
+    return clue
+
+
+def dismiss_clue(*, actor, clue: RiskClue, reason: str) -> RiskClue:
+    _allowed(actor, procedures.MONITOR.step("clue"), clue.division_code)
+    if clue.status != ClueStatus.OPEN:
+        raise ValidationError(_("该线索已处理。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("排除线索须说明理由。")})
+    with transaction.atomic():
+        clue.status = ClueStatus.DISMISSED
+        clue.dismiss_reason = reason
+        clue.handled_by = actor if actor is not None and actor.pk else None
+        clue.handled_at = clock.now()
+        clue.save()
+        audit.record(actor=actor, verb="clue.dismiss", object_type="workflows.riskclue", object_id=clue.pk,
+                     county_code=clue.county_code, division_code=clue.division_code, household_id=clue.household_id,
+                     summary=_("排除风险线索：%(r)s") % {"r": clue.risk}, reason=reason)
+    return clue
+
+
+def convert_clue(*, actor, clue: RiskClue, monitoring_type: str, note: str) -> Case:
+    """Turn a clue into a monitoring case (clue to county decision within 15 days)."""
+    if clue.status != ClueStatus.OPEN:
+        raise ValidationError(_("该线索已处理。"))
+    with transaction.atomic():
+        case = start_case(actor=actor, household=clue.household, kind=Kind.MONITOR, note=note or clue.risk,
+                          reason=clue.risk, data={"monitoring_type": monitoring_type}, clue=clue)
+        clue.status = ClueStatus.CONVERTED
+        clue.handled_by = actor if actor is not None and actor.pk else None
+        clue.handled_at = clock.now()
+        clue.save()
+    return case
+
+
+def clues_from_run(*, actor, run) -> int:
+    """Set-based: every monitoring candidate of an identification run becomes a clue, unless the
+    household is already monitored or has an open clue or monitoring case."""
+    due = clock.today() + dt.timedelta(days=settings.FUPIN_CLUE_DAYS)
+    labels = {"unstable": "脱贫不稳定风险", "marginal": "边缘易致贫风险", "hardship": "突发严重困难风险"}
+    risk = "CASE r.monitoring " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in labels.items()) + " END"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"""
+            INSERT INTO workflows_riskclue (county_code, division_code, household_id, source, risk, detail, found_on,
+              due_on, status, dismiss_reason, run_id, created_by_id, created_at)
+            SELECT r.county_code, r.division_code, r.household_id, 'identification', {risk},
+              substr(r.explanation, 1, 500), %s, %s, 'open', '', r.run_id, %s, %s
+            FROM targeting_identificationresult r
+            JOIN registry_household h ON h.id = r.household_id
+            WHERE r.run_id = %s AND r.monitoring <> '' AND h.household_type <> 'monitored' AND h.status = 'active'
+              AND NOT EXISTS (SELECT 1 FROM workflows_riskclue c WHERE c.household_id = r.household_id
+                              AND c.status = 'open')
+              AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = r.household_id
+                              AND k.kind = 'monitor' AND k.status = 'open')""",
+                       [clock.today(), due, actor.pk if actor is not None and actor.pk else None, clock.now(), run.pk])
+        count = cursor.rowcount
+        audit.record(actor=actor, verb="clue.from_run", object_type="targeting.identificationrun", object_id=run.pk,
+                     county_code=run.county_code, division_code=run.area_code,
+                     summary=_("由识别运行 #%(r)s 生成风险线索 %(n)d 条") % {"r": run.pk, "n": count})
+    return count
+
+
+# --- the yearly dynamic adjustment (动态调整) ---------------------------------------------------
+
+def _county_admin(actor, county_code: str) -> None:
+    _allowed_roles(actor, procedures.COUNTY, _("年度动态调整"), county_code)
+
+
+def open_year(*, actor, county_code: str, year: int) -> WorkYear:
+    _county_admin(actor, county_code)
+    if WorkYear.objects.filter(county_code=county_code, year=year).exists():
+        raise ValidationError(_("%(y)s 年度已开启。") % {"y": year})
+    with transaction.atomic():
+        work_year = WorkYear.objects.create(county_code=county_code, year=year,
+                                            opened_by=actor if actor is not None and actor.pk else None)
+        audit.record(actor=actor, verb="year.open", object_type="workflows.workyear", object_id=work_year.pk,
+                     county_code=county_code, division_code=county_code,
+                     summary=_("开启 %(y)s 年度动态调整") % {"y": year})
+    return work_year
+
+
+def _require_open_year(work_year: WorkYear) -> None:
+    if not work_year.is_open:
+        raise ValidationError(_("%(y)s 年度已关账。") % {"y": work_year.year})
+
+
+def attach_run(*, actor, work_year: WorkYear, run) -> WorkYear:
+    """The year's official identification run (started from the targeting pages or here)."""
+    _county_admin(actor, work_year.county_code)
+    _require_open_year(work_year)
+    if run.dry_run or run.year != work_year.year or run.county_code != work_year.county_code:
+        raise ValidationError(_("须使用本县本年度的正式识别运行。"))
+    with transaction.atomic():
+        work_year.run = run
+        work_year.save(update_fields=["run"])
+        audit.record(actor=actor, verb="year.run", object_type="workflows.workyear", object_id=work_year.pk,
+                     county_code=work_year.county_code, division_code=work_year.county_code,
+                     summary=_("%(y)s 年度识别：运行 #%(r)s") % {"y": work_year.year, "r": run.pk})
+    return work_year
+
+
+def generate_exit_candidates(*, actor, work_year: WorkYear) -> int:
+    """Set-based: every poor household whose result in the year's run is 'not poor' with all
+    guarantees met and income above the line gets an exit case at its first step."""
+    from fupin.targeting.models import RunStatus
+
+    _county_admin(actor, work_year.county_code)
+    _require_open_year(work_year)
+    run = work_year.run
+    if run is None or run.status != RunStatus.DONE:
+        raise ValidationError(_("请先完成本年度的正式识别。"))
+    first = procedures.EXIT.active_steps({})[0]
+    now, due = clock.now(), clock.today() + dt.timedelta(days=first.deadline_days)
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO workflows_case (county_code, division_code, household_id, kind, year, status, step,
+              step_started_at, step_due, options, data, reason, created_by_id, started_at)
+            SELECT r.county_code, r.division_code, r.household_id, 'exit', %s, 'open', %s, %s, %s, '{}', '{}',
+              '', %s, %s
+            FROM targeting_identificationresult r
+            JOIN registry_household h ON h.id = r.household_id
+            WHERE r.run_id = %s AND h.household_type = 'poor' AND h.status = 'active'
+              AND r.conclusion = 'not_poor' AND r.below_line = %s AND r.food_ok = %s AND r.education_ok = %s
+              AND r.medical_ok = %s AND r.housing_ok = %s AND r.water_ok = %s
+              AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = r.household_id
+                              AND k.kind = 'exit' AND k.status = 'open')""",
+                       [work_year.year, first.key, now, due, actor_id, now, run.pk, False, True, True, True, True,
+                        True])
+        count = cursor.rowcount
+        cursor.execute("""
+            INSERT INTO workflows_casestep (county_code, case_id, step, outcome, note, data, actor_id, actor_label,
+              acted_at)
+            SELECT k.county_code, k.id, k.step, 'start', %s, '{}', %s, %s, %s
+            FROM workflows_case k
+            WHERE k.kind = 'exit' AND k.year = %s AND k.county_code = %s AND k.started_at = %s""",
+                       [_("年度动态调整：识别结果符合退出条件"), actor_id, audit.actor_label(actor), now,
+                        work_year.year, work_year.county_code, now])
+        audit.record(actor=actor, verb="year.exit_candidates", object_type="workflows.workyear",
+                     object_id=work_year.pk, county_code=work_year.county_code, division_code=work_year.county_code,
+                     summary=_("生成退出候选 %(n)d 户") % {"n": count})
+    return count
+
+
+def generate_clues(*, actor, work_year: WorkYear) -> int:
+    _county_admin(actor, work_year.county_code)
+    _require_open_year(work_year)
+    if work_year.run is None:
+        raise ValidationError(_("请先完成本年度的正式识别。"))
+    return clues_from_run(actor=actor, run=work_year.run)
+
+
+def close_year(*, actor, work_year: WorkYear) -> WorkYear:
+    """Freeze the year: every household as it stands now goes into the year's snapshot; cases of
+    the year can no longer change. Refused while cases of the year are still open."""
+    from fupin.workflows.selectors import year_counts
+
+    _county_admin(actor, work_year.county_code)
+    _require_open_year(work_year)
+    still_open = Case.objects.filter(county_code=work_year.county_code, year=work_year.year,
+                                     status=CaseStatus.OPEN).count()
+    if still_open:
+        raise ValidationError(_("本年度还有 %(n)d 件程序未办结，不能关账。") % {"n": still_open})
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                INSERT INTO workflows_yearsnapshot (county_code, year, household_id, division_code, status,
+                  household_type, poverty_attribute, monitoring_type, size)
+                SELECT h.county_code, %s, h.id, h.division_code, h.status, h.household_type, h.poverty_attribute,
+                  h.monitoring_type, h.size
+                FROM registry_household h WHERE h.county_code = %s""",
+                           [work_year.year, work_year.county_code])
+        work_year.status = YearStatus.CLOSED
+        work_year.closed_by = actor if actor is not None and actor.pk else None
+        work_year.closed_at = clock.now()
+        work_year.summary = year_counts(work_year.county_code, work_year.year)
+        work_year.save()
+        audit.record(actor=actor, verb="year.close", object_type="workflows.workyear", object_id=work_year.pk,
+                     county_code=work_year.county_code, division_code=work_year.county_code,
+                     summary=_("%(y)s 年度关账并冻结快照") % {"y": work_year.year})
+    return work_year
