@@ -45,3 +45,15 @@ def run_official(rule_sets: dict[int, RuleSet], echo=None) -> list:
         run = actions.start_run(actor=None, area_code=COUNTY, year=year, rule_set=rule_set, enqueue=False)
         runs.append(actions.execute_run(run, echo=echo))
     return runs
+
+
+def open_working_year(runs) -> dict:
+    """Open 2023 for the dynamic adjustment with its official run, so that exit candidates and
+    risk clues wait in the task lists (set-based, like the county would do it)."""
+    from fupin.workflows import actions as workflows
+
+    latest = max(runs, key=lambda r: r.year)
+    work_year = workflows.open_year(actor=None, county_code=COUNTY, year=latest.year)
+    workflows.attach_run(actor=None, work_year=work_year, run=latest)
+    return {"exits": workflows.generate_exit_candidates(actor=None, work_year=work_year),
+            "clues": workflows.generate_clues(actor=None, work_year=work_year)}

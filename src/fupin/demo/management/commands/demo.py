@@ -64,11 +64,16 @@ class Command(BaseCommand):
                 f"poor villages: {len(result.poor_villages)}"
             )
             rule_sets = rules.ensure_rule_sets()
-            for run in [] if no_identify else rules.run_official(rule_sets):
+            runs = [] if no_identify else rules.run_official(rule_sets)
+            for run in runs:
                 s = run.summary
                 self.stdout.write(f"identification {run.year}: {s['poor']:,} poor households ({s['poor_people']:,}"
                                   f" people), {s['unstable'] + s['marginal'] + s['hardship']:,} monitoring"
                                   f" candidates, in {s['seconds']} s")
+            if runs:
+                opened = rules.open_working_year(runs)
+                self.stdout.write(f"working year {max(r.year for r in runs)} opened: {opened['exits']:,} exit"
+                                  f" candidates, {opened['clues']:,} risk clues waiting in the task lists")
             Setting.put("demo.params", wanted)
         accounts.ensure_accounts()
         self.stdout.write(f"\ndemo accounts (password for all: {accounts.DEMO_PASSWORD}):")
