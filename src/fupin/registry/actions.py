@@ -542,7 +542,7 @@ def split_household(*, actor, household: Household, members: list[Member], new_h
     staying = [m for m in household.members.active() if m.pk not in leaving]
     if not staying or not leaving:
         raise ValidationError(_("分户后原户与新户都须至少有一名成员。"))
-    if any(m.relation == codes.Relation.HEAD for m in staying) is False:
+    if not any(m.relation == codes.Relation.HEAD for m in staying):
         raise ValidationError({"members": _("原户主须留在原户；如原户主分出，请先变更户主。")})
     planned = [(m, codes.Relation.HEAD if m.pk == new_head.pk else relations.get(m.pk, codes.Relation.OTHER))
                for m in members]
