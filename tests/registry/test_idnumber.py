@@ -130,3 +130,16 @@ def test_parse_never_crashes_on_arbitrary_text(text):
         assert exc.message
     else:
         assert len(parsed.number) == 18 and parsed.number[17] == check_char(parsed.number[:17])
+
+
+@given(address=addresses, birth=births, seq=sequences)
+def test_an_id_that_went_through_a_float_is_reported_as_excel_damage(address, birth, seq):
+    number = idnumber.make(address, birth, seq)
+    if number.endswith("X"):
+        return
+    damaged = str(int(float(number)))
+    if damaged == number or damaged[17] == check_char(damaged[:17]):
+        return  # survived, or the damage left a valid checksum (1 in 11): nothing can tell
+    with pytest.raises(IdNumberError) as err:
+        parse(damaged)
+    assert err.value.code in ("excel_number", "birth_date")

@@ -94,13 +94,26 @@ def _parse18(text: str, source: str) -> IdNumber:
     born = _birth(text[6:14])
     expected = check_char(text[:17])
     if text[17] != expected:
-        if text.endswith("000"):
+        if text.endswith("000") or came_from_float(text):
             raise IdNumberError(
                 "excel_number", _("校验位不符，且末尾为 000：证件号码可能被 Excel 转成了数字，末尾几位已丢失")
             )
         raise IdNumberError("checksum", _("校验位应为 %(expected)s，实为 %(text_17)s") % {"expected": expected, "text_17": text[17]})
     sex = "1" if int(text[16]) % 2 == 1 else "2"
     return IdNumber(number=text, birth_date=born, sex=sex, address_code=text[:6], source=source)
+
+
+def came_from_float(text: str) -> bool:
+    """True when an 18-digit number is exactly a double-precision value: what Excel stores when an
+    ID is typed into a number cell (the last digits are lost; a real ID is such a value only by
+    chance, and then its checksum still has to fail for this to be asked)."""
+    if not text.isdigit():
+        return False
+    value = int(text)
+    if value < 2**53:
+        return False
+    spacing = 2 ** (value.bit_length() - 53)
+    return value % spacing == 0
 
 
 def convert15(text: str) -> str:
