@@ -43,20 +43,27 @@ class Cap:
     MANAGE_USERS = "users.manage"
     VIEW_TARGETING = "targeting.view"  # rule sets, runs and their results
     MANAGE_RULES = "targeting.manage"  # edit rule sets, start identification runs
+    IMPORT_REGISTRY = "exchange.import"  # upload the household workbook
+    EXPORT_REGISTRY = "exchange.export"  # download households (masked), village registers, cards
+    EXPORT_FULL = "exchange.export_full"  # download with full ID numbers, phones, accounts (logged)
+    MATCH_DATA = "exchange.match"  # load department lists and match them; edit matching rules
+    VIEW_MATCHES = "exchange.view_matches"  # matching runs and the discrepancies found
 
 
 _CADRE = {Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.RESTRUCTURE, Cap.EDIT_VILLAGE, Cap.REVEAL_PERSONAL,
-          Cap.VIEW_HISTORY, Cap.VIEW_TARGETING}
+          Cap.VIEW_HISTORY, Cap.VIEW_TARGETING, Cap.IMPORT_REGISTRY, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG, Cap.MANAGE_RULES}),
+    Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG, Cap.MANAGE_RULES, Cap.EXPORT_FULL,
+                                           Cap.MATCH_DATA}),
     Role.TOWNSHIP_CADRE: frozenset(_CADRE),
     Role.VILLAGE_CADRE: frozenset(_CADRE),
     # Helpers visit their households and correct what they find; structure stays with cadres.
     Role.HELPER: frozenset({Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_TARGETING}),
-    Role.DEPARTMENT: frozenset({Cap.VIEW_REGISTRY}),
+    # Departments load their own lists and see what the matching found.
+    Role.DEPARTMENT: frozenset({Cap.VIEW_REGISTRY, Cap.MATCH_DATA, Cap.VIEW_MATCHES}),
     Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL,
-                             Cap.VIEW_TARGETING}),
+                             Cap.VIEW_TARGETING, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES}),
 }
 
 # The area level a role's grants are expected at (checked when a user is created).

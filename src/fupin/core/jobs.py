@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 
+from django.db import connection
 from django.utils import timezone
 
 from fupin.core.models import Job
@@ -28,16 +30,47 @@ class Progress:
 
     def __call__(self, percent: int, message: str = "") -> None:
         percent = max(0, min(100, int(percent)))
-        Job.objects.filter(pk=self.job.pk).update(progress=percent, message=message[:300])
+        side = _side_connection()
+        if side is not None:
+            with side.cursor() as cursor:
+                cursor.execute("UPDATE core_job SET progress = %s, message = %s WHERE id = %s",
+                               [percent, message[:300], self.job.pk])
+        else:
+            Job.objects.filter(pk=self.job.pk).update(progress=percent, message=message[:300])
         if self.echo:
             self.echo(percent, message)
+
+
+_side = threading.local()
+
+
+def _side_connection():
+    """Work that runs in one long transaction (an import) reports its progress on a second
+    connection of its own (PostgreSQL), so that the page polling the job sees it. SQLite has one
+    writer at a time: there the report waits for the commit."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    side = getattr(_side, "connection", None)
+    if side is None:
+        side = _side.connection = connection.copy()
+    return side
+
+
+def close_side_connection() -> None:
+    side = getattr(_side, "connection", None)
+    if side is not None:
+        side.close()
+        _side.connection = None
 
 
 def execute(job: Job, work: Callable[[Progress], dict], echo: Callable[[int, str], None] | None = None) -> Job:
     """Run ``work`` for ``job``: mark it running, record its result or its error."""
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
     try:
-        result = work(Progress(job, echo)) or {}
+        try:
+            result = work(Progress(job, echo)) or {}
+        finally:
+            close_side_connection()
     except Exception as exc:  # the job records any failure; the caller decides whether to re-raise
         log.exception("job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, finished_at=timezone.now(),

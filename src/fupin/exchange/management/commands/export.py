@@ -1,11 +1,20 @@
-"""`fupin export identification --year Y --output FILE.csv [--area CODE] [--run ID]`."""
+"""Exports from the command line (each one logged):
+
+- `fupin export identification --year Y --output FILE.csv [--area CODE] [--run ID]`
+- `fupin export households --area CODE --output FILE.xlsx|.csv [--full] [--year Y]`: the household
+  workbook (masked unless --full)
+- `fupin export villages --area CODE --output FILE.xlsx`: the village registers (村册)
+- `fupin export card --household ID --output FILE.xlsx [--full]`: one household card (户卡)
+"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fupin.exchange import identification
-from fupin.targeting import selectors
+from fupin.divisions.models import Division
+from fupin.exchange import actions, identification, selectors, workbooks
+from fupin.registry.models import Household
+from fupin.targeting import selectors as targeting_selectors
 from fupin.targeting.models import IdentificationRun, RunStatus
 
 
@@ -19,10 +28,55 @@ class Command(BaseCommand):
         ident.add_argument("--output", type=Path, required=True)
         ident.add_argument("--area", default="", help="county code (default: the only county with households)")
         ident.add_argument("--run", type=int, help="a particular run instead of the latest official one")
+        homes = sub.add_parser("households", help="the household workbook (one row per person)")
+        homes.add_argument("--area", required=True, help="division code (county, township or village)")
+        homes.add_argument("--output", type=Path, required=True, help="FILE.xlsx or FILE.csv")
+        homes.add_argument("--full", action="store_true", help="full ID numbers, phones and accounts (logged)")
+        homes.add_argument("--year", type=int, help="income year (default: each household's latest)")
+        villages = sub.add_parser("villages", help="the village registers (村册) as xlsx")
+        villages.add_argument("--area", required=True)
+        villages.add_argument("--output", type=Path, required=True)
+        card = sub.add_parser("card", help="one household card (户卡) as xlsx")
+        card.add_argument("--household", type=int, required=True, help="the household's id")
+        card.add_argument("--output", type=Path, required=True)
+        card.add_argument("--full", action="store_true")
 
     def handle(self, *args, **options):
-        if options["what"] == "identification":
-            self._identification(options)
+        getattr(self, f"_{options['what']}")(options)
+
+    def _households(self, options):
+        output: Path = options["output"]
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in ("xlsx", "csv"):
+            raise CommandError("输出文件须以 .xlsx 或 .csv 结尾")
+        area = options["area"]
+        if not Division.objects.filter(code=area).exists():
+            raise CommandError(f"没有区划代码 {area}")
+        table = workbooks.household_rows(selectors.households(None, area), year=options["year"],
+                                         masked=not options["full"])
+        with open(output, "wb") as out:
+            workbooks.write_households(out, table, fmt)
+        actions.record_export(actor=None, what="households", area_code=area, full=options["full"],
+                              count=table.height, file_format=fmt)
+        self.stdout.write(f"wrote {table.height} members to {output}" + ("" if options["full"] else " (masked)"))
+
+    def _villages(self, options):
+        divisions = list(selectors.villages(None, options["area"]))
+        with open(options["output"], "wb") as out:
+            workbooks.village_registers(out, divisions)
+        actions.record_export(actor=None, what="villages", area_code=options["area"], full=False,
+                              count=len(divisions), file_format="xlsx")
+        self.stdout.write(f"wrote {len(divisions)} villages to {options['output']}")
+
+    def _card(self, options):
+        household = Household.objects.filter(pk=options["household"]).select_related("division").first()
+        if household is None:
+            raise CommandError(f"没有户 {options['household']}")
+        with open(options["output"], "wb") as out:
+            workbooks.household_card(out, household, masked=not options["full"])
+        actions.record_export(actor=None, what="card", area_code=household.division_id, full=options["full"],
+                              count=1, file_format="xlsx")
+        self.stdout.write(f"wrote the card of household {household.household_code} to {options['output']}")
 
     def _identification(self, options):
         from fupin.targeting.management.commands.identify import default_county
@@ -31,7 +85,7 @@ class Command(BaseCommand):
             run = IdentificationRun.objects.filter(pk=options["run"], status=RunStatus.DONE).first()
         else:
             county = (options["area"] or default_county())[:6]
-            run = selectors.latest_official_run(county, options["year"])
+            run = targeting_selectors.latest_official_run(county, options["year"])
         if run is None or run.year != options["year"]:
             raise CommandError(f"{options['year']} 年没有完成的正式识别运行（先运行 fupin identify --year {options['year']}）")
         with open(options["output"], "w", encoding="utf-8-sig", newline="") as handle:

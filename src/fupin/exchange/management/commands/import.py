@@ -1,0 +1,88 @@
+"""`fupin import households FILE [--dry-run] [--partial] [--sync-members] [--report OUT] [--user NAME]`.
+
+Exit status 0 when the file is clean, 1 when it has errors (nothing written, unless --partial),
+2 when the file cannot be read at all. The report (one row per problem: 行号, 列, 值, 错误) is
+xlsx, csv or json by the extension of OUT.
+"""
+
+import sys
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from fupin.accounts.models import User
+from fupin.exchange import actions, importer
+
+
+class Command(BaseCommand):
+    help = "Import the household workbook (户籍成员明细表, xlsx or CSV)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        households = sub.add_parser("households", help="the household workbook (one row per person)")
+        households.add_argument("file", type=Path)
+        households.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        households.add_argument("--partial", action="store_true",
+                                help="write the households without errors, skip (and report) the others")
+        households.add_argument("--sync-members", action="store_true",
+                                help="remove members of imported households who are absent from the file")
+        households.add_argument("--report", type=Path, help="write the problems to OUT (.xlsx, .csv or .json)")
+        households.add_argument("--user", default="", help="import as this user (their area and rights)")
+
+    def handle(self, *args, **options):
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{path}")
+        report: Path | None = options["report"]
+        if report is not None and report.suffix.lower() not in (".xlsx", ".csv", ".json"):
+            raise CommandError("报告文件须以 .xlsx、.csv 或 .json 结尾")
+        actor = None
+        if options["user"]:
+            actor = User.objects.filter(username=options["user"]).first()
+            if actor is None:
+                raise CommandError(f"没有用户 {options['user']}")
+        try:
+            batch = actions.create_import(actor=actor, name=path.name, data=path.read_bytes(),
+                                          dry_run=options["dry_run"], partial=options["partial"],
+                                          sync_members=options["sync_members"], enqueue=False)
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        result = actions.execute_import(batch, echo=self._bar)
+        self.stderr.write("")
+        if report is not None:
+            with open(report, "wb") as out:
+                importer.write_report(result.problems, out, report.suffix.lower().lstrip("."), result.sheet)
+        for warning in result.warnings:
+            self.stderr.write(f"警告：{warning}")
+        self.stdout.write(self._summary(batch, result))
+        if result.fatal:
+            sys.exit(2)
+        if result.problems.height:
+            sys.exit(1)
+
+    def _bar(self, percent: int, message: str) -> None:
+        done = percent // 4
+        self.stderr.write(f"\r[{'#' * done}{'.' * (25 - done)}] {percent:3d}% {message}", ending="")
+        self.stderr.flush()
+
+    def _summary(self, batch, result) -> str:
+        c = result.counts
+        if result.fatal:
+            return f"导入批次 #{batch.pk}：文件无法导入：{result.fatal}"
+        head = f"导入批次 #{batch.pk}：{result.rows} 行（{result.households} 户）"
+        if result.problems.height:
+            head += f"，发现 {result.problems.height} 处错误"
+        if not c:
+            return head + "，未写入任何数据"
+        verb = "将导入" if batch.dry_run else "已导入"
+        lines = [head,
+                 f"{verb} {c['members_written']} 名成员、{c['households_written']} 户"
+                 + (f"（跳过有错误的 {len(result.skipped_households)} 户）" if result.skipped_households else ""),
+                 f"新增 {c['households_created']} 户、{c['members_created']} 人；"
+                 f"更新 {c['households_updated']} 户、{c['members_updated']} 人；收入 {c['incomes_written']} 条",
+                 f"文件中缺少的成员 {c['members_absent']} 人" + (f"，已减员 {c['members_removed']} 人"
+                                                           if c["members_removed"] else "（未减员；需要时加 --sync-members）")]
+        if batch.dry_run:
+            lines.append("试导入：没有写入任何数据")
+        return "\n".join(lines)
