@@ -19,7 +19,15 @@ from fupin.accounts.roles import Cap
 from fupin.core import audit, jobs
 from fupin.core.scope import scope_for
 from fupin.exchange import importer, validate
-from fupin.exchange.models import ImportBatch, ImportStatus
+from fupin.exchange.models import (
+    FindingStatus,
+    ImportBatch,
+    ImportStatus,
+    MatchFinding,
+    MatchRule,
+    MatchRun,
+    MatchStatus,
+)
 from fupin.exchange.reader import ROW, WorkbookError
 
 ACCEPTED = (".xlsx", ".xlsm", ".csv", ".txt")
@@ -152,3 +160,157 @@ def record_export(*, actor, what: str, area_code: str, full: bool, count: int, f
 
 
 EXPORT_LABELS = {"households": "户籍成员明细", "villages": "村册", "card": "户卡"}
+
+
+# --- department matching ----------------------------------------------------------------------
+
+SOURCE_DEPARTMENTS = {
+    "medical_insurance": {"medical_insurance"}, "civil_affairs": {"civil_affairs"},
+    "disabled_federation": {"disabled_federation"}, "education": {"education"}, "housing": {"housing"},
+    "human_resources": {"human_resources"}, "public_security": {"public_security"},
+    "market_regulation": {"market_regulation"}, "vehicles": {"public_security"}, "salaried": {"finance",
+                                                                                               "human_resources"},
+}
+
+
+def may_match(actor, source: str) -> bool:
+    """County administrators load any list; a department user the lists of their department."""
+    if actor is None:
+        return True
+    if not actor.can(Cap.MATCH_DATA):
+        return False
+    if actor.role == "department":
+        return actor.department in SOURCE_DEPARTMENTS.get(source, set())
+    return True
+
+
+def create_match(*, actor, source: str, name: str, data: bytes, area_code: str = "",
+                 enqueue: bool = True) -> MatchRun:
+    from fupin.exchange.models import Source
+
+    if source not in Source.values:
+        raise ValidationError({"source": _("请选择数据来源。")})
+    if not may_match(actor, source):
+        raise PermissionDenied(_("您不能比对这类部门数据。"))
+    check_upload(name, data)
+    area = area_code or _root(actor)
+    if len(area) < 6:
+        raise ValidationError({"area_code": _("请指定比对的县级（或以下）区划代码。")})
+    if actor is not None and not scope_for(actor).contains_code(area):
+        raise PermissionDenied(_("该区域不在您的管辖范围内。"))
+    with transaction.atomic():
+        job = jobs.create(kind="exchange.match", actor=actor, division_code=area,
+                          title=_("部门数据比对 %(f)s") % {"f": name})
+        run = MatchRun(county_code=area[:6], division_code=area, source=source, file_name=name[:200],
+                       stored_name=_stored_name(name), sha256=hashlib.sha256(data).hexdigest(), job=job,
+                       created_by=_actor(actor))
+        run.file.save(run.stored_name, ContentFile(data), save=False)
+        run.save()
+        if enqueue:
+            from fupin.exchange.tasks import run_match
+
+            transaction.on_commit(lambda: run_match.enqueue(run.pk))
+    return run
+
+
+def execute_match(run: MatchRun, echo=None) -> MatchRun:
+    from fupin.exchange import matching
+
+    def work(progress) -> dict:
+        with run.file.open("rb") as handle:
+            data = handle.read()
+        try:
+            result = matching.match(run, data, actor=run.created_by, progress=progress)
+        except WorkbookError as exc:
+            MatchRun.objects.filter(pk=run.pk).update(status=MatchStatus.REJECTED, counts={"fatal": str(exc)})
+            return {"fatal": str(exc)}
+        out = io.BytesIO()
+        matching.write_report(out, result)
+        with transaction.atomic():
+            run.report.save(f"{Path(run.stored_name).stem}-rows.csv", ContentFile(out.getvalue()), save=False)
+            MatchRun.objects.filter(pk=run.pk).update(status=MatchStatus.DONE, counts=result.counts,
+                                                      report=run.report.name)
+            audit.record(actor=run.created_by, verb="match.run", object_type="exchange.matchrun", object_id=run.pk,
+                         county_code=run.county_code, division_code=run.division_code,
+                         summary=_("部门数据比对 #%(n)s（%(s)s）：%(r)d 行，匹配 %(m)d 人，风险线索 %(c)d 条，"
+                                   "数据差异 %(d)d 条") % {
+                             "n": run.pk, "s": run.get_source_display(), "r": result.counts["rows"],
+                             "m": result.counts["matched_members"], "c": result.counts["clues_created"],
+                             "d": result.counts["discrepancies"]},
+                         after={"file": run.file_name, **{k: v for k, v in result.counts.items() if k != "findings"}})
+        return result.counts
+
+    try:
+        jobs.execute(run.job, work, echo)
+    except Exception:
+        MatchRun.objects.filter(pk=run.pk).update(status=MatchStatus.FAILED)
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def resolve_finding(*, actor, finding: MatchFinding, status: str, note: str) -> MatchFinding:
+    """A cadre checks a discrepancy: corrected in the registry, or the department's data was wrong."""
+    if actor is not None and not (actor.can(Cap.EDIT_REGISTRY)
+                                  and scope_for(actor).contains_code(finding.division_code)):
+        raise PermissionDenied(_("只有本辖区的干部可以核实数据差异。"))
+    if finding.status != FindingStatus.OPEN:
+        raise ValidationError(_("该差异已核实。"))
+    if status not in (FindingStatus.FIXED, FindingStatus.DISMISSED):
+        raise ValidationError({"status": _("请选择核实结果。")})
+    if not note.strip():
+        raise ValidationError({"note": _("请填写核实说明。")})
+    from fupin.core import clock
+
+    with transaction.atomic():
+        finding.status = status
+        finding.note = note
+        finding.handled_by = _actor(actor)
+        finding.handled_at = clock.now()
+        finding.save()
+        audit.record(actor=actor, verb="match.resolve", object_type="exchange.matchfinding", object_id=finding.pk,
+                     county_code=finding.county_code, division_code=finding.division_code,
+                     household_id=finding.household_id,
+                     summary=_("核实数据差异：%(d)s → %(s)s") % {"d": finding.detail[:100],
+                                                              "s": finding.get_status_display()},
+                     reason=note, after={"status": status})
+    return finding
+
+
+def update_rule(*, actor, rule: MatchRule, enabled: bool, params: dict, household_types: list[str],
+                risk: str = "") -> MatchRule:
+    """A county administrator tunes a rule; the change is recorded with before and after."""
+    if actor is not None and not (actor.can(Cap.MATCH_DATA) and actor.role != "department"
+                                  and scope_for(actor).contains_code(rule.county_code)):
+        raise PermissionDenied(_("只有县级管理员可以修改比对规则。"))
+    from fupin.exchange.matching import KINDS
+
+    kind = KINDS[rule.kind]
+    unknown = set(params) - set(kind.params)
+    if unknown:
+        raise ValidationError({"params": _("未知参数：%(p)s") % {"p": "、".join(sorted(unknown))}})
+    for key, default in kind.params.items():
+        value = params.get(key, default)
+        if isinstance(default, (int, float)) and not isinstance(value, (int, float)):
+            raise ValidationError({"params": _("参数 %(p)s 应为数字。") % {"p": key}})
+        if isinstance(default, (int, float)) and value < 0:
+            raise ValidationError({"params": _("参数 %(p)s 不能为负数。") % {"p": key}})
+        if isinstance(default, list) and not isinstance(value, list):
+            raise ValidationError({"params": _("参数 %(p)s 应为列表。") % {"p": key}})
+    if not household_types:
+        raise ValidationError({"household_types": _("请至少选择一种户类型。")})
+    fields = ["enabled", "params", "household_types", "risk"]
+    before = audit.snapshot(rule, fields)
+    with transaction.atomic():
+        rule.enabled = enabled
+        rule.params = {**kind.params, **params}
+        rule.household_types = household_types
+        if rule.outcome == "clue" and risk.strip():
+            rule.risk = risk.strip()[:100]
+        rule.updated_by = _actor(actor)
+        rule.save()
+        old, new = audit.diff(before, audit.snapshot(rule, fields))
+        audit.record(actor=actor, verb="match.rule", object_type="exchange.matchrule", object_id=rule.pk,
+                     county_code=rule.county_code, division_code=rule.county_code,
+                     summary=_("修改比对规则：%(r)s") % {"r": rule.name}, before=old, after=new)
+    return rule

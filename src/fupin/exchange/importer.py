@@ -23,7 +23,7 @@ from django.utils import timezone
 from fupin.core import audit, clock
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
-from fupin.exchange import reader, template, validate
+from fupin.exchange import reader, staging, template, validate
 from fupin.exchange.reader import ROW
 from fupin.registry import codes
 
@@ -150,38 +150,11 @@ def import_households(path, data: bytes | None = None, *, actor=None, dry_run: b
     except _Rollback:
         pass
     finally:
-        _drop_staging()
+        staging.drop("exch_member", "exch_household")
     return result
 
 
 # --- staging ----------------------------------------------------------------------------------
-
-def _create(table: str, columns: list[tuple[str, str]]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(f"CREATE TEMP TABLE {table} ({', '.join(f'{n} {t}' for n, t in columns)})")
-
-
-def _drop_staging() -> None:
-    with connection.cursor() as cursor:
-        for table in ("exch_member", "exch_household"):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-
-
-def _load(table: str, columns: list[tuple[str, str]], frame: pl.DataFrame) -> None:
-    names = [n for n, _t in columns]
-    frame = frame.select(names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = frame.write_csv(include_header=False, quote_style="non_numeric", null_value="",
-                                     date_format="%Y-%m-%d")
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(buffer.encode())
-        else:
-            rows = frame.with_columns([pl.col(n).cast(pl.Utf8) for n, t in columns if t == "DATE"]).rows()
-            connection.connection.executemany(
-                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", rows)
-
 
 def _stage(checked: validate.Checked) -> None:
     members = checked.members.with_columns(
@@ -192,10 +165,10 @@ def _stage(checked: validate.Checked) -> None:
         pl.when(pl.col("ethnicity") == "").then(pl.lit("01")).otherwise(pl.col("ethnicity")).alias("ethnicity"),
     )
     households = checked.households.with_columns(pl.col(ROW).alias("row"))
-    _create("exch_member", [*MEMBER_COLUMNS, ("household_id", "BIGINT")])
-    _create("exch_household", HOUSEHOLD_COLUMNS)
-    _load("exch_member", MEMBER_COLUMNS, members)
-    _load("exch_household", HOUSEHOLD_COLUMNS, households)
+    staging.create("exch_member", [*MEMBER_COLUMNS, ("household_id", "BIGINT")])
+    staging.create("exch_household", HOUSEHOLD_COLUMNS)
+    staging.load("exch_member", MEMBER_COLUMNS, members)
+    staging.load("exch_household", HOUSEHOLD_COLUMNS, households)
     with connection.cursor() as cursor:
         cursor.execute("CREATE INDEX exch_member_id ON exch_member (id_number)")
         cursor.execute("CREATE INDEX exch_member_household ON exch_member (county_code, household_code)")

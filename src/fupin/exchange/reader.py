@@ -121,7 +121,7 @@ def _decode(data: bytes) -> str:
         raise WorkbookError("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV，或 xlsx 工作簿") from exc
 
 
-def _raw_frame(path: Path, data: bytes) -> tuple[pl.DataFrame, Layout]:
+def _raw_frame(path: Path, data: bytes, sheet_name: str) -> tuple[pl.DataFrame, Layout]:
     name = path.name.lower()
     if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
         try:
@@ -129,7 +129,7 @@ def _raw_frame(path: Path, data: bytes) -> tuple[pl.DataFrame, Layout]:
 
             reader = fastexcel.read_excel(data)
             sheets = reader.sheet_names
-            sheet = template.SHEET_NAME if template.SHEET_NAME in sheets else sheets[0]
+            sheet = sheet_name if sheet_name in sheets else sheets[0]
             frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
         except Exception as exc:  # fastexcel raises its own error types for broken files
             raise WorkbookError(f"无法读取工作簿（文件可能已损坏，或不是 xlsx 工作簿）：{exc}") from exc
@@ -146,24 +146,30 @@ def _raw_frame(path: Path, data: bytes) -> tuple[pl.DataFrame, Layout]:
     return frame, Layout()
 
 
-def read(path: Path | str, data: bytes | None = None) -> Sheet:
+def read(path: Path | str, data: bytes | None = None, *, columns=template.COLUMNS,
+         sheet_name: str = template.SHEET_NAME) -> Sheet:
+    """Read a workbook whose columns are ``columns`` (the household template by default); the
+    header row is the first of the first 10 that names the ID-number column."""
     path = Path(path)
     data = path.read_bytes() if data is None else data
     if not data.strip():
         raise WorkbookError("文件是空的")
-    raw, layout = _raw_frame(path, data)
+    wanted = columns
+    raw, layout = _raw_frame(path, data, sheet_name)
     if raw.height == 0:
         raise WorkbookError("文件是空的")
     raw = raw.with_row_index(ROW, offset=layout.first_row)
     columns = [c for c in raw.columns if c != ROW]
+    by_name = {name: c for c in wanted for name in c.names}
+    anchor = next(c for c in wanted if c.field == "id_number")
     head = raw.head(10)
     header_index = None
     for i, row in enumerate(head.iter_rows()):
-        if any(template.normalise_header(v) == template.ID_HEADER for v in row[1:]):
+        if any(template.normalise_header(v) in anchor.names for v in row[1:]):
             header_index = i
             break
     if header_index is None:
-        raise WorkbookError(f"前 10 行中没有找到表头（须包含“{template.ID_HEADER}”列）")
+        raise WorkbookError(f"前 10 行中没有找到表头（须包含“{anchor.header}”列）")
     header_row = head.row(header_index)[1:]
     names = [template.normalise_header(v) for v in header_row]
     headers: dict[str, str] = {}
@@ -172,7 +178,7 @@ def read(path: Path | str, data: bytes | None = None) -> Sheet:
     for column, name, original in zip(columns, names, header_row, strict=True):
         if not name:
             continue
-        spec = template.BY_HEADER.get(name)
+        spec = by_name.get(name)
         if spec is None:
             unknown.append(str(original).strip())
             continue
@@ -180,7 +186,7 @@ def read(path: Path | str, data: bytes | None = None) -> Sheet:
             raise WorkbookError(f"表头“{name}”出现了两次")
         headers[spec.field] = str(original).strip()
         keep[column] = spec.field
-    missing = [c.header for c in template.COLUMNS if c.required and c.field not in headers]
+    missing = [c.header for c in wanted if c.required and c.field not in headers]
     if missing:
         raise WorkbookError(f"缺少必填列：{'、'.join(missing)}")
     body = raw.slice(header_index + 1).select([ROW, *keep]).rename(keep)

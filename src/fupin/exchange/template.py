@@ -22,6 +22,11 @@ class Column:
     required: bool = False
     codes: type[CodeList] | None = None
     width: int = 12
+    aliases: tuple[str, ...] = ()  # other headers that mean this column (department lists)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
 
 
 def _c(header, level, field, kind, required=False, code_list=None, width=12) -> Column:

@@ -38,7 +38,7 @@ def fold(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_many(list(FULL), list(HALF))
 
 
-class _Problems:
+class Problems:
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self.frames: list[pl.DataFrame] = []
@@ -74,7 +74,7 @@ def _lit(text: str) -> pl.Expr:
 def check(sheet: Sheet, *, village_codes: set[str], visible: set[str], this_year: int | None = None) -> Checked:
     """``village_codes``: every village code that exists; ``visible``: those the user may import into."""
     this_year = this_year or dt.date.today().year
-    p = _Problems(sheet)
+    p = Problems(sheet)
     df = sheet.frame
     for column in template.COLUMNS:
         if column.field not in df.columns:
@@ -133,14 +133,14 @@ def check(sheet: Sheet, *, village_codes: set[str], visible: set[str], this_year
             parsed.append(cell.alias(f))
     df = df.with_columns(parsed)
 
-    df = _check_ids(df, p)
+    df = check_ids(df, p)
     df = _check_dates_and_people(df, p, this_year)
     df = _check_villages(df, p, village_codes, visible)
     households = _check_households(df, p)
     return Checked(members=df, households=households, problems=p.frame())
 
 
-def _check_ids(df: pl.DataFrame, p: _Problems) -> pl.DataFrame:
+def check_ids(df: pl.DataFrame, p: Problems, unique: bool = True) -> pl.DataFrame:
     """ID numbers, vectorised: 15 -> 18 digits, checksums, birth dates, sex digits, disability cards.
     Rows that fail get the validator's exact message (idnumber.parse)."""
     raw = pl.col("id_number")
@@ -191,6 +191,8 @@ def _check_ids(df: pl.DataFrame, p: _Problems) -> pl.DataFrame:
             message = exc.message
         rows.append((row, header, value, message))
     p.rows(rows)
+    if not unique:
+        return df
     # the same person twice in the file
     dupes = (df.filter(pl.col("id18").is_not_null()).group_by("id18")
              .agg(pl.col(ROW).sort().alias("rows")).filter(pl.col("rows").list.len() > 1))
@@ -203,11 +205,11 @@ def _check_ids(df: pl.DataFrame, p: _Problems) -> pl.DataFrame:
     return df
 
 
-def _check_dates_and_people(df: pl.DataFrame, p: _Problems, this_year: int) -> pl.DataFrame:
-    cell = pl.col("birth_date")
+def parse_date(cell: pl.Expr) -> pl.Expr:
+    """1980-03-07, 1980/3/7, 19800307, 1980年3月7日, 1980.3.7 or an Excel date serial; else null."""
     text = fold(cell)
     serial = text.cast(pl.Float64, strict=False)
-    parsed = pl.coalesce(
+    return pl.coalesce(
         text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
         text.str.strptime(pl.Date, "%Y/%m/%d", strict=False),
         text.str.strptime(pl.Date, "%Y%m%d", strict=False),
@@ -216,7 +218,11 @@ def _check_dates_and_people(df: pl.DataFrame, p: _Problems, this_year: int) -> p
         pl.when(serial.is_between(1, 80000) & (text.str.len_chars() <= 6))
         .then(pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial.cast(pl.Int64))),
     )
-    df = df.with_columns(_birth_given=parsed)
+
+
+def _check_dates_and_people(df: pl.DataFrame, p: Problems, this_year: int) -> pl.DataFrame:
+    cell = pl.col("birth_date")
+    df = df.with_columns(_birth_given=parse_date(cell))
     p.add(df, "birth_date", _lit("出生日期无法识别（可写 1980-03-07、1980/3/7、19800307 或 1980年3月7日）"),
           (cell != "") & pl.col("_birth_given").is_null())
     p.add(df, "birth_date", _lit("出生日期与证件号码不符"),
@@ -266,7 +272,7 @@ def _check_dates_and_people(df: pl.DataFrame, p: _Problems, this_year: int) -> p
     return df
 
 
-def _check_villages(df: pl.DataFrame, p: _Problems, village_codes: set[str], visible: set[str]) -> pl.DataFrame:
+def _check_villages(df: pl.DataFrame, p: Problems, village_codes: set[str], visible: set[str]) -> pl.DataFrame:
     code = fold(pl.col("division_code")).str.replace_all(r"\s", "")
     df = df.with_columns(division_code=code, county_code=code.str.slice(0, 6))
     known = pl.col("division_code").is_in(sorted(village_codes))
@@ -282,7 +288,7 @@ def _check_villages(df: pl.DataFrame, p: _Problems, village_codes: set[str], vis
 HOUSEHOLD_FIELDS = [c.field for c in template.HOUSEHOLD_COLUMNS]
 
 
-def _check_households(df: pl.DataFrame, p: _Problems) -> pl.DataFrame:
+def _check_households(df: pl.DataFrame, p: Problems) -> pl.DataFrame:
     # Household columns must agree on every row of a household.
     fields = [c.field for c in template.HOUSEHOLD_COLUMNS if c.field != "household_code"]
     spread = df.group_by("household_code").agg([pl.col(f).n_unique().alias(f) for f in fields])
@@ -348,7 +354,7 @@ def _check_households(df: pl.DataFrame, p: _Problems) -> pl.DataFrame:
     return households.drop([c for c in households.columns if c.startswith("_") and c != ROW])
 
 
-def _other_causes(households: pl.DataFrame, p: _Problems) -> pl.DataFrame:
+def _other_causes(households: pl.DataFrame, p: Problems) -> pl.DataFrame:
     table = template.accepted(template.BY_FIELD["main_cause"])
     parts = pl.col("other_causes").str.replace_all(r"[、,，;；/\s]+", "、").str.split("、").list.eval(
         pl.element().filter(pl.element() != ""))

@@ -26,6 +26,12 @@ def navigation(request):
     ]
     if user.can(Cap.MANAGE_RULES) or user.can(Cap.VIEW_AUDIT_LOG):
         work.append(("years", _("动态调整"), reverse("workflows:years")))
+    exchange = []
+    if user.can(Cap.EXPORT_REGISTRY):
+        exchange.append(("exchange", _("导入导出"), reverse("exchange:index")))
+    if user.can(Cap.VIEW_MATCHES):
+        exchange.append(("matching", _("部门数据比对"), reverse("exchange:matching")))
+        exchange.append(("findings", _("比对发现"), reverse("exchange:findings")))
     admin = []
     if user.can(Cap.VIEW_AUDIT_LOG):
         admin.append(("audit", _("审计日志"), reverse("web:audit_log")))
@@ -36,6 +42,8 @@ def navigation(request):
         (_("户村档案"), registers),
         (_("识别与程序"), work),
     ]
+    if exchange:
+        groups.append((_("数据交换"), exchange))
     if admin:
         groups.append((_("管理"), admin))
     return {"nav_groups": groups, "user_caps": user.capabilities}
