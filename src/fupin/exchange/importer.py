@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import polars as pl
 from django.db import connection, transaction
@@ -192,7 +193,7 @@ def _registry_conflicts() -> pl.DataFrame:
 
 def _drop_bad_households(checked: validate.Checked, problems: pl.DataFrame) -> list[str]:
     """With the partial option: every household with any problem is left out whole."""
-    bad_rows = problems.get_column(ROW).unique()
+    bad_rows = problems.get_column(ROW).unique().to_list()
     bad = (checked.members.filter(pl.col(ROW).is_in(bad_rows)).get_column("household_code").unique().to_list())
     bad += (checked.households.filter(pl.col(ROW).is_in(bad_rows)).get_column("household_code").unique().to_list())
     bad = sorted(set(bad))
@@ -222,7 +223,13 @@ def _fetch(sql: str, params=()) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _json(value):
+DECIMAL_FIELDS = frozenset([*INCOME, "farmland_area", "forest_area"])
+
+
+def _json(field_name: str, value):
+    """As the actions record values: decimals as strings (SQLite hands back floats and ints)."""
+    if field_name in DECIMAL_FIELDS and value is not None:
+        value = Decimal(str(value)).quantize(Decimal("0.01"))
     return audit.json_value(value)
 
 
@@ -234,8 +241,8 @@ def _events(actor, verb: str, object_type: str, rows: list[dict], fields: list[s
     label = audit.actor_label(actor)
     events = []
     for row in rows:
-        before = {f: _json(row[f"old_{f}"]) for f in fields}
-        after = {f: _json(row[f"new_{f}"]) for f in fields}
+        before = {f: _json(f, row[f"old_{f}"]) for f in fields}
+        after = {f: _json(f, row[f"new_{f}"]) for f in fields}
         old, new = audit.diff(before, after)
         if not new:
             continue

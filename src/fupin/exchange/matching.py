@@ -245,7 +245,7 @@ def parse(source: str, name: str, data: bytes) -> Parsed:
             extra=pl.when(pl.col("extra").fill_null("") == "").then(pl.col("_card_category")).otherwise(pl.col("extra")),
             item=pl.when(pl.col("item").fill_null("") == "").then(pl.col("_card_grade")).otherwise(pl.col("item")))
     problems = p.frame()
-    bad = problems.get_column(ROW).unique()
+    bad = problems.get_column(ROW).unique().to_list()
     rows = df.filter(~pl.col(ROW).is_in(bad) & pl.col("id18").is_not_null()).select(
         pl.col(ROW).alias("row"), pl.col("id18").alias("id_number"),
         *[pl.col(c).alias(c) if c in df.columns else pl.lit(None).alias(c)

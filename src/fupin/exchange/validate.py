@@ -47,15 +47,21 @@ class Problems:
         return self.sheet.headers.get(field, template.BY_FIELD[field].header if field in template.BY_FIELD else field)
 
     def add(self, frame: pl.DataFrame, field: str, message: pl.Expr, when: pl.Expr, value: pl.Expr | None = None):
-        """Rows of ``frame`` where ``when`` holds get ``message`` on column ``field``."""
-        found = frame.filter(when).select(
+        """Rows of ``frame`` where ``when`` holds get ``message`` on column ``field``. The value
+        shown is the cell as the file has it (unless ``value`` says otherwise)."""
+        found = frame.filter(when)
+        if not found.height:
+            return
+        if value is None and field in self.sheet.frame.columns:
+            found = found.select(ROW, message.alias("message")).join(
+                self.sheet.frame.select(ROW, pl.col(field).alias("_cell")), on=ROW, how="left")
+            value, message = pl.col("_cell"), pl.col("message")
+        self.frames.append(found.select(
             pl.col(ROW).cast(pl.Int64),
             pl.lit(self.header(field)).alias("column"),
-            (value if value is not None else pl.col(field).cast(pl.Utf8)).fill_null("").alias("value"),
+            (value if value is not None else pl.col(field).cast(pl.Utf8)).cast(pl.Utf8).fill_null("").alias("value"),
             message.alias("message"),
-        )
-        if found.height:
-            self.frames.append(found)
+        ))
 
     def rows(self, rows: list[tuple[int, str, str, str]]):
         if rows:

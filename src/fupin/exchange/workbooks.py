@@ -165,6 +165,9 @@ def household_rows(households, *, year: int | None = None, masked: bool = True) 
     else:
         incomes = incomes.filter(year=year)
     income = _frame(incomes.values_list(*income_fields), income_fields).rename({"year": "income_year"})
+    income = income.with_columns(pl.col("household_id").cast(pl.Int64))
+    members = members.with_columns(pl.col("household_id").cast(pl.Int64))
+    homes = homes.with_columns(pl.col("household_id").cast(pl.Int64))
     df = members.join(homes, on="household_id", how="left").join(income, on="household_id", how="left")
     df = df.sort(["division_code", "household_code", pl.col("relation") != "head", "birth_date"])
 
