@@ -7,6 +7,7 @@ from fupin.core.models import Setting
 
 # The large tables, emptied at once (TRUNCATE on PostgreSQL). Children before parents.
 BULK_TABLES = [
+    "exchange_matchfinding",
     "workflows_objection", "workflows_notice_cases", "workflows_notice", "workflows_document", "workflows_casestep",
     "workflows_case", "workflows_riskclue", "workflows_democraticreview", "workflows_yearsnapshot",
     "workflows_workyear",
@@ -16,6 +17,9 @@ BULK_TABLES = [
 # Then the small ones, row by row, so that what is not the demo's (the national rule sets) stays.
 DELETES = [
     "DELETE FROM targeting_identificationrun",
+    "DELETE FROM exchange_matchrun",
+    "DELETE FROM exchange_importbatch",
+    "DELETE FROM exchange_matchrule",
     "DELETE FROM core_job",
     "DELETE FROM django_tasks_database_dbtaskresult",
     "DELETE FROM targeting_ruleset WHERE region_code <> ''",

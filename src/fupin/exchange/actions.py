@@ -291,7 +291,7 @@ def update_rule(*, actor, rule: MatchRule, enabled: bool, params: dict, househol
         raise ValidationError({"params": _("未知参数：%(p)s") % {"p": "、".join(sorted(unknown))}})
     for key, default in kind.params.items():
         value = params.get(key, default)
-        if isinstance(default, (int, float)) and not isinstance(value, (int, float)):
+        if isinstance(default, (int, float)) and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise ValidationError({"params": _("参数 %(p)s 应为数字。") % {"p": key}})
         if isinstance(default, (int, float)) and value < 0:
             raise ValidationError({"params": _("参数 %(p)s 不能为负数。") % {"p": key}})
@@ -299,6 +299,11 @@ def update_rule(*, actor, rule: MatchRule, enabled: bool, params: dict, househol
             raise ValidationError({"params": _("参数 %(p)s 应为列表。") % {"p": key}})
     if not household_types:
         raise ValidationError({"household_types": _("请至少选择一种户类型。")})
+    from fupin.registry.codes import HouseholdType
+
+    unknown = [t for t in household_types if t not in HouseholdType.values]
+    if unknown:
+        raise ValidationError({"household_types": _("未知的户类型：%(t)s") % {"t": "、".join(map(str, unknown))}})
     fields = ["enabled", "params", "household_types", "risk"]
     before = audit.snapshot(rule, fields)
     with transaction.atomic():

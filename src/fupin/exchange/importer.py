@@ -166,14 +166,21 @@ def _stage(checked: validate.Checked) -> None:
         pl.when(pl.col("ethnicity") == "").then(pl.lit("01")).otherwise(pl.col("ethnicity")).alias("ethnicity"),
     )
     households = checked.households.with_columns(pl.col(ROW).alias("row"))
-    staging.create("exch_member", [*MEMBER_COLUMNS, ("household_id", "BIGINT")])
-    staging.create("exch_household", HOUSEHOLD_COLUMNS)
+    # household_id and member_id: the registry rows each staged row is (NULL while new)
+    staging.create("exch_member", [*MEMBER_COLUMNS, ("household_id", "BIGINT"), ("member_id", "BIGINT")])
+    staging.create("exch_household", [*HOUSEHOLD_COLUMNS, ("household_id", "BIGINT"), ("closed", "BOOLEAN")])
     staging.load("exch_member", MEMBER_COLUMNS, members)
     staging.load("exch_household", HOUSEHOLD_COLUMNS, households)
     with connection.cursor() as cursor:
         cursor.execute("CREATE INDEX exch_member_id ON exch_member (id_number)")
         cursor.execute("CREATE INDEX exch_member_household ON exch_member (county_code, household_code)")
         cursor.execute("CREATE INDEX exch_household_code ON exch_household (county_code, household_code)")
+    staging.analyze("exch_member", "exch_household")
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE exch_household SET household_id = h.id, closed = (h.status <> 'active')
+            FROM registry_household h
+            WHERE h.county_code = exch_household.county_code AND h.household_code = exch_household.household_code""")
 
 
 def _registry_conflicts() -> pl.DataFrame:
@@ -188,6 +195,10 @@ def _registry_conflicts() -> pl.DataFrame:
         found = cursor.fetchall()
     rows = [(row, template.ID_HEADER, number, f"该证件号码已登记在户 {code}，一人只能属于一户")
             for row, number, code in found]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT row, household_code FROM exch_household WHERE closed")
+        rows += [(row, "户编号", code, "该户已销户，不能再导入（如需恢复，请在系统中办理）")
+                 for row, code in cursor.fetchall()]
     return pl.DataFrame(rows, schema=validate.PROBLEM_SCHEMA, orient="row")
 
 
@@ -259,7 +270,30 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
     today = clock.today()
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
-        # 1. new households
+        # 1. households that change (first: the planner's statistics still describe the table)
+        fields = HOUSEHOLD_TEXT + HOUSEHOLD_VALUES + list(HOUSEHOLD_FLAGS)
+
+        def h_new(f: str, h: str) -> str:
+            return f"COALESCE(s.{f}, {h}.{f})" if f in HOUSEHOLD_FLAGS else f"s.{f}"
+
+        def h_differ(h: str) -> str:
+            return " OR ".join(_distinct(f"{h}.{f}", h_new(f, h)) for f in fields)
+
+        changed = _fetch(f"""
+            SELECT h.id, h.id AS household_id, h.county_code, h.division_code,
+              {', '.join(f'h.{f} AS old_{f}, {h_new(f, "h")} AS new_{f}' for f in fields)}
+            FROM registry_household h JOIN exch_household s ON h.id = s.household_id
+            WHERE h.status = 'active' AND ({h_differ("h")})""")
+        _events(actor, "household.update", "registry.household", changed, fields, f"导入更新：{file_name}"[:300])
+        if changed:
+            t = "registry_household"
+            cursor.execute(f"""
+                UPDATE {t} SET {', '.join(f'{f} = {h_new(f, t)}' for f in fields)}, updated_at = %s
+                FROM exch_household s
+                WHERE {t}.id = s.household_id AND {t}.status = 'active' AND ({h_differ(t)})""", [now])
+        counts["households_updated"] = len(changed)
+
+        # 2. new households
         columns = ["county_code", "household_code", "division_code", "group_name", "size", "status", "phone",
                    "bank_name", "bank_account", "household_type", "poverty_attribute", "identification_standard",
                    "identification_year", "exit_year", "monitoring_type", "main_cause", "other_cause_1",
@@ -275,42 +309,50 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
         cursor.execute(f"""
             INSERT INTO registry_household ({', '.join(columns)})
             SELECT {', '.join(values[c] for c in columns)} FROM exch_household s
-            WHERE NOT EXISTS (SELECT 1 FROM registry_household h
-                              WHERE h.county_code = s.county_code AND h.household_code = s.household_code)""",
-                       [now, now])
+            WHERE s.household_id IS NULL""", [now, now])
         counts["households_created"] = cursor.rowcount
+        if counts["households_created"]:
+            if counts["households_created"] > 1000:
+                staging.analyze("registry_household")
+            cursor.execute("""
+                UPDATE exch_household SET household_id = h.id FROM registry_household h
+                WHERE exch_household.household_id IS NULL AND h.county_code = exch_household.county_code
+                  AND h.household_code = exch_household.household_code""")
 
-        # 2. households that change
-        fields = HOUSEHOLD_TEXT + HOUSEHOLD_VALUES + list(HOUSEHOLD_FLAGS)
-
-        def h_new(f: str, h: str) -> str:
-            return f"COALESCE(s.{f}, {h}.{f})" if f in HOUSEHOLD_FLAGS else f"s.{f}"
-
-        def h_differ(h: str) -> str:
-            return " OR ".join(_distinct(f"{h}.{f}", h_new(f, h)) for f in fields)
-
-        changed = _fetch(f"""
-            SELECT h.id, h.id AS household_id, h.county_code, h.division_code,
-              {', '.join(f'h.{f} AS old_{f}, {h_new(f, "h")} AS new_{f}' for f in fields)}
-            FROM registry_household h JOIN exch_household s
-              ON h.county_code = s.county_code AND h.household_code = s.household_code
-            WHERE h.status = 'active' AND ({h_differ("h")})""")
-        _events(actor, "household.update", "registry.household", changed, fields, f"导入更新：{file_name}"[:300])
-        if changed:
-            t = "registry_household"
-            cursor.execute(f"""
-                UPDATE {t} SET {', '.join(f'{f} = {h_new(f, t)}' for f in fields)}, updated_at = %s
-                FROM exch_household s
-                WHERE {t}.county_code = s.county_code AND {t}.household_code = s.household_code
-                  AND {t}.status = 'active' AND ({h_differ(t)})""", [now])
-        counts["households_updated"] = len(changed)
         say(65, "写入成员")
 
         # 3. members
         cursor.execute("""
-            UPDATE exch_member SET household_id = (
-              SELECT h.id FROM registry_household h
-              WHERE h.county_code = exch_member.county_code AND h.household_code = exch_member.household_code)""")
+            UPDATE exch_member SET household_id = h.household_id FROM exch_household h
+            WHERE h.county_code = exch_member.county_code AND h.household_code = exch_member.household_code""")
+        cursor.execute("""
+            UPDATE exch_member SET member_id = m.id FROM registry_member m
+            WHERE m.household_id = exch_member.household_id AND m.id_number = exch_member.id_number
+              AND m.status = 'active'""")
+        cursor.execute("CREATE INDEX exch_member_member ON exch_member (household_id, id_number)")
+        staging.analyze("exch_member")
+        m_fields = MEMBER_TEXT + MEMBER_VALUES + list(MEMBER_FLAGS)
+
+        def m_new(f: str, m: str) -> str:
+            return f"COALESCE(s.{f}, {m}.{f})" if f in MEMBER_FLAGS else f"s.{f}"
+
+        def m_differ(m: str) -> str:
+            return " OR ".join(_distinct(f"{m}.{f}", m_new(f, m)) for f in m_fields)
+
+        changed = _fetch(f"""
+            SELECT m.id, m.household_id, m.county_code, m.division_code,
+              {', '.join(f'm.{f} AS old_{f}, {m_new(f, "m")} AS new_{f}' for f in m_fields)}
+            FROM registry_member m JOIN exch_member s ON m.id = s.member_id
+            WHERE ({m_differ("m")})""")
+        _events(actor, "member.update", "registry.member", changed, m_fields, f"导入更新：{file_name}"[:300])
+        if changed:
+            t = "registry_member"
+            cursor.execute(f"""
+                UPDATE {t} SET {', '.join(f'{f} = {m_new(f, t)}' for f in m_fields)}, updated_at = %s
+                FROM exch_member s
+                WHERE {t}.id = s.member_id AND ({m_differ(t)})""", [now])
+        counts["members_updated"] = len(changed)
+
         m_columns = ["county_code", "division_code", "household_id", "status", "name", "sex", "birth_date", "id_type",
                      "id_number", "relation", "ethnicity", "political_status", "education", "schooling",
                      "dropout_reason", "chronic_illness", "serious_illness", "disabled", "disability_category",
@@ -323,38 +365,16 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
                          "public_welfare_job": "''", "commercial_insurance": "FALSE", "medical_aid": "FALSE",
                          "speaks_putonghua": "TRUE", "joined_on": "%s", "join_reason": "'initial'",
                          "removal_reason": "''", "created_at": "%s", "updated_at": "%s",
-                         "division_code": "(SELECT h.division_code FROM registry_household h WHERE h.id = s.household_id)"})
+                         "division_code": "h.division_code"})
         m_values.update({f: f"COALESCE(s.{f}, {_bool(d)})" for f, d in MEMBER_FLAGS.items()})
         cursor.execute(f"""
             INSERT INTO registry_member ({', '.join(m_columns)})
-            SELECT {', '.join(m_values[c] for c in m_columns)} FROM exch_member s
-            WHERE NOT EXISTS (SELECT 1 FROM registry_member m WHERE m.household_id = s.household_id
-                              AND m.id_number = s.id_number AND m.status = 'active')""", [today, now, now])
+            SELECT {', '.join(m_values[c] for c in m_columns)}
+            FROM exch_member s JOIN registry_household h ON h.id = s.household_id
+            WHERE s.member_id IS NULL""", [today, now, now])
         counts["members_created"] = cursor.rowcount
-
-        m_fields = MEMBER_TEXT + MEMBER_VALUES + list(MEMBER_FLAGS)
-
-        def m_new(f: str, m: str) -> str:
-            return f"COALESCE(s.{f}, {m}.{f})" if f in MEMBER_FLAGS else f"s.{f}"
-
-        def m_differ(m: str) -> str:
-            return " OR ".join(_distinct(f"{m}.{f}", m_new(f, m)) for f in m_fields)
-
-        changed = _fetch(f"""
-            SELECT m.id, m.household_id, m.county_code, m.division_code,
-              {', '.join(f'm.{f} AS old_{f}, {m_new(f, "m")} AS new_{f}' for f in m_fields)}
-            FROM registry_member m JOIN exch_member s
-              ON m.household_id = s.household_id AND m.id_number = s.id_number
-            WHERE m.status = 'active' AND ({m_differ("m")})""")
-        _events(actor, "member.update", "registry.member", changed, m_fields, f"导入更新：{file_name}"[:300])
-        if changed:
-            t = "registry_member"
-            cursor.execute(f"""
-                UPDATE {t} SET {', '.join(f'{f} = {m_new(f, t)}' for f in m_fields)}, updated_at = %s
-                FROM exch_member s
-                WHERE {t}.household_id = s.household_id AND {t}.id_number = s.id_number
-                  AND {t}.status = 'active' AND ({m_differ(t)})""", [now])
-        counts["members_updated"] = len(changed)
+        if counts["members_created"] > 1000:
+            staging.analyze("registry_member")
 
         # members of imported households that are not in the file
         absent = _fetch("""
@@ -384,15 +404,16 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
 
         # sizes and villages of the households touched
         cursor.execute("""
-            UPDATE registry_household SET size = (
-              SELECT COUNT(*) FROM registry_member m WHERE m.household_id = registry_household.id
-              AND m.status = 'active')
-            WHERE id IN (SELECT household_id FROM exch_member)""")
+            UPDATE registry_household SET size = c.n
+            FROM (SELECT m.household_id, COUNT(*) AS n FROM registry_member m
+                  WHERE m.status = 'active' AND m.household_id IN (SELECT household_id FROM exch_member)
+                  GROUP BY m.household_id) c
+            WHERE registry_household.id = c.household_id AND registry_household.size <> c.n""")
         cursor.execute("""
-            UPDATE registry_member SET division_code = (
-              SELECT h.division_code FROM registry_household h WHERE h.id = registry_member.household_id)
-            WHERE household_id IN (SELECT household_id FROM exch_member) AND division_code <> (
-              SELECT h.division_code FROM registry_household h WHERE h.id = registry_member.household_id)""")
+            UPDATE registry_member SET division_code = h.division_code
+            FROM registry_household h
+            WHERE h.id = registry_member.household_id AND registry_member.division_code <> h.division_code
+              AND registry_member.household_id IN (SELECT household_id FROM exch_member)""")
 
         # 4. incomes of the year each household gives
         say(85, "写入收入")

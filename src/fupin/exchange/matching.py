@@ -281,14 +281,15 @@ def _member_rule(rule: MatchRule) -> tuple[str, str, str] | None:
                 "CASE WHEN s.extra = 'no' THEN '医保部门无参保记录，系统登记已参保' "
                 "ELSE '医保部门有参保记录，系统登记未参保' END")
     if kind == "assistance_new":
-        return ("s.item IN ('dibao', 'tekun')", "s.item",
+        return ("s.item IN ('dibao', 'tekun') AND NOT (CASE s.item WHEN 'dibao' THEN m.dibao ELSE m.tekun END)",
+                "s.item",
                 "CASE s.item WHEN 'dibao' THEN '民政低保名单有此人' ELSE '民政特困供养名单有此人' END "
                 "|| '，家庭为' || CASE h.household_type WHEN 'exited' THEN '脱贫户' ELSE '一般农户' END")
     if kind == "temporary_assistance":
         minimum = float(p.get("min_amount") or 0)
         return (f"s.item = 'temporary' AND COALESCE(s.amount, 0) >= {minimum}", _text(_money("s.amount")),
                 "'获得临时救助' || CASE WHEN s.amount IS NULL THEN '' ELSE ' ' || " + _money("s.amount")
-                + " || ' 元' END || CASE WHEN s.day IS NULL THEN '' ELSE '（' || s.day || '）' END")
+                + " || ' 元' END || CASE WHEN s.day IS NULL THEN '' ELSE '（' || CAST(s.day AS TEXT) || '）' END")
     if kind == "assistance_mismatch":
         return ("(s.item = 'dibao' AND NOT m.dibao) OR (s.item = 'tekun' AND NOT m.tekun)", "s.item",
                 "CASE s.item WHEN 'dibao' THEN '民政低保名单有此人，系统未登记享受低保' "
@@ -324,11 +325,11 @@ def _member_rule(rule: MatchRule) -> tuple[str, str, str] | None:
                 "'人社部门有就业登记' || CASE WHEN COALESCE(s.detail, '') = '' THEN '' ELSE '（' || s.detail || '）' END"
                 " || '，系统登记未务工'")
     if kind == "death":
-        return ("s.item = 'death'", _text("s.day"),
-                "'公安登记死亡' || CASE WHEN s.day IS NULL THEN '' ELSE '（' || s.day || '）' END || '，系统仍为在册成员'")
+        return ("s.item = 'death'", _text("CAST(s.day AS TEXT)"),
+                "'公安登记死亡' || CASE WHEN s.day IS NULL THEN '' ELSE '（' || CAST(s.day AS TEXT) || '）' END || '，系统仍为在册成员'")
     if kind == "moved_out":
-        return ("s.item = 'moved'", _text("s.day"),
-                "'公安登记户籍迁出' || CASE WHEN s.day IS NULL THEN '' ELSE '（' || s.day || '）' END || '，系统仍为在册成员'")
+        return ("s.item = 'moved'", _text("CAST(s.day AS TEXT)"),
+                "'公安登记户籍迁出' || CASE WHEN s.day IS NULL THEN '' ELSE '（' || CAST(s.day AS TEXT) || '）' END || '，系统仍为在册成员'")
     if kind == "business_owner":
         minimum = float(p.get("min_capital") or 0)
         return (f"COALESCE(s.amount, 0) >= {minimum}", _text("s.detail"),
@@ -337,7 +338,9 @@ def _member_rule(rule: MatchRule) -> tuple[str, str, str] | None:
                 + _money("s.amount") + " || ' 万元' END")
     if kind == "vehicle_owner":
         exempt = [str(e) for e in p.get("exempt", []) if str(e).strip()]
-        condition = " AND ".join(f"COALESCE(s.extra, '') NOT LIKE '%{e.replace(chr(39), '')}%'" for e in exempt)
+        # the statement runs with parameters: a literal % is written %%
+        words = [e.replace("'", "").replace("%", "").replace("_", "") for e in exempt]
+        condition = " AND ".join(f"COALESCE(s.extra, '') NOT LIKE '%%{w}%%'" for w in words if w)
         return (condition or "1 = 1", _text("s.detail"),
                 "'名下有机动车：' || s.detail || CASE WHEN COALESCE(s.extra, '') = '' THEN '' "
                 "ELSE '（' || s.extra || '）' END")
@@ -366,9 +369,11 @@ def _insert_findings(cursor, run, rule: MatchRule) -> int:
         exited = income * float(p.get("share_exited") or 0) / 100
         other = income * float(p.get("share_other") or 0) / 100
         total = "SUM(s.amount)"
+        year = "COALESCE(s.item, '')"  # summed per household and year (a list may hold several years)
         cursor.execute(f"""{head}
             SELECT %s, %s, %s, h.county_code, h.division_code, h.id, NULL, MIN(s.row), {_money(total)},
-              '全年个人自付医疗费用 ' || {_money(total)} || ' 元，超过 '
+              CASE WHEN MIN({year}) = '' THEN '全年' ELSE MIN({year}) || ' 年' END
+                || '个人自付医疗费用 ' || {_money(total)} || ' 元，超过 '
                 || CASE WHEN h.household_type IN ('exited', 'monitored') THEN '{_money_text(exited)}'
                    ELSE '{_money_text(other)}' END || ' 元'
               , 'open', ''
@@ -376,9 +381,8 @@ def _insert_findings(cursor, run, rule: MatchRule) -> int:
             JOIN registry_member m ON m.id_number = s.id_number AND m.status = 'active'
             JOIN registry_household h ON h.id = m.household_id
             WHERE {area_sql} AND h.household_type IN {types} AND s.amount IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM exchange_matchfinding f WHERE f.rule_id = %s
-                              AND f.household_id = h.id AND f.status = 'open')
-            GROUP BY h.id, h.county_code, h.division_code, h.household_type
+              AND {_not_repeated(rule, "household_id", "h.id")}
+            GROUP BY h.id, h.county_code, h.division_code, h.household_type, {year}
             HAVING {total} > CASE WHEN h.household_type IN ('exited', 'monitored') THEN %s ELSE %s END""",
                        [run.pk, rule.pk, rule.outcome, *area_params, rule.pk, exited, other])
         return cursor.rowcount
@@ -393,11 +397,20 @@ def _insert_findings(cursor, run, rule: MatchRule) -> int:
         JOIN registry_member m ON m.id_number = s.id_number AND m.status = 'active'
         JOIN registry_household h ON h.id = m.household_id
         WHERE {area_sql} AND h.household_type IN {types} AND ({condition})
-          AND NOT EXISTS (SELECT 1 FROM exchange_matchfinding f WHERE f.rule_id = %s
-                          AND f.member_id = m.id AND f.status = 'open')
+          AND {_not_repeated(rule, "member_id", "m.id")}
         GROUP BY m.id, m.county_code, m.division_code, m.household_id""",
                    [run.pk, rule.pk, rule.outcome, *area_params, rule.pk])
     return cursor.rowcount
+
+
+def _not_repeated(rule: MatchRule, column: str, value: str) -> str:
+    """Nothing new while an earlier finding of the rule is still being handled: a discrepancy not
+    yet checked, or a clue still open. (A dismissed clue that the next list shows again is new.)"""
+    if rule.outcome == Outcome.CLUE:
+        return f"""NOT EXISTS (SELECT 1 FROM exchange_matchfinding f JOIN workflows_riskclue c ON c.id = f.clue_id
+                               WHERE f.rule_id = %s AND f.{column} = {value} AND c.status = 'open')"""
+    return f"""NOT EXISTS (SELECT 1 FROM exchange_matchfinding f WHERE f.rule_id = %s AND f.{column} = {value}
+                           AND f.status = 'open')"""
 
 
 def _money_text(value: float) -> str:
@@ -450,38 +463,38 @@ def match(run, data: bytes, *, actor=None, progress=None) -> MatchResult:
     counts: dict = {"rows": parsed.total, "invalid": parsed.problems.get_column(ROW).n_unique(),
                     "checked": parsed.rows.height}
     say(30, "暂存")
+    # The staging table belongs to the transaction: a failure rolls it back with the rest.
     with transaction.atomic():
-        try:
-            staging.create("exch_dept", STAGE_COLUMNS)
-            staging.load("exch_dept", STAGE_COLUMNS, parsed.rows)
-            with connection.cursor() as cursor:
-                cursor.execute("CREATE INDEX exch_dept_id ON exch_dept (id_number)")
-                say(45, "匹配")
-                cursor.execute(f"""
-                    SELECT COUNT(*), COUNT(DISTINCT m.id) FROM exch_dept s
-                    JOIN registry_member m ON m.id_number = s.id_number AND m.status = 'active'
-                    WHERE {area_sql}""", area_params)
-                counts["matched_rows"], counts["matched_members"] = cursor.fetchone()
-                counts["unmatched_rows"] = counts["checked"] - counts["matched_rows"]
-                cursor.execute(f"""
-                    SELECT s.row, s.id_number, COALESCE(s.name, '') FROM exch_dept s
-                    WHERE NOT EXISTS (SELECT 1 FROM registry_member m WHERE m.id_number = s.id_number
-                                      AND m.status = 'active' AND {area_sql})
-                    ORDER BY s.row LIMIT 100000""", area_params)
-                unmatched = cursor.fetchall()
-                by_rule = {}
-                for i, rule in enumerate(rules):
-                    say(50 + 40 * i // max(1, len(rules)), f"规则：{rule.name}")
-                    by_rule[str(rule.pk)] = _insert_findings(cursor, run, rule)
-                counts["findings"] = by_rule
-                counts["clue_findings"] = sum(n for r in rules for k, n in by_rule.items()
-                                              if k == str(r.pk) and r.outcome == Outcome.CLUE)
-                counts["discrepancies"] = sum(n for r in rules for k, n in by_rule.items()
-                                              if k == str(r.pk) and r.outcome == Outcome.DISCREPANCY)
-                say(92, "生成风险线索")
-                counts["clues_created"] = _clues(cursor, run, actor)
-        finally:
-            staging.drop("exch_dept")
+        staging.create("exch_dept", STAGE_COLUMNS)
+        staging.load("exch_dept", STAGE_COLUMNS, parsed.rows)
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE INDEX exch_dept_id ON exch_dept (id_number)")
+            staging.analyze("exch_dept")
+            say(45, "匹配")
+            cursor.execute(f"""
+                SELECT COUNT(*), COUNT(DISTINCT m.id) FROM exch_dept s
+                JOIN registry_member m ON m.id_number = s.id_number AND m.status = 'active'
+                WHERE {area_sql}""", area_params)
+            counts["matched_rows"], counts["matched_members"] = cursor.fetchone()
+            counts["unmatched_rows"] = counts["checked"] - counts["matched_rows"]
+            cursor.execute(f"""
+                SELECT s.row, s.id_number, COALESCE(s.name, '') FROM exch_dept s
+                WHERE NOT EXISTS (SELECT 1 FROM registry_member m WHERE m.id_number = s.id_number
+                                  AND m.status = 'active' AND {area_sql})
+                ORDER BY s.row LIMIT 100000""", area_params)
+            unmatched = cursor.fetchall()
+            by_rule = {}
+            for i, rule in enumerate(rules):
+                say(50 + 40 * i // max(1, len(rules)), f"规则：{rule.name}")
+                by_rule[str(rule.pk)] = _insert_findings(cursor, run, rule)
+            counts["findings"] = by_rule
+            counts["clue_findings"] = sum(n for r in rules for k, n in by_rule.items()
+                                          if k == str(r.pk) and r.outcome == Outcome.CLUE)
+            counts["discrepancies"] = sum(n for r in rules for k, n in by_rule.items()
+                                          if k == str(r.pk) and r.outcome == Outcome.DISCREPANCY)
+            say(92, "生成风险线索")
+            counts["clues_created"] = _clues(cursor, run, actor)
+        staging.drop("exch_dept")
     return MatchResult(counts=counts, problems=parsed.problems, unmatched=unmatched)
 
 

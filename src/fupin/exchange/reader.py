@@ -32,6 +32,7 @@ class Sheet:
     unknown: list[str] = field(default_factory=list)  # headers that are not in the template
     source_columns: list[str] = field(default_factory=list)  # every header in file order
     formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, header) of formula cells
+    numeric_ids: list[int] = field(default_factory=list)  # rows whose ID cell is a number cell (xlsx)
 
 
 @dataclass
@@ -42,6 +43,34 @@ class Layout:
     first_row: int = 1
     first_column: int = 0
     formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, 0-based column)
+    data: bytes = b""  # the xlsx file and its sheet's part, for a second look at one column
+    member: str = ""
+
+    def number_cells(self, column: int) -> list[int]:
+        """Rows where the cell in ``column`` (0-based) holds a number, not text."""
+        if not self.member:
+            return []
+        letter = _letter(column).encode()
+        pattern = re.compile(rb'<c r="' + letter + rb'(\d+)"([^>]*)>\s*<v>')
+        rows = set()
+        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+            for chunk, _overlap in _chunks(archive, self.member):
+                if b'<c r="' + letter not in chunk:
+                    continue
+                for found in pattern.finditer(chunk):
+                    kind = re.search(rb'\bt="(\w+)"', found.group(2))
+                    if kind is None or kind.group(1) == b"n":
+                        rows.add(int(found.group(1)))
+        return sorted(rows)
+
+
+def _letter(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 _CELL_WITH_VALUE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?>\s*<(?:f|v|is)\b')
@@ -101,6 +130,7 @@ def xlsx_layout(data: bytes, sheet: str) -> Layout:
             first_column = min((_column_index(m.group(1)) for chunk, _o in _chunks(archive, member)
                                 for m in _CELL_WITH_VALUE.finditer(chunk)), default=0)
         layout.first_row = first_row or 1
+        layout.data, layout.member = data, member
         layout.first_column = first_column
         layout.formulas = sorted(formulas)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
@@ -108,20 +138,22 @@ def xlsx_layout(data: bytes, sheet: str) -> Layout:
     return layout
 
 
-def _decode(data: bytes) -> str:
+def _utf8(data: bytes) -> bytes:
+    """The CSV as UTF-8 bytes (without a BOM): as it is when it is UTF-8, else from GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        data = data[3:]
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return data
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        return data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError as exc:
         raise WorkbookError("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV，或 xlsx 工作簿") from exc
 
 
-def _raw_frame(path: Path, data: bytes, sheet_name: str) -> tuple[pl.DataFrame, Layout]:
+def _raw_frame(path: Path, data: bytes, sheet_name: str, anchor: tuple[str, ...]) -> tuple[pl.DataFrame, Layout]:
     name = path.name.lower()
     if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
         try:
@@ -138,12 +170,34 @@ def _raw_frame(path: Path, data: bytes, sheet_name: str) -> tuple[pl.DataFrame, 
         raise WorkbookError("不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 CSV")
     if b"\x00" in data[:4096]:
         raise WorkbookError("文件不是工作簿或 CSV 文本")
-    text = _decode(data)
+    data = _utf8(data)
+    # Title lines above the header may be shorter than it (one cell): start reading at the header
+    # line, so that it sets the number of columns, and number the rows from there.
+    skip = _csv_header_line(data[:65536].decode("utf-8", errors="ignore"), anchor)
     try:
-        frame = pl.read_csv(io.StringIO(text), has_header=False, infer_schema=False, truncate_ragged_lines=True)
+        frame = pl.read_csv(data, has_header=False, infer_schema=False, truncate_ragged_lines=True,
+                            skip_lines=skip)
     except Exception as exc:
         raise WorkbookError(f"无法读取 CSV：{exc}") from exc
-    return frame, Layout()
+    return frame, Layout(first_row=skip + 1)
+
+
+def _csv_header_line(text: str, anchor: tuple[str, ...]) -> int:
+    """How many lines come before the header (the first of the first 10 records naming the anchor)."""
+    import csv
+
+    lines = io.StringIO(text)
+    reader = csv.reader(lines)
+    before = 0
+    for _ in range(10):
+        try:
+            record = next(reader)
+        except (StopIteration, csv.Error):
+            return 0
+        if any(template.normalise_header(v) in anchor for v in record):
+            return before
+        before = reader.line_num
+    return 0
 
 
 def read(path: Path | str, data: bytes | None = None, *, columns=template.COLUMNS,
@@ -152,16 +206,16 @@ def read(path: Path | str, data: bytes | None = None, *, columns=template.COLUMN
     header row is the first of the first 10 that names the ID-number column."""
     path = Path(path)
     data = path.read_bytes() if data is None else data
-    if not data.strip():
+    if len(data) < 65536 and not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise WorkbookError("文件是空的")
     wanted = columns
-    raw, layout = _raw_frame(path, data, sheet_name)
+    anchor = next(c for c in wanted if c.field == "id_number")
+    raw, layout = _raw_frame(path, data, sheet_name, anchor.names)
     if raw.height == 0:
         raise WorkbookError("文件是空的")
     raw = raw.with_row_index(ROW, offset=layout.first_row)
     columns = [c for c in raw.columns if c != ROW]
     by_name = {name: c for c in wanted for name in c.names}
-    anchor = next(c for c in wanted if c.field == "id_number")
     head = raw.head(10)
     header_index = None
     for i, row in enumerate(head.iter_rows()):
@@ -192,15 +246,20 @@ def read(path: Path | str, data: bytes | None = None, *, columns=template.COLUMN
     body = raw.slice(header_index + 1).select([ROW, *keep]).rename(keep)
     # Empty rows are skipped (every cell blank).
     fields = list(keep.values())
-    body = body.with_columns([pl.col(f).fill_null("").str.strip_chars() for f in fields])
-    body = body.filter(pl.any_horizontal([pl.col(f) != "" for f in fields]))
-    # A text cell that would look like a formula is written with a leading apostrophe by our CSV
-    # export (and by people who know the trick): the apostrophe is not part of the value.
-    body = body.with_columns([pl.col(f).str.replace(r"^'([=+\-@])", "$1") for f in fields])
+    # Surrounding spaces go. A text cell that would look like a formula is written with a leading
+    # apostrophe by our CSV export (and by people who know the trick): the apostrophe is not part
+    # of the value. Only the columns that need it are rewritten (a million rows are many cells).
+    needs = body.select([pl.col(f).str.contains(r"^\s|\s$|^'[=+\-@]").any().alias(f) for f in fields]).row(0)
+    body = body.with_columns([pl.col(f).str.strip_chars().str.replace(r"^'([=+\-@])", "$1")
+                              for f, need in zip(fields, needs, strict=True) if need])
+    body = body.filter(pl.any_horizontal([pl.col(f).is_not_null() & (pl.col(f) != "") for f in fields]))
+    body = body.with_columns([pl.col(f).fill_null("") for f in fields])
     formulas = []
     for row, index in layout.formulas:
         column = columns[index - layout.first_column] if 0 <= index - layout.first_column < len(columns) else None
         if column in keep:
             formulas.append((row, headers[keep[column]]))
+    id_column = next(c for c, f in keep.items() if f == "id_number")
+    numeric_ids = layout.number_cells(layout.first_column + columns.index(id_column))
     return Sheet(frame=body, headers=headers, unknown=unknown, source_columns=[str(v) for v in header_row if v],
-                 formulas=formulas)
+                 formulas=formulas, numeric_ids=numeric_ids)

@@ -34,3 +34,11 @@ def load(table: str, columns: list[tuple[str, str]], frame: pl.DataFrame) -> Non
             rows = frame.with_columns([pl.col(n).cast(pl.Utf8) for n, t in columns if t == "DATE"]).rows()
             connection.connection.executemany(
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", rows)
+
+
+def analyze(*tables: str) -> None:
+    """PostgreSQL has no statistics on a fresh (temporary) table, or on one that just grew inside
+    the transaction; without them it may plan a nested loop over a million rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")

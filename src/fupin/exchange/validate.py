@@ -22,7 +22,7 @@ FULL = "０１２３４５６７８９．，－＋ｘＸ　"
 HALF = "0123456789.,-+XX "
 WEIGHTS = idnumber.WEIGHTS
 HEALTH_TERMS = [template.HEALTHY, *template.HEALTH_FLAGS]
-PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+PHONE = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
 PROBLEM_SCHEMA = {ROW: pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "message": pl.Utf8}
 
 
@@ -133,8 +133,10 @@ def check(sheet: Sheet, *, village_codes: set[str], visible: set[str], this_year
             parsed.append(text.alias(f))
         elif column.kind == "bank":
             text = fold(cell).str.replace_all(r"[\s-]", "")
-            p.add(df, f, _lit(f"“{header}”应为 12-30 位数字"), (text != "") & ~text.str.contains(r"^\d{12,30}$"))
+            p.add(df, f, _lit(f"“{header}”应为 12-30 位数字"), (text != "") & ~text.str.contains(r"^[0-9]{12,30}$"))
             parsed.append(text.alias(f))
+        elif column.kind == "causes":  # one spelling of the separators, so rows of a household compare
+            parsed.append(cell.str.replace_all(r"[、,，;；/\s]+", "、").str.strip_chars("、").alias(f))
         elif column.kind in ("text", "division"):
             parsed.append(cell.alias(f))
     df = df.with_columns(parsed)
@@ -154,7 +156,10 @@ def check_ids(df: pl.DataFrame, p: Problems, unique: bool = True) -> pl.DataFram
     length = text.str.len_chars()
     first17 = (pl.when(length == 15).then(text.str.slice(0, 6) + _lit("19") + text.str.slice(6, 9))
                .otherwise(text.str.slice(0, 17)))
-    df = df.with_columns(_text=text, _len=length, _first17=first17)
+    # An 18-digit ID typed into a number cell keeps only 15 significant digits (Excel): whatever the
+    # digits say now, even with a checksum that happens to fit, they are not the person's number.
+    numeric = pl.col(ROW).is_in(p.sheet.numeric_ids) & (length > 15) if p.sheet.numeric_ids else pl.lit(False)
+    df = df.with_columns(_text=text, _len=length, _first17=first17, _numeric=numeric)
     digits = pl.col("_first17")
     total = pl.sum_horizontal([digits.str.slice(i, 1).cast(pl.Int64, strict=False) * w
                                for i, w in enumerate(WEIGHTS)])
@@ -165,11 +170,12 @@ def check_ids(df: pl.DataFrame, p: Problems, unique: bool = True) -> pl.DataFram
     birth = number.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
     ok = (
         pl.col("_len").is_in([15, 18, 20])
-        & digits.str.contains(r"^\d{17}$")
-        & (pl.when(pl.col("_len") == 15).then(pl.col("_text").str.contains(r"^\d{15}$"))
+        & digits.str.contains(r"^[0-9]{17}$")
+        & (pl.when(pl.col("_len") == 15).then(pl.col("_text").str.contains(r"^[0-9]{15}$"))
            .otherwise(pl.col("_text").str.slice(17, 1) == pl.col("_check")))
         & number.str.slice(0, 2).is_in(sorted(idnumber.PROVINCE_CODES))
         & birth.is_not_null() & (birth >= idnumber.EARLIEST_BIRTH) & (birth <= dt.date.today())
+        & ~pl.col("_numeric")
         & (pl.when(pl.col("_len") == 20).then(pl.col("_text").str.slice(18, 1).is_in(list("1234567"))
                                               & pl.col("_text").str.slice(19, 1).is_in(list("1234")))
            .otherwise(True))
@@ -183,10 +189,14 @@ def check_ids(df: pl.DataFrame, p: Problems, unique: bool = True) -> pl.DataFram
         _card_category=pl.when(ok & (pl.col("_len") == 20)).then(pl.col("_text").str.slice(18, 1)),
         _card_grade=pl.when(ok & (pl.col("_len") == 20)).then(pl.col("_text").str.slice(19, 1)),
     )
-    bad = df.filter(~pl.col("_id_ok") & (raw != "")).select(ROW, "id_number")
+    bad = df.filter(~pl.col("_id_ok") & (raw != "")).select(ROW, "id_number", "_numeric")
     header = p.header("id_number")
     rows = []
-    for row, value in bad.iter_rows():
+    for row, value, numeric in bad.iter_rows():
+        if numeric:
+            rows.append((row, header, value, "证件号码存成了数字：Excel 只保留 15 位有效数字，末尾几位已丢失，"
+                                             "请将该列设为文本后重新填写"))
+            continue
         if "*" in value:
             rows.append((row, header, value, "证件号码已脱敏（含 *），不能导入：请使用完整导出的文件"))
             continue
@@ -283,9 +293,9 @@ def _check_villages(df: pl.DataFrame, p: Problems, village_codes: set[str], visi
     df = df.with_columns(division_code=code, county_code=code.str.slice(0, 6))
     known = pl.col("division_code").is_in(sorted(village_codes))
     p.add(df, "division_code", _lit("行政区划代码应为 12 位村级代码"),
-          (pl.col("division_code") != "") & ~pl.col("division_code").str.contains(r"^\d{12}$"))
+          (pl.col("division_code") != "") & ~pl.col("division_code").str.contains(r"^[0-9]{12}$"))
     p.add(df, "division_code", _lit("行政区划代码不存在（须为村级统计用区划代码）"),
-          pl.col("division_code").str.contains(r"^\d{12}$") & ~known)
+          pl.col("division_code").str.contains(r"^[0-9]{12}$") & ~known)
     p.add(df, "division_code", _lit("该村不在您的管辖范围内"),
           known & ~pl.col("division_code").is_in(sorted(visible)))
     return df
@@ -299,7 +309,7 @@ def _check_households(df: pl.DataFrame, p: Problems) -> pl.DataFrame:
     fields = [c.field for c in template.HOUSEHOLD_COLUMNS if c.field != "household_code"]
     spread = df.group_by("household_code").agg([pl.col(f).n_unique().alias(f) for f in fields])
     conflicting = spread.filter(pl.any_horizontal([pl.col(f) > 1 for f in fields])).get_column("household_code")
-    subset = df.filter(pl.col("household_code").is_in(conflicting))
+    subset = df.filter(pl.col("household_code").is_in(conflicting.to_list()))
     first = subset.group_by("household_code").agg(pl.col(ROW).min().alias("_first"))
     joined = subset.join(first, on="household_code")
     rows = []
@@ -341,7 +351,8 @@ def _check_households(df: pl.DataFrame, p: Problems) -> pl.DataFrame:
     p.add(households, "relation", pl.format("每户最多一名配偶（本户有 {} 名）", pl.col("_spouses")),
           pl.col("_spouses") > 1, value=pl.col("household_code"))
     p.add(households, "relation", _lit("配偶的性别应与户主不同"),
-          (pl.col("_spouses") == 1) & (pl.col("_heads") == 1) & (head_sex == spouse_sex), value=pl.col("household_code"))
+          (pl.col("_spouses") == 1) & (pl.col("_heads") == 1) & (head_sex == spouse_sex)
+          & head_sex.is_in(["1", "2"]), value=pl.col("household_code"))
 
     # household rules (registry.rules.check_household, as expressions)
     kind = pl.col("household_type")

@@ -302,9 +302,19 @@ def finding_resolve(request, pk):
             form.add_action_errors(exc)
         else:
             messages.success(request, _("已记录核实结果。"))
-            return redirect(request.POST.get("next") or "exchange:findings")
+            return redirect(_safe_next(request) or "exchange:findings")
     return render(request, "exchange/finding_resolve.html", {"finding": finding, "form": form,
-                                                             "nav_active": "findings"})
+                                                             "next": _safe_next(request), "nav_active": "findings"})
+
+
+def _safe_next(request) -> str:
+    """Where to go back to: a path on this site only."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
 
 
 @require(Cap.VIEW_MATCHES)

@@ -91,7 +91,14 @@ def _parse18(text: str, source: str) -> IdNumber:
         raise IdNumberError("format", _("身份证号码应为 17 位数字加 1 位数字或 X"))
     if text[:2] not in PROVINCE_CODES:
         raise IdNumberError("address", _("地址码 %(address)s 的省级代码 %(province)s 不存在") % {"address": text[:6], "province": text[:2]})
-    born = _birth(text[6:14])
+    try:
+        born = _birth(text[6:14])
+    except IdNumberError:
+        if text.endswith("000") or came_from_float(text):  # the float ate into the birth date
+            raise IdNumberError(
+                "excel_number", _("证件号码可能被 Excel 转成了数字，末尾几位已丢失，请将该列设为文本后重新填写")
+            ) from None
+        raise
     expected = check_char(text[:17])
     if text[17] != expected:
         if text.endswith("000") or came_from_float(text):
