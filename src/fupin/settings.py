@@ -200,6 +200,8 @@ FUPIN_RUN_WORKERS = int(os.environ.get("FUPIN_RUN_WORKERS", str(os.cpu_count() o
 FUPIN_CLUE_DAYS = int(os.environ.get("FUPIN_CLUE_DAYS", "5"))
 # Attachments (photos, signed forms) up to this size, stored under var/media.
 FUPIN_MAX_UPLOAD_MB = int(os.environ.get("FUPIN_MAX_UPLOAD_MB", "10"))
+# Household workbooks and department lists (a county's million members is about 270 MB of CSV).
+FUPIN_MAX_IMPORT_MB = int(os.environ.get("FUPIN_MAX_IMPORT_MB", "500"))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served directly: documents go through a scoped view
 # Lists count at most this many rows ("10,000+" beyond); narrow with filters to see the rest.

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, jobs
@@ -48,8 +49,8 @@ def _root(actor) -> str:
 def check_upload(name: str, data: bytes) -> None:
     if not data:
         raise ValidationError({"file": _("文件是空的。")})
-    if len(data) > settings.FUPIN_MAX_UPLOAD_MB * 1024 * 1024:
-        raise ValidationError({"file": _("文件超过 %(n)d MB。") % {"n": settings.FUPIN_MAX_UPLOAD_MB}})
+    if len(data) > settings.FUPIN_MAX_IMPORT_MB * 1024 * 1024:
+        raise ValidationError({"file": _("文件超过 %(n)d MB。") % {"n": settings.FUPIN_MAX_IMPORT_MB}})
     if not name.lower().endswith(ACCEPTED):
         raise ValidationError({"file": _("请上传 xlsx 工作簿或 CSV 文件。")})
 
@@ -159,7 +160,7 @@ def record_export(*, actor, what: str, area_code: str, full: bool, count: int, f
                      after={"what": what, "area": area_code, "full": full, "rows": count, "format": file_format})
 
 
-EXPORT_LABELS = {"households": "户籍成员明细", "villages": "村册", "card": "户卡"}
+EXPORT_LABELS = {"households": gettext_lazy("户籍成员明细"), "villages": gettext_lazy("村册"), "card": gettext_lazy("户卡")}
 
 
 # --- department matching ----------------------------------------------------------------------

@@ -48,7 +48,7 @@ HOUSEHOLD_COLUMNS = [
     ("sanitary_toilet", "BOOLEAN"), ("has_power", "BOOLEAN"), ("main_fuel", "TEXT"), ("access_road", "TEXT"),
     ("farmland_area", "NUMERIC"), ("forest_area", "NUMERIC"), ("relocation_willing", "BOOLEAN"),
     ("relocated", "BOOLEAN"), ("phone", "TEXT"), ("bank_name", "TEXT"), ("bank_account", "TEXT"),
-    ("helper_name", "TEXT"), ("helper_unit", "TEXT"), ("helper_phone", "TEXT"),
+    ("helper_name", "TEXT"), ("helper_unit", "TEXT"), ("helper_phone", "TEXT"), ("size", "INTEGER"),
 ]
 # household fields the workbook sets (text fields: blank clears; flags: blank keeps)
 HOUSEHOLD_TEXT = ["division_code", "group_name", "household_type", "poverty_attribute", "identification_standard",
@@ -166,19 +166,18 @@ def _stage(checked: validate.Checked) -> None:
         pl.when(pl.col("ethnicity") == "").then(pl.lit("01")).otherwise(pl.col("ethnicity")).alias("ethnicity"),
     )
     households = checked.households.with_columns(pl.col(ROW).alias("row"))
-    # household_id and member_id: the registry rows each staged row is (NULL while new)
-    staging.create("exch_member", [*MEMBER_COLUMNS, ("household_id", "BIGINT"), ("member_id", "BIGINT")])
-    staging.create("exch_household", [*HOUSEHOLD_COLUMNS, ("household_id", "BIGINT"), ("closed", "BOOLEAN")])
+    # household_id: the registry household each staged one is (NULL while new); existed: before this import
+    staging.create("exch_member", MEMBER_COLUMNS)
+    staging.create("exch_household", [*HOUSEHOLD_COLUMNS, ("household_id", "BIGINT"), ("closed", "BOOLEAN"),
+                                      ("existed", "BOOLEAN")])
     staging.load("exch_member", MEMBER_COLUMNS, members)
     staging.load("exch_household", HOUSEHOLD_COLUMNS, households)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE INDEX exch_member_id ON exch_member (id_number)")
-        cursor.execute("CREATE INDEX exch_member_household ON exch_member (county_code, household_code)")
         cursor.execute("CREATE INDEX exch_household_code ON exch_household (county_code, household_code)")
     staging.analyze("exch_member", "exch_household")
     with connection.cursor() as cursor:
         cursor.execute("""
-            UPDATE exch_household SET household_id = h.id, closed = (h.status <> 'active')
+            UPDATE exch_household SET household_id = h.id, closed = (h.status <> 'active'), existed = TRUE
             FROM registry_household h
             WHERE h.county_code = exch_household.county_code AND h.household_code = exch_household.household_code""")
 
@@ -279,7 +278,7 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
         def h_differ(h: str) -> str:
             return " OR ".join(_distinct(f"{h}.{f}", h_new(f, h)) for f in fields)
 
-        changed = _fetch(f"""
+        households_changed = changed = _fetch(f"""
             SELECT h.id, h.id AS household_id, h.county_code, h.division_code,
               {', '.join(f'h.{f} AS old_{f}, {h_new(f, "h")} AS new_{f}' for f in fields)}
             FROM registry_household h JOIN exch_household s ON h.id = s.household_id
@@ -302,7 +301,7 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
                    "has_power", "main_fuel", "access_road", "relocation_willing", "relocated", "helper_name",
                    "helper_unit", "helper_phone", "close_reason", "created_at", "updated_at"]
         values = {c: f"s.{c}" for c in columns}
-        values.update({"size": "0", "status": "'active'", "military_family": "FALSE", "one_child": "FALSE",
+        values.update({"size": "s.size", "status": "'active'", "military_family": "FALSE", "one_child": "FALSE",
                        "two_daughters": "FALSE", "cooperative_member": "FALSE", "close_reason": "''",
                        "created_at": "%s", "updated_at": "%s"})
         values.update({f: f"COALESCE(s.{f}, {_bool(default)})" for f, default in HOUSEHOLD_FLAGS.items()})
@@ -321,16 +320,12 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
 
         say(65, "写入成员")
 
-        # 3. members
-        cursor.execute("""
-            UPDATE exch_member SET household_id = h.household_id FROM exch_household h
-            WHERE h.county_code = exch_member.county_code AND h.household_code = exch_member.household_code""")
-        cursor.execute("""
-            UPDATE exch_member SET member_id = m.id FROM registry_member m
-            WHERE m.household_id = exch_member.household_id AND m.id_number = exch_member.id_number
-              AND m.status = 'active'""")
-        cursor.execute("CREATE INDEX exch_member_member ON exch_member (household_id, id_number)")
-        staging.analyze("exch_member")
+        # 3. members. Staged rows of households that existed are matched with their registry
+        # members once (a narrow table: rewriting the wide staging rows costs more).
+        cursor.execute("SELECT COUNT(*) FROM exch_household WHERE existed")
+        existed = cursor.fetchone()[0]
+        staged = """exch_member s JOIN exch_household x
+                    ON x.county_code = s.county_code AND x.household_code = s.household_code"""
         m_fields = MEMBER_TEXT + MEMBER_VALUES + list(MEMBER_FLAGS)
 
         def m_new(f: str, m: str) -> str:
@@ -339,19 +334,45 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
         def m_differ(m: str) -> str:
             return " OR ".join(_distinct(f"{m}.{f}", m_new(f, m)) for f in m_fields)
 
-        changed = _fetch(f"""
-            SELECT m.id, m.household_id, m.county_code, m.division_code,
-              {', '.join(f'm.{f} AS old_{f}, {m_new(f, "m")} AS new_{f}' for f in m_fields)}
-            FROM registry_member m JOIN exch_member s ON m.id = s.member_id
-            WHERE ({m_differ("m")})""")
-        _events(actor, "member.update", "registry.member", changed, m_fields, f"导入更新：{file_name}"[:300])
-        if changed:
-            t = "registry_member"
+        absent: list[dict] = []
+        new_in_existing = 0
+        if existed:
             cursor.execute(f"""
-                UPDATE {t} SET {', '.join(f'{f} = {m_new(f, t)}' for f in m_fields)}, updated_at = %s
-                FROM exch_member s
-                WHERE {t}.id = s.member_id AND ({m_differ(t)})""", [now])
-        counts["members_updated"] = len(changed)
+                CREATE TEMP TABLE exch_member_match AS
+                SELECT s.row AS row, m.id AS member_id FROM {staged}
+                JOIN registry_member m ON m.household_id = x.household_id AND m.id_number = s.id_number
+                  AND m.status = 'active'
+                WHERE x.existed""")
+            cursor.execute("CREATE INDEX exch_member_match_row ON exch_member_match (row)")
+            cursor.execute("CREATE INDEX exch_member_match_member ON exch_member_match (member_id)")
+            cursor.execute("CREATE INDEX exch_member_row ON exch_member (row)")
+            staging.analyze("exch_member_match", "exch_member")
+            changed = _fetch(f"""
+                SELECT m.id, m.household_id, m.county_code, m.division_code,
+                  {', '.join(f'm.{f} AS old_{f}, {m_new(f, "m")} AS new_{f}' for f in m_fields)}
+                FROM exch_member_match k JOIN registry_member m ON m.id = k.member_id
+                JOIN exch_member s ON s.row = k.row
+                WHERE {m_differ("m")}""")
+            _events(actor, "member.update", "registry.member", changed, m_fields, f"导入更新：{file_name}"[:300])
+            if changed:
+                t = "registry_member"
+                cursor.execute(f"""
+                    UPDATE {t} SET {', '.join(f'{f} = {m_new(f, t)}' for f in m_fields)}, updated_at = %s
+                    FROM exch_member_match k, exch_member s
+                    WHERE {t}.id = k.member_id AND s.row = k.row AND ({m_differ(t)})""", [now])
+            counts["members_updated"] = len(changed)
+            # members of those households who are not in the file
+            absent = _fetch("""
+                SELECT m.id, m.household_id, m.county_code, m.division_code, m.name, m.id_number, x.household_code
+                FROM registry_member m JOIN exch_household x ON x.household_id = m.household_id AND x.existed
+                WHERE m.status = 'active'
+                  AND NOT EXISTS (SELECT 1 FROM exch_member_match k WHERE k.member_id = m.id)""")
+            cursor.execute(f"""
+                SELECT COUNT(*) FROM {staged} WHERE x.existed
+                  AND NOT EXISTS (SELECT 1 FROM exch_member_match k WHERE k.row = s.row)""")
+            new_in_existing = cursor.fetchone()[0]
+        else:
+            counts["members_updated"] = 0
 
         m_columns = ["county_code", "division_code", "household_id", "status", "name", "sex", "birth_date", "id_type",
                      "id_number", "relation", "ethnicity", "political_status", "education", "schooling",
@@ -365,24 +386,16 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
                          "public_welfare_job": "''", "commercial_insurance": "FALSE", "medical_aid": "FALSE",
                          "speaks_putonghua": "TRUE", "joined_on": "%s", "join_reason": "'initial'",
                          "removal_reason": "''", "created_at": "%s", "updated_at": "%s",
-                         "division_code": "h.division_code"})
+                         "division_code": "x.division_code", "household_id": "x.household_id"})
         m_values.update({f: f"COALESCE(s.{f}, {_bool(d)})" for f, d in MEMBER_FLAGS.items()})
+        only_new = "WHERE NOT EXISTS (SELECT 1 FROM exch_member_match k WHERE k.row = s.row)" if existed else ""
         cursor.execute(f"""
             INSERT INTO registry_member ({', '.join(m_columns)})
-            SELECT {', '.join(m_values[c] for c in m_columns)}
-            FROM exch_member s JOIN registry_household h ON h.id = s.household_id
-            WHERE s.member_id IS NULL""", [today, now, now])
+            SELECT {', '.join(m_values[c] for c in m_columns)} FROM {staged} {only_new}""", [today, now, now])
         counts["members_created"] = cursor.rowcount
         if counts["members_created"] > 1000:
             staging.analyze("registry_member")
 
-        # members of imported households that are not in the file
-        absent = _fetch("""
-            SELECT m.id, m.household_id, m.county_code, m.division_code, m.name, m.id_number, h.household_code
-            FROM registry_member m JOIN registry_household h ON h.id = m.household_id
-            WHERE m.status = 'active' AND m.household_id IN (SELECT household_id FROM exch_member)
-              AND NOT EXISTS (SELECT 1 FROM exch_member s WHERE s.household_id = m.household_id
-                              AND s.id_number = m.id_number)""")
         from fupin.core.masking import mask_id_number
 
         result.absent = [(r["household_code"], r["name"], mask_id_number(r["id_number"])) for r in absent]
@@ -402,38 +415,41 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
                                [today, now, *chunk])
             counts["members_removed"] = len(ids)
 
-        # sizes and villages of the households touched
-        cursor.execute("""
-            UPDATE registry_household SET size = c.n
-            FROM (SELECT m.household_id, COUNT(*) AS n FROM registry_member m
-                  WHERE m.status = 'active' AND m.household_id IN (SELECT household_id FROM exch_member)
-                  GROUP BY m.household_id) c
-            WHERE registry_household.id = c.household_id AND registry_household.size <> c.n""")
-        cursor.execute("""
-            UPDATE registry_member SET division_code = h.division_code
-            FROM registry_household h
-            WHERE h.id = registry_member.household_id AND registry_member.division_code <> h.division_code
-              AND registry_member.household_id IN (SELECT household_id FROM exch_member)""")
+        # sizes of the households that existed and gained or lost members (new ones got theirs)
+        if new_in_existing or counts["members_removed"]:
+            cursor.execute("""
+                UPDATE registry_household SET size = c.n
+                FROM (SELECT m.household_id, COUNT(*) AS n FROM registry_member m
+                      JOIN exch_household x ON x.household_id = m.household_id AND x.existed
+                      WHERE m.status = 'active' GROUP BY m.household_id) c
+                WHERE registry_household.id = c.household_id AND registry_household.size <> c.n""")
+        # members follow their household when the file moves it to another village
+        moved = [row["id"] for row in households_changed if row["old_division_code"] != row["new_division_code"]]
+        for start in range(0, len(moved), 500):
+            chunk = moved[start:start + 500]
+            cursor.execute(f"""
+                UPDATE registry_member SET division_code = (
+                  SELECT h.division_code FROM registry_household h WHERE h.id = registry_member.household_id)
+                WHERE household_id IN ({', '.join(['%s'] * len(chunk))})""", chunk)
+        if existed:
+            cursor.execute("DROP TABLE IF EXISTS exch_member_match")
 
         # 4. incomes of the year each household gives
         say(85, "写入收入")
         income_new = {f: f"COALESCE(s.{f}, 0)" for f in INCOME}
         changed = _fetch(f"""
-            SELECT i.id, i.household_id, i.county_code, h.division_code,
+            SELECT i.id, i.household_id, i.county_code, s.division_code,
               {', '.join(f'i.{f} AS old_{f}, {income_new[f]} AS new_{f}' for f in INCOME)}
             FROM registry_householdincome i
-            JOIN registry_household h ON h.id = i.household_id
-            JOIN exch_household s ON s.county_code = h.county_code AND s.household_code = h.household_code
-              AND s.income_year = i.year
+            JOIN exch_household s ON s.household_id = i.household_id AND s.existed AND s.income_year = i.year
             WHERE {' OR '.join(_distinct(f'i.{f}', income_new[f]) for f in INCOME)}""")
         _events(actor, "household.income", "registry.householdincome", changed, INCOME,
                 f"导入收入：{file_name}"[:300])
         cursor.execute(f"""
             INSERT INTO registry_householdincome (county_code, household_id, year, {', '.join(INCOME)},
               insurance_payouts, medical_out_of_pocket)
-            SELECT h.county_code, h.id, s.income_year, {', '.join(income_new[f] for f in INCOME)}, 0, 0
-            FROM exch_household s JOIN registry_household h
-              ON h.county_code = s.county_code AND h.household_code = s.household_code
+            SELECT s.county_code, s.household_id, s.income_year, {', '.join(income_new[f] for f in INCOME)}, 0, 0
+            FROM exch_household s
             WHERE s.income_year IS NOT NULL
             ON CONFLICT (county_code, household_id, year) DO UPDATE SET
               {', '.join(f'{f} = excluded.{f}' for f in INCOME)}

@@ -42,13 +42,31 @@ class Problems:
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self.frames: list[pl.DataFrame] = []
+        self.pending: list[tuple] = []
 
     def header(self, field: str) -> str:
         return self.sheet.headers.get(field, template.BY_FIELD[field].header if field in template.BY_FIELD else field)
 
     def add(self, frame: pl.DataFrame, field: str, message: pl.Expr, when: pl.Expr, value: pl.Expr | None = None):
         """Rows of ``frame`` where ``when`` holds get ``message`` on column ``field``. The value
-        shown is the cell as the file has it (unless ``value`` says otherwise)."""
+        shown is the cell as the file has it (unless ``value`` says otherwise).
+
+        Checks are gathered and evaluated together, one pass over each frame for all of them
+        (most find nothing); only those that found something then pick their rows."""
+        self.pending.append((frame, field, message, when, value))
+
+    def _flush(self) -> None:
+        groups: dict[int, tuple[pl.DataFrame, list]] = {}
+        for item in self.pending:
+            groups.setdefault(id(item[0]), (item[0], []))[1].append(item)
+        self.pending = []
+        for frame, items in groups.values():
+            hits = frame.select([item[3].fill_null(False).any().alias(f"c{i}") for i, item in enumerate(items)]).row(0)
+            for hit, item in zip(hits, items, strict=True):
+                if hit:
+                    self._pick(*item)
+
+    def _pick(self, frame: pl.DataFrame, field: str, message: pl.Expr, when: pl.Expr, value: pl.Expr | None):
         found = frame.filter(when)
         if not found.height:
             return
@@ -68,6 +86,7 @@ class Problems:
             self.frames.append(pl.DataFrame(rows, schema=PROBLEM_SCHEMA, orient="row"))
 
     def frame(self) -> pl.DataFrame:
+        self._flush()
         if not self.frames:
             return pl.DataFrame(schema=PROBLEM_SCHEMA)
         return pl.concat(self.frames).unique().sort([ROW, "column"])
@@ -86,7 +105,6 @@ def check(sheet: Sheet, *, village_codes: set[str], visible: set[str], this_year
         if column.field not in df.columns:
             df = df.with_columns(pl.lit("").alias(column.field))
     raw = {c.field: pl.col(c.field) for c in template.COLUMNS}
-    parsed: list[pl.Expr] = []
 
     # formula cells (xlsx): their value is whatever Excel last calculated, or nothing
     p.rows([(row, header, "", "该单元格是公式：请将本列复制后“选择性粘贴-数值”，再导入")
@@ -97,49 +115,65 @@ def check(sheet: Sheet, *, village_codes: set[str], visible: set[str], this_year
         if column.required:
             p.add(df, column.field, _lit(f"“{p.header(column.field)}”不能为空"), raw[column.field] == "")
 
+    # Each column is parsed once, into a working column beside the cell (``~field``); the checks
+    # then compare the two, and the parsed values take the cells' place.
+    parsed: dict[str, pl.Expr] = {}
     for column in template.COLUMNS:
         f, cell = column.field, raw[column.field]
-        header = p.header(f)
         if column.kind == "code":
             table = template.accepted(column)
             value = cell.replace_strict(table, default=None, return_dtype=pl.Utf8)
             value = value.fill_null(cell.str.to_lowercase().replace_strict(table, default=None, return_dtype=pl.Utf8))
-            choices = "、".join(template.terms(column.codes)[:20])
-            p.add(df, f, _lit(f"“{header}”的值不在代码表中（可填：{choices}）"), (cell != "") & value.is_null())
-            parsed.append(pl.when(cell == "").then(_lit("")).otherwise(value).alias(f))
+            parsed[f] = pl.when(cell == "").then(_lit("")).otherwise(value)
         elif column.kind == "yesno":
             low = cell.str.to_lowercase()
-            value = pl.when(low.is_in(list(template.YES))).then(True).when(low.is_in(list(template.NO))).then(False)
-            p.add(df, f, _lit(f"“{header}”应填“是”或“否”"), (cell != "") & ~low.is_in(list(template.YES | template.NO)))
-            parsed.append(value.alias(f))
+            parsed[f] = pl.when(low.is_in(list(template.YES))).then(True).when(low.is_in(list(template.NO))).then(False)
         elif column.kind in ("year", "months", "money", "area"):
-            text = fold(cell).str.replace_all(r"[,\s元亩¥]", "")
-            number = text.cast(pl.Float64, strict=False)
-            p.add(df, f, _lit(f"“{header}”应为数字"), (text != "") & number.is_null())
-            if column.kind == "year":
-                bad = number.is_not_null() & ((number != number.round(0)) | (number < 1980) | (number > this_year + 1))
-                p.add(df, f, _lit(f"“{header}”应为 1980 至 {this_year + 1} 之间的年份"), bad)
-                parsed.append(number.cast(pl.Int64, strict=False).alias(f))
-            elif column.kind == "months":
-                bad = number.is_not_null() & ((number != number.round(0)) | (number < 0) | (number > 12))
-                p.add(df, f, _lit(f"“{header}”应为 0 至 12 的整数"), bad)
-                parsed.append(number.cast(pl.Int64, strict=False).alias(f))
-            else:
-                p.add(df, f, _lit(f"“{header}”不能为负数"), number < 0)
-                parsed.append(number.round(2).alias(f))
+            parsed[f] = fold(cell).str.replace_all(r"[,\s元亩¥]", "").cast(pl.Float64, strict=False)
         elif column.kind == "phone":
-            text = fold(cell).str.replace_all(r"\s", "")
-            p.add(df, f, _lit(f"“{header}”应为 11 位手机号或带区号的固定电话"), (text != "") & ~text.str.contains(PHONE))
-            parsed.append(text.alias(f))
+            parsed[f] = fold(cell).str.replace_all(r"\s", "")
         elif column.kind == "bank":
-            text = fold(cell).str.replace_all(r"[\s-]", "")
-            p.add(df, f, _lit(f"“{header}”应为 12-30 位数字"), (text != "") & ~text.str.contains(r"^[0-9]{12,30}$"))
-            parsed.append(text.alias(f))
+            parsed[f] = fold(cell).str.replace_all(r"[\s-]", "")
         elif column.kind == "causes":  # one spelling of the separators, so rows of a household compare
-            parsed.append(cell.str.replace_all(r"[、,，;；/\s]+", "、").str.strip_chars("、").alias(f))
-        elif column.kind in ("text", "division"):
-            parsed.append(cell.alias(f))
-    df = df.with_columns(parsed)
+            parsed[f] = cell.str.replace_all(r"[、,，;；/\s]+", "、").str.strip_chars("、")
+    df = df.with_columns([expr.alias(f"~{f}") for f, expr in parsed.items()])
+
+    for column in template.COLUMNS:
+        f, cell = column.field, raw[column.field]
+        if f not in parsed:
+            continue
+        value = pl.col(f"~{f}")
+        header = p.header(f)
+        if column.kind == "code":
+            choices = "、".join(template.terms(column.codes)[:20])
+            p.add(df, f, _lit(f"“{header}”的值不在代码表中（可填：{choices}）"), (cell != "") & value.is_null())
+        elif column.kind == "yesno":
+            p.add(df, f, _lit(f"“{header}”应填“是”或“否”"), (cell != "") & value.is_null())
+        elif column.kind in ("year", "months", "money", "area"):
+            p.add(df, f, _lit(f"“{header}”应为数字"), (cell != "") & value.is_null())
+            if column.kind == "year":
+                bad = value.is_not_null() & ((value != value.round(0)) | (value < 1980) | (value > this_year + 1))
+                p.add(df, f, _lit(f"“{header}”应为 1980 至 {this_year + 1} 之间的年份"), bad)
+            elif column.kind == "months":
+                bad = value.is_not_null() & ((value != value.round(0)) | (value < 0) | (value > 12))
+                p.add(df, f, _lit(f"“{header}”应为 0 至 12 的整数"), bad)
+            else:
+                p.add(df, f, _lit(f"“{header}”不能为负数"), value < 0)
+        elif column.kind == "phone":
+            p.add(df, f, _lit(f"“{header}”应为 11 位手机号或带区号的固定电话"), (value != "") & ~value.str.contains(PHONE))
+        elif column.kind == "bank":
+            p.add(df, f, _lit(f"“{header}”应为 12-30 位数字"), (value != "") & ~value.str.contains(r"^[0-9]{12,30}$"))
+
+    def final(column: template.Column) -> pl.Expr:
+        value = pl.col(f"~{column.field}")
+        if column.kind in ("year", "months"):
+            return value.cast(pl.Int64, strict=False)
+        if column.kind in ("money", "area"):
+            return value.round(2)
+        return value
+
+    df = df.with_columns([final(c).alias(c.field) for c in template.COLUMNS if c.field in parsed])
+    df = df.drop([f"~{f}" for f in parsed])
 
     df = check_ids(df, p)
     df = _check_dates_and_people(df, p, this_year)
@@ -161,8 +195,9 @@ def check_ids(df: pl.DataFrame, p: Problems, unique: bool = True) -> pl.DataFram
     numeric = pl.col(ROW).is_in(p.sheet.numeric_ids) & (length > 15) if p.sheet.numeric_ids else pl.lit(False)
     df = df.with_columns(_text=text, _len=length, _first17=first17, _numeric=numeric)
     digits = pl.col("_first17")
-    total = pl.sum_horizontal([digits.str.slice(i, 1).cast(pl.Int64, strict=False) * w
-                               for i, w in enumerate(WEIGHTS)])
+    # the checksum over the 17 digits as one integer (cheaper than 17 string slices per row)
+    value = pl.when(digits.str.contains(r"^[0-9]{17}$")).then(digits.cast(pl.Int64, strict=False))
+    total = pl.sum_horizontal([(value // 10 ** (16 - i)) % 10 * w for i, w in enumerate(WEIGHTS)])
     check = (total % 11).replace_strict({i: c for i, c in enumerate(idnumber.CHECK_CHARS)}, default=None,
                                          return_dtype=pl.Utf8)
     df = df.with_columns(_check=check)
@@ -307,8 +342,10 @@ HOUSEHOLD_FIELDS = [c.field for c in template.HOUSEHOLD_COLUMNS]
 def _check_households(df: pl.DataFrame, p: Problems) -> pl.DataFrame:
     # Household columns must agree on every row of a household.
     fields = [c.field for c in template.HOUSEHOLD_COLUMNS if c.field != "household_code"]
-    spread = df.group_by("household_code").agg([pl.col(f).n_unique().alias(f) for f in fields])
-    conflicting = spread.filter(pl.any_horizontal([pl.col(f) > 1 for f in fields])).get_column("household_code")
+    # one hash of a row's household columns; a household whose rows have more than one is looked at
+    spread = (df.select("household_code", pl.struct(fields).hash().alias("_h"))
+              .group_by("household_code").agg(pl.col("_h").n_unique().alias("_n")))
+    conflicting = spread.filter(pl.col("_n") > 1).get_column("household_code")
     subset = df.filter(pl.col("household_code").is_in(conflicting.to_list()))
     first = subset.group_by("household_code").agg(pl.col(ROW).min().alias("_first"))
     joined = subset.join(first, on="household_code")

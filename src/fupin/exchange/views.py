@@ -239,7 +239,8 @@ def match_upload(request):
 @require(Cap.VIEW_MATCHES)
 def match_detail(request, pk):
     run = selectors.get_match_run(request.user, pk)
-    context = {"run": run, "job": run.job, "nav_active": "matching", "c": run.counts}
+    context = {"run": run, "job": run.job, "nav_active": "matching", "c": run.counts,
+               "can_resolve": request.user.can(Cap.EDIT_REGISTRY)}
     if run.status == MatchStatus.DONE:
         rules = selectors.rules_of(run)
         form = forms.FindingFilterForm(request.GET or None, rules=rules)

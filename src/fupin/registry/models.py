@@ -33,6 +33,7 @@ class Household(models.Model):
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, db_column="division_code", related_name="+",
         verbose_name=_("行政区划"), limit_choices_to={"level": 5},
+        db_index=False,  # household_area_code (division, household_code) serves it
     )
     group_name = models.CharField(_("村民小组"), max_length=50, blank=True)
     # 家庭人口数: the number of active members, kept by the member actions (aggregates read it).
@@ -90,7 +91,7 @@ class Household(models.Model):
     helper_phone = models.CharField(_("帮扶责任人电话"), max_length=20, blank=True)
     helper_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="helped_households",
-        verbose_name=_("帮扶责任人账号"),
+        verbose_name=_("帮扶责任人账号"), db_index=False,  # household_helper serves it
     )
 
     # record keeping
@@ -180,7 +181,8 @@ class Member(models.Model):
 
     county_code = models.CharField(_("县级代码"), max_length=6, editable=False)
     division_code = models.CharField(_("区划代码"), max_length=12, editable=False)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    # member_household_status (household, status) serves the foreign key: no index of its own
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", db_index=False)
     status = models.CharField(_("状态"), max_length=10, choices=codes.RecordStatus.choices,
                               default=codes.RecordStatus.ACTIVE)
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fupin.core.models import Setting
 from fupin.demo import accounts, generator, rules
+from fupin.demo import exchange as demo_exchange
 from fupin.demo.reset import wipe_demo
 from fupin.divisions.loader import load_files
 from fupin.registry.models import Household
@@ -74,6 +75,12 @@ class Command(BaseCommand):
                 opened = rules.open_working_year(runs)
                 self.stdout.write(f"working year {max(r.year for r in runs)} opened: {opened['exits']:,} exit"
                                   f" candidates, {opened['clues']:,} risk clues waiting in the task lists")
+            paths = demo_exchange.write_lists(seed)
+            matched = demo_exchange.run_matching(paths, "361022")
+            self.stdout.write(
+                f"department lists matched: {sum(r.counts['clues_created'] for r in matched):,} risk clues, "
+                f"{sum(r.counts['discrepancies'] for r in matched):,} discrepancies; sample files to try the "
+                f"import and the matching yourself: {paths['households'].parent}")
             Setting.put("demo.params", wanted)
         accounts.ensure_accounts()
         self.stdout.write(f"\ndemo accounts (password for all: {accounts.DEMO_PASSWORD}):")
