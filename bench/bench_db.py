@@ -6,6 +6,9 @@
 3. List pages at each scale: the household and member lists as a county administrator (first
    page, filters, searches, a deep page), rendered by Django in-process; the ratio compares with
    the raw engine running exactly the SQL the view ran.
+4. Identification + MPI at each scale against the hand-written statement.
+5. The household workbook import (1M member rows, CSV and xlsx) and department matching (a 1M-row
+   list against 1M members): see bench_exchange.py. BENCH_IMPORT_ROWS=0 leaves it out.
 """
 
 from __future__ import annotations
@@ -224,6 +227,10 @@ def main() -> None:
                 cursor.execute("ANALYZE")
         bench_pages(scale)
         bench_identification(scale)
+    if int(os.environ.get("BENCH_IMPORT_ROWS", "1000000")):
+        import bench_exchange  # the household workbook import and department matching (empties the registry)
+
+        bench_exchange.bench_import()
 
 
 if __name__ == "__main__":

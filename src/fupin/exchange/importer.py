@@ -99,11 +99,22 @@ class _Rollback(Exception):
     pass
 
 
-def _villages(actor) -> tuple[set[str], set[str]]:
-    every = set(Division.objects.filter(level=Level.VILLAGE).values_list("code", flat=True))
-    if actor is None:
-        return every, every
-    return every, set(Division.objects.visible_to(actor).filter(level=Level.VILLAGE).values_list("code", flat=True))
+def _villages(actor, sheet: reader.Sheet) -> tuple[set[str], set[str]]:
+    """The village codes of the file that exist, and those of them the actor may import into
+    (only the file's codes are looked up: the country has 620,000 villages)."""
+    if "division_code" not in sheet.frame.columns:
+        return set(), set()
+    codes_ = (sheet.frame.select(validate.fold(pl.col("division_code")).str.replace_all(r"\s", "").alias("c"))
+              .unique().get_column("c").to_list())
+    codes_ = [c for c in codes_ if c and len(c) == 12 and c.isascii() and c.isdigit()]
+    every: set[str] = set()
+    visible: set[str] = set()
+    for start in range(0, len(codes_), 5000):
+        chunk = codes_[start:start + 5000]
+        villages = Division.objects.filter(level=Level.VILLAGE, code__in=chunk)
+        every |= set(villages.values_list("code", flat=True))
+        visible |= every if actor is None else set(villages.visible_to(actor).values_list("code", flat=True))
+    return every, visible
 
 
 def import_households(path, data: bytes | None = None, *, actor=None, dry_run: bool = False, partial: bool = False,
@@ -118,7 +129,7 @@ def import_households(path, data: bytes | None = None, *, actor=None, dry_run: b
     if sheet.unknown:
         result.warnings.append("以下列不在模板中，已忽略：" + "、".join(sheet.unknown))
     say(15, "检查")
-    every, visible = _villages(actor)
+    every, visible = _villages(actor, sheet)
     checked = validate.check(sheet, village_codes=every, visible=visible, this_year=clock.today().year)
     result.rows = checked.members.height
     result.households = checked.households.height
