@@ -35,6 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from fupin.exchange import template  # noqa: E402
+from fupin.exchange.reader import column_letter  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
 OUT = ROOT / "var" / "bench" / "exchange"
@@ -124,7 +125,7 @@ def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
     import zipfile
 
     columns = frame.columns
-    letters = [_letter(i) for i in range(len(columns))]
+    letters = [column_letter(i) for i in range(len(columns))]
 
     def cell(letter: str, row: int, value: str) -> str:
         value = value.replace("&", "&amp;").replace("<", "&lt;")
@@ -150,15 +151,6 @@ def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
                     buffer = []
             out.write("".join(buffer).encode())
             out.write(b"</sheetData></worksheet>")
-
-
-def _letter(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -69,20 +69,28 @@ def create_import(*, actor, name: str, data: bytes, dry_run: bool = False, parti
         raise PermissionDenied(_("您没有导入户籍数据的权限。"))
     check_upload(name, data)
     root = _root(actor)
-    with transaction.atomic():
-        job = jobs.create(kind="exchange.import", actor=actor, division_code=root,
-                          title=_("导入 %(f)s") % {"f": name})
-        batch = ImportBatch(county_code=root[:6], division_code=root, file_name=name[:200],
-                            stored_name=_stored_name(name), sha256=hashlib.sha256(data).hexdigest(),
-                            dry_run=dry_run, partial=partial, sync_members=sync_members, job=job,
-                            created_by=_actor(actor))
-        batch.file.save(batch.stored_name, ContentFile(data), save=False)
-        batch.save()
-        if enqueue:
-            from fupin.exchange.tasks import run_import
+    from fupin.exchange.tasks import run_import
 
-            transaction.on_commit(lambda: run_import.enqueue(batch.pk))
-    return batch
+    batch = ImportBatch(county_code=root[:6], division_code=root, dry_run=dry_run, partial=partial,
+                        sync_members=sync_members)
+    return _keep(batch, actor=actor, name=name, data=data, kind="exchange.import",
+                 title=_("导入 %(f)s") % {"f": name}, task=run_import if enqueue else None)
+
+
+def _keep(record, *, actor, name: str, data: bytes, kind: str, title: str, task):
+    """Save an upload (an import batch or a matching run) with its file and its job, and queue
+    the task that works on it once the transaction commits."""
+    with transaction.atomic():
+        record.job = jobs.create(kind=kind, actor=actor, division_code=record.division_code, title=title)
+        record.file_name = name[:200]
+        record.stored_name = _stored_name(name)
+        record.sha256 = hashlib.sha256(data).hexdigest()
+        record.created_by = _actor(actor)
+        record.file.save(record.stored_name, ContentFile(data), save=False)
+        record.save()
+        if task is not None:
+            transaction.on_commit(lambda: task.enqueue(record.pk))
+    return record
 
 
 def execute_import(batch: ImportBatch, echo=None) -> importer.ImportResult:
@@ -199,19 +207,11 @@ def create_match(*, actor, source: str, name: str, data: bytes, area_code: str =
         raise ValidationError({"area_code": _("请指定比对的县级（或以下）区划代码。")})
     if actor is not None and not scope_for(actor).contains_code(area):
         raise PermissionDenied(_("该区域不在您的管辖范围内。"))
-    with transaction.atomic():
-        job = jobs.create(kind="exchange.match", actor=actor, division_code=area,
-                          title=_("部门数据比对 %(f)s") % {"f": name})
-        run = MatchRun(county_code=area[:6], division_code=area, source=source, file_name=name[:200],
-                       stored_name=_stored_name(name), sha256=hashlib.sha256(data).hexdigest(), job=job,
-                       created_by=_actor(actor))
-        run.file.save(run.stored_name, ContentFile(data), save=False)
-        run.save()
-        if enqueue:
-            from fupin.exchange.tasks import run_match
+    from fupin.exchange.tasks import run_match
 
-            transaction.on_commit(lambda: run_match.enqueue(run.pk))
-    return run
+    return _keep(MatchRun(county_code=area[:6], division_code=area, source=source), actor=actor, name=name,
+                 data=data, kind="exchange.match", title=_("部门数据比对 %(f)s") % {"f": name},
+                 task=run_match if enqueue else None)
 
 
 def execute_match(run: MatchRun, echo=None) -> MatchRun:

@@ -50,7 +50,7 @@ class Layout:
         """Rows where the cell in ``column`` (0-based) holds a number, not text."""
         if not self.member:
             return []
-        letter = _letter(column).encode()
+        letter = column_letter(column).encode()
         pattern = re.compile(rb'<c r="' + letter + rb'(\d+)"([^>]*)>\s*<v>')
         rows = set()
         with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
@@ -64,7 +64,7 @@ class Layout:
         return sorted(rows)
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
     name = ""
     index += 1
     while index:

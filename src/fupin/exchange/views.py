@@ -98,12 +98,16 @@ def import_detail(request, pk):
 @require(Cap.IMPORT_REGISTRY)
 def import_progress(request, pk):
     batch = selectors.get_import(request.user, pk)
-    if batch.status != ImportStatus.RUNNING or (batch.job and batch.job.status == "failed"):
+    return _progress(request, batch, batch.status == ImportStatus.RUNNING)
+
+
+def _progress(request, record, running: bool):
+    """The progress bar, polled by htmx; once the work is over the page reloads itself."""
+    if not running or (record.job and record.job.status == "failed"):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "exchange/_progress.html", {"job": batch.job,
-                                                       "url": request.path, "label": batch.get_status_display()})
+    return render(request, "exchange/_progress.html", {"job": record.job, "url": request.path})
 
 
 @require(Cap.IMPORT_REGISTRY)
@@ -258,12 +262,7 @@ def match_detail(request, pk):
 @require(Cap.VIEW_MATCHES)
 def match_progress(request, pk):
     run = selectors.get_match_run(request.user, pk)
-    if run.status != MatchStatus.RUNNING or (run.job and run.job.status == "failed"):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    return render(request, "exchange/_progress.html", {"job": run.job, "url": request.path,
-                                                       "label": run.get_status_display()})
+    return _progress(request, run, run.status == MatchStatus.RUNNING)
 
 
 @require(Cap.MATCH_DATA)
