@@ -92,6 +92,20 @@ def scope_for(user) -> AreaScope:
     return getter() if getter else NOTHING
 
 
+def root_code(user) -> str:
+    """The area a user works in when they hold exactly one grant (else '': several, or the system)."""
+    if user is None:
+        return ""
+    prefixes = scope_for(user).prefixes
+    return prefixes[0] if len(prefixes) == 1 else ""
+
+
+def home_county(user) -> str:
+    """The county a user works in (their first grant at county level or below), else ''."""
+    prefixes = [p for p in scope_for(user).prefixes if len(p) >= 6]
+    return prefixes[0][:6] if prefixes else ""
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base queryset for every model that belongs to an area.
 

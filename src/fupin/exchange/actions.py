@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, jobs
-from fupin.core.scope import scope_for
+from fupin.core.scope import root_code, scope_for
 from fupin.exchange import importer, validate
 from fupin.exchange.models import (
     FindingStatus,
@@ -36,14 +36,6 @@ ACCEPTED = (".xlsx", ".xlsm", ".csv", ".txt")
 
 def _actor(actor):
     return actor if actor is not None and actor.pk else None
-
-
-def _root(actor) -> str:
-    """The area an actor works in: their single grant, else '' (several areas, or the system)."""
-    if actor is None:
-        return ""
-    prefixes = scope_for(actor).prefixes
-    return prefixes[0] if len(prefixes) == 1 else ""
 
 
 def check_upload(name: str, data: bytes) -> None:
@@ -68,7 +60,7 @@ def create_import(*, actor, name: str, data: bytes, dry_run: bool = False, parti
     if actor is not None and not actor.can(Cap.IMPORT_REGISTRY):
         raise PermissionDenied(_("您没有导入户籍数据的权限。"))
     check_upload(name, data)
-    root = _root(actor)
+    root = root_code(actor)
     from fupin.exchange.tasks import run_import
 
     batch = ImportBatch(county_code=root[:6], division_code=root, dry_run=dry_run, partial=partial,
@@ -202,7 +194,7 @@ def create_match(*, actor, source: str, name: str, data: bytes, area_code: str =
     if not may_match(actor, source):
         raise PermissionDenied(_("您不能比对这类部门数据。"))
     check_upload(name, data)
-    area = area_code or _root(actor)
+    area = area_code or root_code(actor)
     if len(area) < 6:
         raise ValidationError({"area_code": _("请指定比对的县级（或以下）区划代码。")})
     if actor is not None and not scope_for(actor).contains_code(area):

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fupin.core import audit, clock
-from fupin.core.scope import scope_for
+from fupin.core.scope import root_code
 from fupin.divisions.models import Division, Level
 from fupin.exchange import reader, staging, template, validate
 from fupin.exchange.reader import ROW
@@ -470,15 +470,10 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
     county = result.county_code
     audit.record(actor=actor, verb="import.households", object_type="exchange.importbatch",
                  object_id=batch.pk if batch is not None else "",
-                 county_code=county, division_code=_root(actor) or county,
+                 county_code=county, division_code=root_code(actor) or county,
                  summary=f"导入户籍成员明细表：{result.rows} 行，{result.households} 户"[:300],
                  after={"file": file_name, **counts})
     return counts
-
-
-def _root(actor) -> str:
-    prefixes = scope_for(actor).prefixes if actor is not None else ()
-    return prefixes[0] if len(prefixes) == 1 else ""
 
 
 def problem_rows(problems: pl.DataFrame) -> list[dict]:

@@ -41,11 +41,6 @@ def get_import(user, pk: int) -> ImportBatch:
 
 # --- department matching ----------------------------------------------------------------------
 
-def home_county(user) -> str:
-    prefixes = [p for p in scope_for(user).prefixes if len(p) >= 6]
-    return prefixes[0][:6] if prefixes else ""
-
-
 def _own_sources(user) -> list[str] | None:
     """A department user sees the lists of their own department; others every kind (None)."""
     if getattr(user, "role", "") != "department":

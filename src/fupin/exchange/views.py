@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit
+from fupin.core.scope import home_county
 from fupin.core.views import paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.exchange import actions, forms, identification, matching, selectors, workbooks
@@ -320,7 +321,7 @@ def _safe_next(request) -> str:
 @require(Cap.VIEW_MATCHES)
 def rules(request):
     user = request.user
-    county = selectors.home_county(user)
+    county = home_county(user)
     rows = matching.ensure_rules(county) if county else []
     can_edit = user.can(Cap.MATCH_DATA) and user.role != "department"
     return render(request, "exchange/rules.html", {

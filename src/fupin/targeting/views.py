@@ -12,24 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
-from fupin.core.scope import scope_for
+from fupin.core.scope import home_county, scope_for
 from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.targeting import actions, forms, indicators, selectors
 from fupin.targeting.models import IdentificationRun, RuleSet, RunStatus
 
 
-def _home_county(user) -> str:
-    """The county a user works in (their first grant at county level or below)."""
-    prefixes = [p for p in scope_for(user).prefixes if len(p) >= 6]
-    return prefixes[0][:6] if prefixes else ""
-
-
 @require(Cap.VIEW_TARGETING)
 def index(request):
     rule_sets = RuleSet.objects.visible_to(request.user).order_by("-year", "-region_code", "-version")
     runs = selectors.visible_runs(request.user)[:30]
-    county = _home_county(request.user)
+    county = home_county(request.user)
     form = None
     if request.user.can(Cap.MANAGE_RULES) and county:
         form = forms.StartRunForm(rule_sets=RuleSet.objects.visible_to(request.user))
@@ -41,7 +35,7 @@ def index(request):
 @require(Cap.VIEW_TARGETING)
 def rule_set_detail(request, pk):
     rule_set = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=pk)
-    county = _home_county(request.user)
+    county = home_county(request.user)
     can_manage = request.user.can(Cap.MANAGE_RULES)
     return render(request, "targeting/rule_set_detail.html", {
         "rule_set": rule_set, "groups": forms.GROUPS, "weights": rule_set.weights,
@@ -69,7 +63,7 @@ def rule_set_edit(request, pk):
 def rule_set_copy(request, pk):
     source = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=pk)
     year = int(request.POST.get("year") or source.year)
-    copy = actions.copy_rule_set(actor=request.user, source=source, region_code=_home_county(request.user), year=year)
+    copy = actions.copy_rule_set(actor=request.user, source=source, region_code=home_county(request.user), year=year)
     messages.success(request, _("已复制为 %(r)s（草稿），修改后可试算或发布。") % {"r": copy})
     return redirect("targeting:rule_set_edit", pk=copy.pk)
 
@@ -93,7 +87,7 @@ def rule_set_publish(request, pk):
 def run_start(request):
     rule_set = get_object_or_404(RuleSet.objects.visible_to(request.user), pk=request.POST.get("rule_set"))
     dry_run = request.POST.get("dry_run") in ("1", "on", "true")
-    area = request.POST.get("area") or _home_county(request.user)
+    area = request.POST.get("area") or home_county(request.user)
     try:
         run = actions.start_run(actor=request.user, area_code=area, year=rule_set.year, rule_set=rule_set,
                                 dry_run=dry_run)
