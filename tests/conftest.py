@@ -50,6 +50,8 @@ def users(lichuan):
         "helper": factories.make_user(Role.HELPER, factories.JIANYUAN, "helper"),
         "dept": factories.make_user(Role.DEPARTMENT, factories.COUNTY, "dept", department="civil_affairs"),
         "auditor": factories.make_user(Role.AUDITOR, factories.COUNTY, "auditor"),
+        "finance": factories.make_user(Role.DEPARTMENT, factories.COUNTY, "finance", department="finance"),
+        "agri": factories.make_user(Role.DEPARTMENT, factories.COUNTY, "agri", department="agriculture"),
     }
 
 

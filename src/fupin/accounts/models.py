@@ -43,7 +43,7 @@ class User(AbstractUser):
 
     @cached_property
     def capabilities(self) -> frozenset[str]:
-        caps = capabilities_of(self.role)
+        caps = capabilities_of(self.role, self.department)
         if self.is_superuser:
             from fupin.accounts.roles import CAPABILITIES
 

@@ -48,23 +48,48 @@ class Cap:
     EXPORT_FULL = "exchange.export_full"  # download with full ID numbers, phones, accounts (logged)
     MATCH_DATA = "exchange.match"  # load department lists and match them; edit matching rules
     VIEW_MATCHES = "exchange.view_matches"  # matching runs and the discrepancies found
+    VIEW_ASSISTANCE = "assistance.view"  # 八个一 coverage, plans, measures, helpers, visit logs
+    MANAGE_ASSISTANCE = "assistance.manage"  # county leaders, plans, measures, helpers, work teams
+    RECORD_VISIT = "assistance.visit"  # record a household visit (helpers, village and township cadres)
+    VIEW_PROGRAMMES = "programmes.view"  # industry, training, jobs, guarantees, housing, charity
+    MANAGE_PROGRAMMES = "programmes.manage"  # record them; departments only in their own domain
+    VIEW_FUNDS = "funds.view"  # fund sources, projects, allocations, disbursements, ledgers, checks
+    PROPOSE_PROJECT = "funds.propose"  # put a project into the library (申报)
+    MANAGE_FUNDS = "funds.manage"  # record sources, approve projects, allocate, disburse
 
 
 _CADRE = {Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.RESTRUCTURE, Cap.EDIT_VILLAGE, Cap.REVEAL_PERSONAL,
-          Cap.VIEW_HISTORY, Cap.VIEW_TARGETING, Cap.IMPORT_REGISTRY, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES}
+          Cap.VIEW_HISTORY, Cap.VIEW_TARGETING, Cap.IMPORT_REGISTRY, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES,
+          Cap.VIEW_ASSISTANCE, Cap.MANAGE_ASSISTANCE, Cap.RECORD_VISIT, Cap.VIEW_PROGRAMMES, Cap.MANAGE_PROGRAMMES,
+          Cap.VIEW_FUNDS, Cap.PROPOSE_PROJECT}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG, Cap.MANAGE_RULES, Cap.EXPORT_FULL,
-                                           Cap.MATCH_DATA}),
+                                           Cap.MATCH_DATA, Cap.MANAGE_FUNDS}),
     Role.TOWNSHIP_CADRE: frozenset(_CADRE),
     Role.VILLAGE_CADRE: frozenset(_CADRE),
     # Helpers visit their households and correct what they find; structure stays with cadres.
-    Role.HELPER: frozenset({Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_TARGETING}),
-    # Departments load their own lists and see what the matching found.
-    Role.DEPARTMENT: frozenset({Cap.VIEW_REGISTRY, Cap.MATCH_DATA, Cap.VIEW_MATCHES}),
+    # They also record visits and the measures and income projects of their households.
+    Role.HELPER: frozenset({Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_TARGETING,
+                            Cap.VIEW_ASSISTANCE, Cap.RECORD_VISIT}),
+    # Departments load their own lists and see what the matching found; what else they may do
+    # depends on the department (DEPARTMENT_CAPABILITIES).
+    Role.DEPARTMENT: frozenset({Cap.VIEW_REGISTRY, Cap.MATCH_DATA, Cap.VIEW_MATCHES, Cap.VIEW_ASSISTANCE,
+                                Cap.VIEW_PROGRAMMES}),
     Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL,
-                             Cap.VIEW_TARGETING, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES}),
+                             Cap.VIEW_TARGETING, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES, Cap.VIEW_ASSISTANCE,
+                             Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS}),
 }
+
+# What a department user may do on top of the role: the finance office keeps the fund ledgers;
+# the departments that lead programmes record them (each only in its own domain, checked by the
+# programme actions).
+_PROGRAMME_LEADS = (Department.AGRICULTURE, Department.HUMAN_RESOURCES, Department.CIVIL_AFFAIRS,
+                    Department.MEDICAL_INSURANCE, Department.EDUCATION, Department.HOUSING,
+                    Department.DISABLED_FEDERATION, Department.RURAL_REVITALIZATION)
+DEPARTMENT_CAPABILITIES: dict[str, frozenset[str]] = {d: frozenset({Cap.MANAGE_PROGRAMMES}) for d in _PROGRAMME_LEADS}
+DEPARTMENT_CAPABILITIES[Department.FINANCE] = frozenset({Cap.VIEW_FUNDS, Cap.MANAGE_FUNDS})
+DEPARTMENT_CAPABILITIES[Department.RURAL_REVITALIZATION] |= {Cap.VIEW_FUNDS, Cap.PROPOSE_PROJECT}
 
 # The area level a role's grants are expected at (checked when a user is created).
 EXPECTED_PREFIX_LENGTHS: dict[str, tuple[int, ...]] = {
@@ -77,5 +102,8 @@ EXPECTED_PREFIX_LENGTHS: dict[str, tuple[int, ...]] = {
 }
 
 
-def capabilities_of(role: str) -> frozenset[str]:
-    return CAPABILITIES.get(role, frozenset())
+def capabilities_of(role: str, department: str = "") -> frozenset[str]:
+    caps = CAPABILITIES.get(role, frozenset())
+    if role == Role.DEPARTMENT and department:
+        caps |= DEPARTMENT_CAPABILITIES.get(department, frozenset())
+    return caps

@@ -13,6 +13,8 @@ ACCOUNTS = [
     ("village", Role.VILLAGE_CADRE, "361022201205", "陈志强", "枧源村村民委员会", ""),
     ("helper", Role.HELPER, "361022201205", "吴文华", "黎川县财政局", ""),
     ("dept", Role.DEPARTMENT, "361022", "刘丽", "黎川县民政局", Department.CIVIL_AFFAIRS),
+    ("finance", Role.DEPARTMENT, "361022", "周国平", "黎川县财政局", Department.FINANCE),
+    ("agri", Role.DEPARTMENT, "361022", "邓春生", "黎川县农业农村局", Department.AGRICULTURE),
     ("auditor", Role.AUDITOR, "361022", "张德明", "黎川县审计局", ""),
 ]
 

@@ -2,11 +2,19 @@
 
 from django.db import connection, transaction
 
+from fupin.assistance import demo as assistance_demo
 from fupin.core import append_only
 from fupin.core.models import Setting
+from fupin.funds import demo as funds_demo
+from fupin.programmes import demo as programmes_demo
+from fupin.welfare import demo as welfare_demo
+
+# The domain apps' own demo tables go first: they point at households, villages and users.
+DOMAIN_TABLES = [*welfare_demo.TABLES, *programmes_demo.TABLES, *assistance_demo.TABLES, *funds_demo.TABLES]
 
 # The large tables, emptied at once (TRUNCATE on PostgreSQL). Children before parents.
 BULK_TABLES = [
+    *DOMAIN_TABLES,
     "exchange_matchfinding",
     "workflows_objection", "workflows_notice_cases", "workflows_notice", "workflows_document", "workflows_casestep",
     "workflows_case", "workflows_riskclue", "workflows_democraticreview", "workflows_yearsnapshot",

@@ -32,6 +32,18 @@ def navigation(request):
     if user.can(Cap.VIEW_MATCHES):
         exchange.append(("matching", _("部门数据比对"), reverse("exchange:matching")))
         exchange.append(("findings", _("比对发现"), reverse("exchange:findings")))
+    assistance = []
+    if user.can(Cap.VIEW_ASSISTANCE):
+        assistance.append(("coverage", _("八个一"), reverse("assistance:coverage")))
+        assistance.append(("plans", _("帮扶计划"), reverse("assistance:plans")))
+    if user.can(Cap.RECORD_VISIT):
+        assistance.append(("worklist", _("我的帮扶户"), reverse("assistance:worklist")))
+    if user.can(Cap.VIEW_PROGRAMMES):
+        assistance.append(("programmes", _("产业与就业"), reverse("programmes:index")))
+        assistance.append(("welfare", _("综合保障"), reverse("welfare:index")))
+        assistance.append(("charity", _("社会帮扶"), reverse("welfare:charity")))
+    if user.can(Cap.VIEW_FUNDS):
+        assistance.append(("funds", _("项目资金"), reverse("funds:index")))
     admin = []
     if user.can(Cap.VIEW_AUDIT_LOG):
         admin.append(("audit", _("审计日志"), reverse("web:audit_log")))
@@ -42,6 +54,8 @@ def navigation(request):
         (_("户村档案"), registers),
         (_("识别与程序"), work),
     ]
+    if assistance:
+        groups.append((_("帮扶与资金"), assistance))
     if exchange:
         groups.append((_("数据交换"), exchange))
     if admin:

@@ -11,12 +11,19 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from fupin.assistance import demo as assistance_demo
 from fupin.core.models import Setting
 from fupin.demo import accounts, generator, rules
 from fupin.demo import exchange as demo_exchange
 from fupin.demo.reset import wipe_demo
 from fupin.divisions.loader import load_files
+from fupin.funds import demo as funds_demo
+from fupin.programmes import demo as programmes_demo
 from fupin.registry.models import Household
+from fupin.welfare import demo as welfare_demo
+
+# Funds first: the assistance demo gives villages their batch of projects from the project library.
+DOMAIN_DEMOS = [funds_demo, assistance_demo, programmes_demo, welfare_demo]
 
 DIVISIONS = Path(__file__).resolve().parents[3] / "divisions" / "data" / "361022"
 
@@ -81,6 +88,10 @@ class Command(BaseCommand):
                 f"department lists matched: {sum(r.counts['clues_created'] for r in matched):,} risk clues, "
                 f"{sum(r.counts['discrepancies'] for r in matched):,} discrepancies; sample files to try the "
                 f"import and the matching yourself: {paths['households'].parent}")
+            for app_demo in DOMAIN_DEMOS:
+                line = app_demo.generate(county_code="361022", seed=seed, users=users)
+                if line:
+                    self.stdout.write(line)
             Setting.put("demo.params", wanted)
         accounts.ensure_accounts()
         self.stdout.write(f"\ndemo accounts (password for all: {accounts.DEMO_PASSWORD}):")

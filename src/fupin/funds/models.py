@@ -1,0 +1,1 @@
+"""Models of funds (to be written)."""

@@ -1,0 +1,1 @@
+"""Models of programmes (to be written)."""

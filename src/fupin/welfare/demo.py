@@ -1,0 +1,9 @@
+"""Demo data for welfare: called by `fupin demo` after the population is generated."""
+
+# Tables emptied (children first) when the demo is generated again.
+TABLES: list[str] = []
+
+
+def generate(*, county_code: str, seed: int, users: dict) -> str:
+    """Create the demo's welfare data; return one line saying what was made."""
+    return ""

@@ -1,0 +1,1 @@
+"""Models of welfare (to be written)."""
