@@ -1,0 +1,69 @@
+"""Who may record what: cadres in their area; department users only in their own domain.
+
+One mapping, used by the actions (to refuse) and by the pages (to hide buttons).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fupin.accounts.roles import Cap, Department, Role
+from fupin.core.scope import scope_for
+
+
+class Domain:
+    PREMIUM = "premium"  # 参保缴费补助
+    MEDICAL_AID = "medical_aid"  # 医疗救助
+    EDUCATION = "education"  # 教育资助
+    DISABILITY = "disability"  # 残疾人两项补贴
+    HOUSING = "housing"  # 危房改造、易地搬迁
+    CHARITY = "charity"  # 社会帮扶
+
+
+DOMAIN_LABELS = {
+    Domain.PREMIUM: gettext_lazy("参保缴费补助"),
+    Domain.MEDICAL_AID: gettext_lazy("医疗救助"),
+    Domain.EDUCATION: gettext_lazy("教育资助"),
+    Domain.DISABILITY: gettext_lazy("残疾人两项补贴"),
+    Domain.HOUSING: gettext_lazy("住房安全与易地搬迁"),
+    Domain.CHARITY: gettext_lazy("社会帮扶"),
+}
+
+# The departments that record each domain (乡村振兴 may record all of them).
+DEPARTMENTS: dict[str, frozenset[str]] = {
+    Domain.PREMIUM: frozenset({Department.MEDICAL_INSURANCE}),
+    Domain.MEDICAL_AID: frozenset({Department.CIVIL_AFFAIRS, Department.MEDICAL_INSURANCE}),
+    Domain.EDUCATION: frozenset({Department.EDUCATION}),
+    Domain.DISABILITY: frozenset({Department.DISABLED_FEDERATION}),
+    Domain.HOUSING: frozenset({Department.HOUSING}),
+    Domain.CHARITY: frozenset({Department.CIVIL_AFFAIRS}),
+}
+ALL_DOMAINS = (Department.RURAL_REVITALIZATION,)
+
+
+def may_manage(user, domain: str) -> bool:
+    """Whether the user may record in this domain at all (the area is checked separately)."""
+    if user is None or not user.can(Cap.MANAGE_PROGRAMMES):
+        return False
+    if user.role == Role.DEPARTMENT and not user.is_superuser:
+        return user.department in ALL_DOMAINS or user.department in DEPARTMENTS[domain]
+    return True
+
+
+def managed_domains(user) -> set[str]:
+    return {d for d in DEPARTMENTS if may_manage(user, d)}
+
+
+def authorize(actor, domain: str, *, division_code: str, household=None) -> None:
+    """Refuse unless the actor may record in ``domain`` at ``division_code`` (``None`` = the system)."""
+    if actor is None:
+        return
+    if not may_manage(actor, domain):
+        raise PermissionDenied(_("您的角色或部门无权登记%(d)s。") % {"d": DOMAIN_LABELS[domain]})
+    scope = scope_for(actor)
+    if not scope.contains_code(division_code):
+        raise PermissionDenied(_("该对象不在您的管辖范围内。"))
+    if household is not None and scope.helper_user_id is not None and household.helper_user_id != actor.pk:
+        raise PermissionDenied(_("该户不是您的帮扶户。"))

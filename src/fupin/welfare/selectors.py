@@ -1,0 +1,381 @@
+"""Reads of the welfare app, always from ``visible_to``. The eligibility lists and the coverage
+counts are single set-based queries (Exists / Subquery / conditional Count), never loops."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Length, Substr
+
+from fupin.core.scope import scope_for
+from fupin.divisions.models import Division
+from fupin.registry import codes
+from fupin.registry.models import Household, HouseholdIncome, Member
+from fupin.welfare import rules
+from fupin.welfare.models import (
+    MONEY,
+    SCHOOLING_STAGE,
+    CharityMatch,
+    CharityNeed,
+    CharityOffer,
+    DisabilitySubsidy,
+    EducationAid,
+    HouseRenovation,
+    MedicalAid,
+    PremiumSubsidy,
+    Relocation,
+    RelocationSite,
+    RelocationStatus,
+    RenovationStatus,
+    Stage,
+    SubsidyKind,
+    WelfareStandard,
+)
+
+ACTIVE = codes.RecordStatus.ACTIVE
+OPEN_RENOVATION = ~Q(status__in=[RenovationStatus.ACCEPTED, RenovationStatus.CANCELLED])
+
+
+# --- standards --------------------------------------------------------------------------------
+
+def standards(user):
+    return WelfareStandard.objects.visible_to(user).order_by("-year", "region_code")
+
+
+def standard_for(code: str, year: int) -> WelfareStandard | None:
+    """The standard that applies to a division in a year: the most specific region containing it."""
+    return WelfareStandard.objects.applying_to(code, year).first()
+
+
+def standard_value(field: str, *, year, code):
+    """A subquery giving, for each outer row, ``field`` of the most specific standard of ``year`` whose
+    region contains the division ``code`` (both expressions on the outer row, e.g. OuterRef(...))."""
+    region = Q(region_code="")
+    for n in (2, 4, 6, 9, 12):
+        region |= Q(region_code=Substr(code, 1, n))
+    qs = (WelfareStandard.objects.filter(region, year=year)
+          .order_by(Length("region_code").desc()).values(field)[:1])
+    return Subquery(qs, output_field=DecimalField(**MONEY))
+
+
+# --- guarantees: eligibility ------------------------------------------------------------------
+
+NET_INCOME = (F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
+              - F("production_costs"))
+
+
+def latest_incomes(user, area: str, year: int):
+    """Each visible household's latest income row up to ``year``, with the net income and the 低保
+    line and 特困 standard of that income year for the household's village."""
+    latest = (HouseholdIncome.objects.filter(household=OuterRef("household"), year__lte=year)
+              .order_by("-year").values("year")[:1])
+    code = OuterRef("household__division_id")
+    return (HouseholdIncome.objects.visible_to(user, area)
+            .filter(year=Subquery(latest))
+            .annotate(net=NET_INCOME,
+                      dibao_line=standard_value("dibao_line", year=OuterRef("year"), code=code),
+                      tekun_line=standard_value("tekun_standard", year=OuterRef("year"), code=code)))
+
+
+def members(user, area: str = ""):
+    return Member.objects.visible_to(user, area).filter(status=ACTIVE)
+
+
+def dibao_uncovered(user, area: str, year: int):
+    """Members of households whose latest per-capita net income is below the 低保 line, not on 低保
+    (nor on 特困, which replaces it)."""
+    poor = (latest_incomes(user, area, year)
+            .filter(household__size__gt=0, net__lt=F("dibao_line") * F("household__size"))
+            .values("household_id"))
+    return members(user, area).filter(dibao=False, tekun=False, household_id__in=poor)
+
+
+def no_labour_q(year: int) -> Q:
+    ref = rules.reference_date(year)
+    q = Q(birth_date__lte=rules.years_before(ref, rules.ELDERLY_AGE)) | Q(
+        birth_date__gt=rules.years_before(ref, rules.MINOR_AGE))
+    for categories, grades in rules.NO_LABOUR_DISABILITIES:
+        q |= Q(disabled=True, disability_category__in=categories, disability_grade__in=grades)
+    return q
+
+
+def able_supporters(year: int):
+    """Other active members of the same household aged 18-59 without serious illness or a grade 1-2
+    disability (an able legal supporter living with the member)."""
+    ref = rules.reference_date(year)
+    return (Member.objects.filter(household=OuterRef("household"), status=ACTIVE,
+                                  birth_date__lte=rules.years_before(ref, rules.ADULT_AGE),
+                                  birth_date__gt=rules.years_before(ref, rules.ELDERLY_AGE),
+                                  serious_illness=False)
+            .exclude(pk=OuterRef("pk"))
+            .exclude(disabled=True, disability_grade__in=rules.SEVERE_GRADES))
+
+
+def tekun_uncovered(user, area: str, year: int):
+    """Members with no labour capacity, no able supporter in the household and no livelihood (the
+    household's latest per-capita income is below the 特困 standard, or none is recorded), not on 特困."""
+    has_livelihood = (latest_incomes(user, area, year)
+                      .filter(net__gte=F("tekun_line") * F("household__size"))
+                      .values("household_id"))
+    return (members(user, area).filter(tekun=False).filter(no_labour_q(year))
+            .exclude(household_id__in=has_livelihood)
+            .filter(~Exists(able_supporters(year))))
+
+
+def premium_missing(user, area: str, year: int):
+    done = PremiumSubsidy.objects.filter(member=OuterRef("pk"), year=year)
+    return members(user, area).filter(Q(dibao=True) | Q(tekun=True)).filter(~Exists(done))
+
+
+def schoolchildren(user, area: str = ""):
+    """Registered children in school (a stage with aid) of poor, exited and monitored households."""
+    return members(user, area).filter(schooling__in=list(SCHOOLING_STAGE),
+                                      household__household_type__in=rules.AID_HOUSEHOLD_TYPES)
+
+
+STAGE_OF_MEMBER = Case(*[When(schooling=s, then=Value(str(stage))) for s, stage in SCHOOLING_STAGE.items()],
+                       default=Value(""))
+
+
+def education_missing(user, area: str, year: int):
+    aided = EducationAid.objects.filter(member=OuterRef("pk"), year=year)
+    return schoolchildren(user, area).filter(~Exists(aided)).annotate(stage=STAGE_OF_MEMBER)
+
+
+def education_coverage(user, area: str, year: int) -> list[dict]:
+    """Children in school and those aided this year, per stage (one grouped query)."""
+    aided = EducationAid.objects.filter(member=OuterRef("pk"), year=year)
+    rows = (schoolchildren(user, area).annotate(stage=STAGE_OF_MEMBER, aided=Exists(aided))
+            .values("stage").annotate(children=Count("pk"), covered=Count("pk", filter=Q(aided=True))))
+    by_stage = {r["stage"]: r for r in rows}
+    out = []
+    for stage in Stage:
+        r = by_stage.get(stage.value, {"children": 0, "covered": 0})
+        out.append({"stage": stage.value, "label": stage.label, "children": r["children"], "covered": r["covered"],
+                    "missing": r["children"] - r["covered"]})
+    return out
+
+
+def dibao_household_q() -> Q:
+    on_dibao = Member.objects.filter(household=OuterRef("household"), status=ACTIVE, dibao=True)
+    return Q(Exists(on_dibao)) | Q(household__poverty_attribute=codes.PovertyAttribute.DIBAO)
+
+
+def disability_eligible(user, area: str, kind: str):
+    qs = members(user, area).filter(disabled=True)
+    if kind == SubsidyKind.LIVING:
+        return qs.filter(dibao_household_q())
+    return qs.filter(disability_grade__in=rules.SEVERE_GRADES)
+
+
+def disability_missing(user, area: str, year: int, kind: str):
+    granted = DisabilitySubsidy.objects.filter(member=OuterRef("pk"), year=year, kind=kind)
+    return disability_eligible(user, area, kind).filter(~Exists(granted))
+
+
+def is_disability_eligible(member: Member, kind: str) -> bool:
+    qs = Member.objects.filter(pk=member.pk, status=ACTIVE, disabled=True)
+    if kind == SubsidyKind.LIVING:
+        return qs.filter(dibao_household_q()).exists()
+    return qs.filter(disability_grade__in=rules.SEVERE_GRADES).exists()
+
+
+# --- guarantees: coverage per area ------------------------------------------------------------
+
+def child_length(area: str) -> int | None:
+    return {0: 6, 6: 9, 9: 12}.get(len(area))
+
+
+def _by_area(qs, field: str, length: int, **aggregates) -> dict[str, dict]:
+    return {r["a"]: r for r in qs.annotate(a=Substr(field, 1, length)).values("a").annotate(**aggregates)}
+
+
+def guarantee_overview(user, area: str, year: int) -> dict:
+    """Totals of the area for every guarantee: covered and eligible-not-covered."""
+    m = members(user, area)
+    covered = m.aggregate(
+        dibao_people=Count("pk", filter=Q(dibao=True)),
+        dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
+        tekun_people=Count("pk", filter=Q(tekun=True)),
+        tekun_households=Count("household", distinct=True, filter=Q(tekun=True)),
+    )
+    premium_done = PremiumSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
+        n=Count("pk"), total=Coalesce(Sum("amount"), Value(0), output_field=DecimalField(**MONEY)))
+    edu = education_coverage(user, area, year)
+    living = DisabilitySubsidy.objects.visible_to(user, area).filter(year=year)
+    return {
+        **covered,
+        "dibao_missing": dibao_uncovered(user, area, year).count(),
+        "tekun_missing": tekun_uncovered(user, area, year).count(),
+        "premium_done": premium_done["n"], "premium_total": premium_done["total"],
+        "premium_missing": premium_missing(user, area, year).count(),
+        "medical_cases": MedicalAid.objects.visible_to(user, area).filter(treated_on__year=year).count(),
+        "education_children": sum(r["children"] for r in edu),
+        "education_covered": sum(r["covered"] for r in edu),
+        "education_missing": sum(r["missing"] for r in edu),
+        "living_granted": living.filter(kind=SubsidyKind.LIVING).count(),
+        "living_missing": disability_missing(user, area, year, SubsidyKind.LIVING).count(),
+        "care_granted": living.filter(kind=SubsidyKind.CARE).count(),
+        "care_missing": disability_missing(user, area, year, SubsidyKind.CARE).count(),
+    }
+
+
+def guarantee_by_area(user, area: str, year: int) -> list[dict]:
+    """低保/特困 coverage and gaps per township (county view) or village (township view)."""
+    length = child_length(area)
+    if length is None:
+        return []
+    covered = _by_area(members(user, area), "division_code", length,
+                       dibao_people=Count("pk", filter=Q(dibao=True)),
+                       dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
+                       tekun_people=Count("pk", filter=Q(tekun=True)),
+                       tekun_households=Count("household", distinct=True, filter=Q(tekun=True)))
+    dibao_gap = _by_area(dibao_uncovered(user, area, year), "division_code", length, n=Count("pk"))
+    tekun_gap = _by_area(tekun_uncovered(user, area, year), "division_code", length, n=Count("pk"))
+    names = dict(Division.objects.filter(code__in=list(covered)).values_list("code", "name"))
+    rows = []
+    for code in sorted(covered):
+        c = covered[code]
+        rows.append({"code": code, "name": names.get(code, code), **{k: v for k, v in c.items() if k != "a"},
+                     "dibao_missing": dibao_gap.get(code, {}).get("n", 0),
+                     "tekun_missing": tekun_gap.get(code, {}).get("n", 0)})
+    return rows
+
+
+# --- records ----------------------------------------------------------------------------------
+
+def premium_subsidies(user, area: str = "", year: int | None = None):
+    qs = PremiumSubsidy.objects.visible_to(user, area).select_related("member", "household")
+    return qs.filter(year=year) if year else qs
+
+
+def medical_aids(user, area: str = "", year: int | None = None):
+    qs = MedicalAid.objects.visible_to(user, area).select_related("member", "household")
+    return qs.filter(treated_on__year=year) if year else qs
+
+
+def education_aids(user, area: str = "", year: int | None = None):
+    qs = EducationAid.objects.visible_to(user, area).select_related("member", "household")
+    return qs.filter(year=year) if year else qs
+
+
+def disability_subsidies(user, area: str = "", year: int | None = None):
+    qs = DisabilitySubsidy.objects.visible_to(user, area).select_related("member", "household")
+    return qs.filter(year=year) if year else qs
+
+
+# --- housing ----------------------------------------------------------------------------------
+
+def unrenovated(user, area: str = ""):
+    """Active households with a C/D house not renovated, with whether a renovation is under way."""
+    under_way = HouseRenovation.objects.filter(OPEN_RENOVATION, household=OuterRef("pk"))
+    return (Household.objects.visible_to(user, area)
+            .filter(status=ACTIVE, house_grade__in=["C", "D"], house_renovated=False)
+            .annotate(under_way=Exists(under_way)))
+
+
+def renovations(user, area: str = "", status: str = ""):
+    qs = HouseRenovation.objects.visible_to(user, area).select_related("household")
+    return qs.filter(status=status) if status else qs
+
+
+def housing_overview(user, area: str = "") -> dict:
+    houses = Household.objects.visible_to(user, area).filter(status=ACTIVE, house_grade__in=["C", "D"]).aggregate(
+        cd=Count("pk"), renovated=Count("pk", filter=Q(house_renovated=True)))
+    works = HouseRenovation.objects.visible_to(user, area).aggregate(
+        under_way=Count("pk", filter=OPEN_RENOVATION),
+        accepted=Count("pk", filter=Q(status=RenovationStatus.ACCEPTED)),
+        subsidy=Coalesce(Sum("subsidy", filter=~Q(status=RenovationStatus.CANCELLED)), Value(0),
+                         output_field=DecimalField(**MONEY)))
+    moves = Household.objects.visible_to(user, area).filter(status=ACTIVE, relocation_willing=True).aggregate(
+        willing=Count("pk"), relocated=Count("pk", filter=Q(relocated=True)))
+    allocated = Relocation.objects.visible_to(user, area).filter(status=RelocationStatus.ALLOCATED).count()
+    return {"cd": houses["cd"], "renovated": houses["renovated"], "not_renovated": houses["cd"] - houses["renovated"],
+            **works, "willing": moves["willing"], "relocated": moves["relocated"],
+            "waiting": moves["willing"] - moves["relocated"], "allocated": allocated}
+
+
+def willing_not_relocated(user, area: str = ""):
+    allocated = Relocation.objects.filter(household=OuterRef("pk"), status=RelocationStatus.ALLOCATED)
+    return (Household.objects.visible_to(user, area)
+            .filter(status=ACTIVE, relocation_willing=True, relocated=False)
+            .annotate(allocated=Exists(allocated)))
+
+
+def sites(user, area: str = ""):
+    """Sites with their occupancy (allocated and moved in) against capacity. A county site is seen by
+    everybody in the county: scoped by the county part of the user's scope."""
+    scope = scope_for(user)
+    counties = {p[:6] for p in scope.prefixes if len(p) >= 6}
+    qs = RelocationSite.objects.all() if scope.unrestricted else (
+        RelocationSite.objects.filter(county_code__in=counties) if counties else RelocationSite.objects.none())
+    if area:
+        qs = qs.filter(county_code=area[:6])
+    return qs.annotate(
+        occupied=Count("relocations", filter=~Q(relocations__status=RelocationStatus.CANCELLED)),
+        moved_in=Count("relocations", filter=Q(relocations__status=RelocationStatus.MOVED_IN)),
+    ).order_by("name")
+
+
+def relocations(user, area: str = "", status: str = ""):
+    qs = Relocation.objects.visible_to(user, area).select_related("household", "site")
+    return qs.filter(status=status) if status else qs
+
+
+# --- charity ----------------------------------------------------------------------------------
+
+def needs(user, area: str = "", status: str = ""):
+    qs = CharityNeed.objects.visible_to(user, area).select_related("household")
+    return qs.filter(status=status) if status else qs
+
+
+def offers(user, area: str = "", status: str = ""):
+    """Offers aimed at the user's area or at any area containing it (a county-wide offer is seen by
+    every township)."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return CharityOffer.objects.none()
+    qs = CharityOffer.objects.all()
+    if not scope.unrestricted:
+        ancestors = {p[:n] for p in scope.prefixes for n in (6, 9, 12) if len(p) >= n}
+        qs = qs.filter(Q(division_code__in=ancestors) | scope.q("division_code"))
+    if area:
+        qs = qs.filter(Q(division_code__in=[area[:n] for n in (6, 9, 12) if len(area) >= n])
+                       | scope.narrowed(area).q("division_code"))
+    return qs.filter(status=status) if status else qs
+
+
+def matches(user, area: str = ""):
+    return CharityMatch.objects.visible_to(user, area).select_related("need", "offer")
+
+
+def charity_overview(user, area: str = "") -> dict:
+    n = CharityNeed.objects.visible_to(user, area).aggregate(
+        needs=Count("pk"), open=Count("pk", filter=Q(status__in=["open", "partly"])),
+        amount=Coalesce(Sum("amount", filter=~Q(status="withdrawn")), Value(0), output_field=DecimalField(**MONEY)),
+        matched=Coalesce(Sum("matched_amount"), Value(0), output_field=DecimalField(**MONEY)))
+    fulfilled = CharityMatch.objects.visible_to(user, area).filter(status="fulfilled").aggregate(
+        total=Coalesce(Sum("amount"), Value(0), output_field=DecimalField(**MONEY)))["total"]
+    return {**n, "fulfilled": fulfilled}
+
+
+# --- the household card -----------------------------------------------------------------------
+
+def household_card_section(user, household: Household) -> dict | None:
+    from fupin.accounts.roles import Cap
+
+    if not user.can(Cap.VIEW_PROGRAMMES):
+        return None
+    hid = household.pk
+    people = list(Member.objects.filter(household_id=hid, status=ACTIVE)
+                  .values("name", "dibao", "tekun", "medical_aid", "disabled"))
+    return {
+        "household": household,
+        "guarantees": [p for p in people if p["dibao"] or p["tekun"]],
+        "premiums": PremiumSubsidy.objects.filter(household_id=hid).select_related("member").order_by("-year"),
+        "medical": MedicalAid.objects.filter(household_id=hid).select_related("member").order_by("-treated_on"),
+        "education": EducationAid.objects.filter(household_id=hid).select_related("member").order_by("-year"),
+        "disability": DisabilitySubsidy.objects.filter(household_id=hid).select_related("member").order_by("-year"),
+        "renovations": HouseRenovation.objects.filter(household_id=hid).order_by("-year"),
+        "relocations": Relocation.objects.filter(household_id=hid).select_related("site").order_by("-year"),
+        "needs": CharityNeed.objects.filter(household_id=hid).order_by("-posted_on"),
+    }
