@@ -19,7 +19,7 @@ from fupin.programmes.models import (
     Trainee,
     TrainingSubsidy,
 )
-from tests.factories import COUNTY, HUFANG, JIANYUAN, TANXI, TANXI_VILLAGE, make_household, person
+from tests.factories import COUNTY, HUFANG, JIANYUAN, TANXI, TANXI_VILLAGE, make_household
 from tests.programmes import support
 
 pytestmark = pytest.mark.django_db

@@ -117,7 +117,7 @@ def industry_summary(user, *, area: str = "", year: int):
     return industries(user).annotate(
         households=_sub_count(parts),
         scale_total=_sub_sum(parts, "scale"),
-        cooperatives=_sub_count(Cooperative.objects.visible_to(user, area).filter(industries=OuterRef("pk"))),
+        cooperatives_n=_sub_count(Cooperative.objects.visible_to(user, area).filter(industries=OuterRef("pk"))),
     ).order_by("order", "name")
 
 
