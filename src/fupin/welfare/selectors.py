@@ -368,14 +368,25 @@ def household_card_section(user, household: Household) -> dict | None:
     hid = household.pk
     people = list(Member.objects.filter(household_id=hid, status=ACTIVE)
                   .values("name", "dibao", "tekun", "medical_aid", "disabled"))
-    return {
-        "household": household,
+    from fupin.welfare.domains import managed_domains
+
+    section = {
         "guarantees": [p for p in people if p["dibao"] or p["tekun"]],
-        "premiums": PremiumSubsidy.objects.filter(household_id=hid).select_related("member").order_by("-year"),
-        "medical": MedicalAid.objects.filter(household_id=hid).select_related("member").order_by("-treated_on"),
-        "education": EducationAid.objects.filter(household_id=hid).select_related("member").order_by("-year"),
-        "disability": DisabilitySubsidy.objects.filter(household_id=hid).select_related("member").order_by("-year"),
-        "renovations": HouseRenovation.objects.filter(household_id=hid).order_by("-year"),
-        "relocations": Relocation.objects.filter(household_id=hid).select_related("site").order_by("-year"),
-        "needs": CharityNeed.objects.filter(household_id=hid).order_by("-posted_on"),
+        "premiums": list(PremiumSubsidy.objects.filter(household_id=hid).select_related("member").order_by("-year")),
+        "medical": list(MedicalAid.objects.filter(household_id=hid).select_related("member").order_by("-treated_on")),
+        "education": list(EducationAid.objects.filter(household_id=hid).select_related("member").order_by("-year")),
+        "disability": list(DisabilitySubsidy.objects.filter(household_id=hid).select_related("member")
+                           .order_by("-year")),
+        "renovations": list(HouseRenovation.objects.filter(household_id=hid).order_by("-year")),
+        "relocations": list(Relocation.objects.filter(household_id=hid).select_related("site").order_by("-year")),
+        "needs": list(CharityNeed.objects.filter(household_id=hid).order_by("-posted_on")),
+    }
+    open_renovation = any(r.status not in (RenovationStatus.ACCEPTED, RenovationStatus.CANCELLED)
+                          for r in section["renovations"])
+    allocated = any(r.status != RelocationStatus.CANCELLED for r in section["relocations"])
+    return {
+        **section, "household": household, "empty": not any(section.values()),
+        "domains": managed_domains(user) if household.is_active else set(),
+        "can_renovate": household.house_grade in ("C", "D") and not household.house_renovated and not open_renovation,
+        "can_relocate": household.relocation_willing and not household.relocated and not allocated,
     }
