@@ -89,7 +89,11 @@ def _income_project(rng: random.Random) -> tuple[str, str, str, int, int]:
 @transaction.atomic
 def generate(*, county_code: str, seed: int, users: dict) -> str:
     """Create the demo's assistance data; return one line saying what was made."""
-    rng = random.Random(seed * 7 + 6)
+    # One random stream per part, so each part comes out the same whatever the others did.
+    def stream(part: int) -> random.Random:
+        return random.Random(seed * 100 + part)
+
+    rng = stream(1)
     today = clock.today()
     county = users.get("county")
     townships = list(Division.objects.filter(county_code=county_code, level=Level.TOWNSHIP).order_by("code"))
@@ -108,6 +112,7 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     CountyLeader.objects.bulk_create(leaders)
 
     # Plans of the county, the townships (one without) and the villages (all poor ones, most others).
+    rng = stream(2)
     approved_on = dt.date(YEAR, 3, 20)
     plans = [Plan(county_code=county_code, year=YEAR, level=PlanLevel.COUNTY, division_code=county_code,
                   title=f"黎川县 {YEAR} 年脱贫攻坚巩固提升方案",
@@ -144,6 +149,7 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     Plan.objects.bulk_create(plans)
 
     # Work teams for most villages the generator left without one (it staffs the poor villages).
+    rng = stream(3)
     staffed = set(WorkTeamMember.objects.filter(county_code=county_code).values_list("division_code", flat=True))
     team = []
     for v in villages:
@@ -156,6 +162,7 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     WorkTeamMember.objects.bulk_create(team)
 
     # Household plans: most helped households; most with an income project.
+    rng = stream(4)
     helped = list(Household.objects.filter(county_code=county_code).filter(rules.needs_help_q())
                   .order_by("id").values_list("id", "division_id", "main_cause", "poverty_attribute"))
     demo_helper = users.get("helper")
@@ -201,11 +208,13 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     Measure.objects.bulk_create(measures, batch_size=5000)
 
     # A few helped households without a helper (not the demo helper's).
+    rng = stream(5)
     unhelped = [hid for hid, *_rest in helped if hid not in mine and rng.random() < 0.01]
     Household.objects.filter(pk__in=unhelped).update(helper_name="", helper_unit="", helper_phone="",
                                                      helper_user=None)
 
     # Visits to the demo helper's households: most recent, three not visited for more than 30 days.
+    rng = stream(6)
     visits = []
     villages_of = dict(Household.objects.filter(pk__in=mine).values_list("id", "division_id"))
     heads = dict(Member.objects.filter(household_id__in=mine, relation=codes.Relation.HEAD)
