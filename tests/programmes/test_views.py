@@ -198,3 +198,18 @@ def test_buttons_follow_the_domain_and_pages_refuse_others(client, users, tea_wo
     login(client, users["other_township"])  # another township cannot see the cooperative
     assert client.get(reverse("programmes:cooperative_detail", args=[coop.pk])).status_code == 404
     assert client.get(reverse("programmes:member_join", args=[coop.pk])).status_code == 404
+
+
+def test_the_first_visit_of_a_township_sees_the_plans_industries_but_configures_nothing(client, users):
+    from fupin.programmes.models import Industry
+
+    login(client, users["township"])
+    page = client.get(reverse("programmes:industry_list")).content.decode()
+    assert Industry.objects.filter(county_code=COUNTY).count() == 6
+    assert "香榧" in page and 'data-testid="industry-new"' not in page
+    assert client.post(reverse("programmes:industry_new"), {"name": "白莲", "unit": "亩", "order": 1}).status_code == 403
+    client.logout()
+    login(client, users["agri"])
+    assert 'data-testid="industry-new"' in client.get(reverse("programmes:industry_list")).content.decode()
+    response = client.post(reverse("programmes:industry_new"), {"name": "白莲", "unit": "亩", "order": 1})
+    assert response.status_code == 302 and Industry.objects.filter(name="白莲", county_code=COUNTY).exists()

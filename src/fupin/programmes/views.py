@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
 from fupin.core import clock
-from fupin.core.scope import home_county, root_code
+from fupin.core.scope import home_county, root_code, scope_for
 from fupin.core.views import form_action, paginate, require
 from fupin.programmes import actions, domains, forms, selectors
-from fupin.programmes.models import Employment, PublicWelfareJob, TrainingSubsidy
+from fupin.programmes.models import Employment, Industry, PublicWelfareJob, TrainingSubsidy
 from fupin.registry import selectors as registry_selectors
 
 FORM_PAGE = "programmes/form_page.html"
@@ -47,8 +47,18 @@ def _filters(request):
 
 def _context(request, **extra) -> dict:
     user = request.user
+    county = home_county(user)
     return {"nav_active": "programmes", "can_industry": domains.may_manage(user, domains.INDUSTRY),
-            "can_employment": domains.may_manage(user, domains.EMPLOYMENT), **extra}
+            "can_employment": domains.may_manage(user, domains.EMPLOYMENT),
+            "county_wide": bool(county) and scope_for(user).contains_code(county), **extra}
+
+
+def _ensure_industries(user) -> None:
+    """The plan's six industries exist for the user's county from the first visit on (defaults of
+    the county plan, created by the system, not a decision of the visitor)."""
+    county = home_county(user)
+    if county and not Industry.objects.filter(county_code=county).exists():
+        actions.seed_industries(actor=None, county_code=county)
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -74,6 +84,7 @@ def _member(request, form, field: str = "id_number"):
 def index(request):
     form, area, year = _filters(request)
     user = request.user
+    _ensure_industries(user)
     rows_area = area or root_code(user)
     return render(request, "programmes/index.html", _context(
         request, form=form, area=area, year=year, figures=selectors.overview(user, area=area, year=year),
@@ -86,10 +97,7 @@ def index(request):
 @require(Cap.VIEW_PROGRAMMES)
 def industry_list(request):
     form, area, year = _filters(request)
-    county = home_county(request.user)
-    if county and not selectors.industries(request.user).exists() and domains.may_manage(request.user,
-                                                                                         domains.INDUSTRY):
-        actions.seed_industries(actor=request.user, county_code=county)
+    _ensure_industries(request.user)
     return render(request, "programmes/industry_list.html", _context(
         request, form=form, area=area, year=year,
         industries=selectors.industry_summary(request.user, area=area, year=year)))
