@@ -213,3 +213,10 @@ def test_the_first_visit_of_a_township_sees_the_plans_industries_but_configures_
     assert 'data-testid="industry-new"' in client.get(reverse("programmes:industry_list")).content.decode()
     response = client.post(reverse("programmes:industry_new"), {"name": "白莲", "unit": "亩", "order": 1})
     assert response.status_code == 302 and Industry.objects.filter(name="白莲", county_code=COUNTY).exists()
+
+
+def test_pages_open_on_the_latest_year_with_records(client, users, tea_world):
+    login(client, users["county"])
+    page = client.get(reverse("programmes:index")).content.decode()
+    assert "产业与就业 · 2023" in page and "600" in page  # the 2023 dividend, though the clock is later
+    assert "产业与就业 · 2022" in client.get(reverse("programmes:index"), {"year": 2022}).content.decode()

@@ -84,6 +84,18 @@ def area_choices(user) -> list[tuple[str, str]]:
     return [(code, name if level == Level.TOWNSHIP else f"　{name}") for code, name, level in rows]
 
 
+def default_year(user) -> int:
+    """The latest year with programme records the user may see (this year when there are none yet),
+    so the pages open on data rather than on an empty new year."""
+    from django.db.models import Max
+    from django.db.models.functions import ExtractYear
+
+    years = [IndustryParticipation.objects.visible_to(user).aggregate(y=Max("year"))["y"],
+             Course.objects.visible_to(user).aggregate(y=Max(ExtractYear("end_on")))["y"]]
+    this_year = clock.today().year
+    return min(max((y for y in years if y), default=this_year), this_year)
+
+
 def area_name(code: str) -> str:
     return Division.objects.filter(code=code).values_list("name", flat=True).first() or code
 
@@ -325,6 +337,8 @@ def overview(user, *, area: str = "", year: int) -> dict:
             subsidies=Count("pk"), subsidies_pending=Count("pk", filter=Q(status="pending")),
             subsidy_amount=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_OUT)),
     }
+    for key in ("dividends_paid", "subsidy_amount"):
+        figures[key] = Decimal(figures[key]).quantize(Decimal("0.01"))
     return figures
 
 

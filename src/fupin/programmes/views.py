@@ -39,10 +39,13 @@ def manage(domain: str):
 
 
 def _filters(request):
-    form = forms.AreaYearForm(request.GET or None, areas=selectors.area_choices(request.user),
-                              initial={"year": clock.today().year})
-    area, year = form.values()
-    return form, area, year
+    year = selectors.default_year(request.user)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("year"):
+        data["year"] = str(year)
+    form = forms.AreaYearForm(data, areas=selectors.area_choices(request.user), initial={"year": year})
+    area, chosen = form.values()
+    return form, area, chosen if form.is_bound else year
 
 
 def _context(request, **extra) -> dict:
