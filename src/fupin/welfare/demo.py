@@ -43,7 +43,7 @@ D = Decimal
 
 # Illustrative 2023 figures for Lichuan (the shapes of Jiangxi's standards; not the official numbers).
 STANDARD = {
-    "dibao_line": D("6600"), "tekun_standard": D("8580"), "premium_subsidy": D("380"),
+    "dibao_line": D("5400"), "tekun_standard": D("7020"), "premium_subsidy": D("380"),
     "edu_preschool": D("1000"), "edu_compulsory": D("1250"), "edu_senior": D("2000"), "edu_vocational": D("2000"),
     "edu_higher": D("3000"), "disability_living_monthly": D("80"), "disability_care_monthly": D("100"),
     "notes": "演示数据：数额仅为示意，并非黎川县或江西省正式公布的标准。",

@@ -41,9 +41,11 @@ class FilterForm(StyledForm):
     area = forms.ChoiceField(label=_("区域"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, with_year=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = area_choices(user, blank=_("全部"))
+        if not with_year:
+            del self.fields["year"]
 
 
 class StandardForm(ActionModelForm):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.roles import Cap
 from fupin.core import clock
 from fupin.core.masking import mask_phone
+from fupin.core.scope import root_code
 from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division
 from fupin.registry import selectors as registry_selectors
@@ -55,14 +56,14 @@ def _default_year(user) -> int:
     return year or clock.today().year
 
 
-def _filters(request):
-    form = forms.FilterForm(request.GET or None, user=request.user)
+def _filters(request, with_year=True):
+    form = forms.FilterForm(request.GET or None, user=request.user, with_year=with_year)
     area, year = "", None
     if form.is_bound and form.is_valid():
-        area, year = form.cleaned_data["area"] or "", form.cleaned_data["year"]
+        area, year = form.cleaned_data["area"] or "", form.cleaned_data.get("year")
     year = year or _default_year(request.user)
     if not form.is_bound:
-        form = forms.FilterForm(initial={"year": year}, user=request.user)
+        form = forms.FilterForm(initial={"year": year}, user=request.user, with_year=with_year)
     return form, area, year
 
 
@@ -106,7 +107,7 @@ def index(request):
     return render(request, "welfare/index.html", {
         "filters": filters, "area": area, "year": year, "q": q,
         "g": selectors.guarantee_overview(user, area, year),
-        "by_area": selectors.guarantee_by_area(user, area, year),
+        "by_area": selectors.guarantee_by_area(user, area or root_code(user), year),
         "education": selectors.education_coverage(user, area, year),
         "housing": selectors.housing_overview(user, area),
         "charity": selectors.charity_overview(user, area),
@@ -365,7 +366,7 @@ def _household_rows(page, cells):
 
 @require(Cap.VIEW_PROGRAMMES)
 def housing(request):
-    filters, area, _year = _filters(request)
+    filters, area, _year = _filters(request, with_year=False)
     page, query = paginate(request, selectors.unrenovated(request.user, area).order_by("division_id",
                                                                                        "household_code"))
     can = may_manage(request.user, Domain.HOUSING)
@@ -385,7 +386,7 @@ def housing(request):
 
 @require(Cap.VIEW_PROGRAMMES)
 def renovation_list(request):
-    filters, area, _year = _filters(request)
+    filters, area, _year = _filters(request, with_year=False)
     status = request.GET.get("status", "")
     qs = selectors.renovations(request.user, area, status if status in RenovationStatus.values else "")
     page, query = paginate(request, qs.order_by("-year", "division_code", "pk"))
@@ -451,7 +452,7 @@ def renovation_detail(request, pk):
 
 @require(Cap.VIEW_PROGRAMMES)
 def relocation_waiting(request):
-    filters, area, _year = _filters(request)
+    filters, area, _year = _filters(request, with_year=False)
     page, query = paginate(request, selectors.willing_not_relocated(request.user, area)
                            .order_by("division_id", "household_code"))
     can = may_manage(request.user, Domain.HOUSING)
@@ -494,7 +495,7 @@ def site_edit(request, pk=None):
 
 @require(Cap.VIEW_PROGRAMMES)
 def relocation_list(request):
-    filters, area, _year = _filters(request)
+    filters, area, _year = _filters(request, with_year=False)
     page, query = paginate(request, selectors.relocations(request.user, area).order_by("-allocated_on", "-pk"))
     names = _names(r.division_code for r in page)
     rows = [[Cell(r.household.household_code, r.household.get_absolute_url()), names.get(r.division_code, ""),
@@ -560,7 +561,7 @@ def relocation_detail(request, pk):
 @require(Cap.VIEW_PROGRAMMES)
 def charity(request):
     """The needs (public: no ID numbers, phones or health details)."""
-    filters, area, _year = _filters(request)
+    filters, area, _year = _filters(request, with_year=False)
     status = request.GET.get("status", "")
     qs = selectors.needs(request.user, area, status if status in NeedStatus.values else "")
     page, query = paginate(request, qs.order_by("-posted_on", "-pk"))
@@ -579,7 +580,7 @@ def charity(request):
     return _table(request, title=_("社会帮扶：需求"), columns=[_("需求"), _("类别"), _("村"), _("对象"), _("所需（元）"),
                                                            _("已对接（元）"), _("状态"), _("发布日期")],
                   rows=rows, page=page, query=query, testid="needs", filters=filters, buttons=buttons, nav="charity",
-                  tabs=tabs, note=_("需求 %(n)d 项（待对接 %(o)d 项），所需 %(a)s 元，已对接 %(m)s 元，已兑现 %(f)s 元。") % {
+                  tabs=tabs, note=_("需求 %(n)d 项（未完成对接 %(o)d 项），所需 %(a)s 元，已对接 %(m)s 元，已兑现 %(f)s 元。") % {
                       "n": summary["needs"], "o": summary["open"], "a": summary["amount"], "m": summary["matched"],
                       "f": summary["fulfilled"]})
 
@@ -681,7 +682,7 @@ def match_act(request, pk):
 
 @require(Cap.VIEW_PROGRAMMES)
 def offer_list(request):
-    filters, area, _year = _filters(request)
+    filters, area, _year = _filters(request, with_year=False)
     status = request.GET.get("status", "")
     qs = selectors.offers(request.user, area, status if status in OfferStatus.values else "")
     page, query = paginate(request, qs.order_by("-offered_on", "-pk"))
