@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,6 +40,7 @@ from fupin.funds.models import (
     RecordStatus,
     SourceKind,
 )
+from fupin.funds.sums import total
 from fupin.registry.models import Household
 
 FEN = Decimal("0.01")
@@ -149,7 +149,7 @@ def create_source(*, actor, county_code: str, fields: Mapping) -> FundSource:
 
 
 def _allocated_from(source: FundSource) -> Decimal:
-    return (source.allocations.filter(status=RecordStatus.ACTIVE).aggregate(s=Sum("amount"))["s"] or ZERO)
+    return source.allocations.filter(status=RecordStatus.ACTIVE).aggregate(s=total())["s"]
 
 
 @transaction.atomic
@@ -258,7 +258,7 @@ def declare_project(*, actor, division_code: str, year: int, fields: Mapping) ->
 
 
 def _allocated_to(project: Project) -> Decimal:
-    return project.allocations.filter(status=RecordStatus.ACTIVE).aggregate(s=Sum("amount"))["s"] or ZERO
+    return project.allocations.filter(status=RecordStatus.ACTIVE).aggregate(s=total())["s"]
 
 
 def can_edit_project(actor, project: Project) -> bool:
@@ -468,7 +468,7 @@ def allocate(*, actor, source: FundSource, project: Project, amount, division_co
 
 
 def disbursed_of(allocation: Allocation) -> Decimal:
-    return allocation.disbursements.aggregate(s=Sum("amount"))["s"] or ZERO
+    return allocation.disbursements.aggregate(s=total())["s"]
 
 
 @transaction.atomic

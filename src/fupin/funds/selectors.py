@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Length, Substr
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from fupin.core.scope import prefix_q, scope_for
 from fupin.divisions.models import Division
-from fupin.funds import rules
+from fupin.funds import rules, sums
 from fupin.funds.models import (
     LIVE,
     ZERO,
@@ -34,6 +34,7 @@ from fupin.funds.models import (
     RecordStatus,
     SourceKind,
 )
+from fupin.funds.sums import YuanFromFen
 from fupin.registry import codes as registry_codes
 from fupin.registry.models import Household, VillageProfile
 
@@ -42,7 +43,12 @@ CHILD_WIDTH = {6: 9, 9: 12}
 
 
 def _sum(expr: str = "amount", **filters):
-    return Coalesce(Sum(expr, **filters), Value(ZERO), output_field=MONEY_FIELD)
+    return sums.total(expr, **filters)
+
+
+def _money_sub(qs, group: str):
+    """A correlated subquery: the exact money total of ``qs`` per ``group`` (0.00 when none)."""
+    return Coalesce(Subquery(qs.values(group).annotate(s=sums.total()).values("s")), Value(0), output_field=YuanFromFen())
 
 
 # --- lists and objects ---------------------------------------------------------------------------
@@ -58,13 +64,11 @@ def get_source(user, pk: int) -> FundSource:
 
 def source_rows(user, year: int):
     """Each active source of the year with what is allocated from it and paid out of it."""
-    allocated = (Allocation.objects.filter(source=OuterRef("pk"), status=RecordStatus.ACTIVE).values("source")
-                 .annotate(s=Sum("amount")).values("s"))
-    disbursed = Disbursement.objects.filter(source=OuterRef("pk")).values("source").annotate(s=Sum("amount")).values("s")
-    return (sources(user, year).annotate(
-        allocated=Coalesce(Subquery(allocated), Value(ZERO), output_field=MONEY_FIELD),
-        disbursed=Coalesce(Subquery(disbursed), Value(ZERO), output_field=MONEY_FIELD))
-        .order_by("status", "kind", "pk"))
+    allocated = Allocation.objects.filter(source=OuterRef("pk"), status=RecordStatus.ACTIVE)
+    disbursed = Disbursement.objects.filter(source=OuterRef("pk"))
+    return (sources(user, year).annotate(allocated=_money_sub(allocated, "source"),
+                                         disbursed=_money_sub(disbursed, "source"))
+            .order_by("status", "kind", "pk"))
 
 
 def projects(user, area: str = ""):
@@ -85,13 +89,12 @@ def project_list(user, *, area: str = "", year: int | None = None, type: str = "
         qs = qs.filter(status=status)
     if q.strip():
         qs = qs.filter(Q(name__icontains=q.strip()) | Q(code__startswith=q.strip()))
-    allocated = (Allocation.objects.filter(project=OuterRef("pk"), status=RecordStatus.ACTIVE).values("project")
-                 .annotate(s=Sum("amount")).values("s"))
-    disbursed = (Disbursement.objects.filter(project=OuterRef("pk")).values("project").annotate(s=Sum("amount"))
-                 .values("s"))
-    return qs.annotate(allocated=Coalesce(Subquery(allocated), Value(ZERO), output_field=MONEY_FIELD),
-                       disbursed=Coalesce(Subquery(disbursed), Value(ZERO), output_field=MONEY_FIELD),
-                       households=Count("beneficiaries", distinct=True)).order_by("-year", "code")
+    allocated = Allocation.objects.filter(project=OuterRef("pk"), status=RecordStatus.ACTIVE)
+    disbursed = Disbursement.objects.filter(project=OuterRef("pk"))
+    households = (ProjectBeneficiary.objects.filter(project=OuterRef("pk")).values("project")
+                  .annotate(n=Count("pk")).values("n"))
+    return qs.annotate(allocated=_money_sub(allocated, "project"), disbursed=_money_sub(disbursed, "project"),
+                       households=Coalesce(Subquery(households), Value(0))).order_by("-year", "code")
 
 
 def project_money(project: Project) -> dict:
@@ -102,10 +105,9 @@ def project_money(project: Project) -> dict:
 
 
 def project_allocations(project: Project):
-    paid = Disbursement.objects.filter(allocation=OuterRef("pk")).values("allocation").annotate(s=Sum("amount"))
+    paid = Disbursement.objects.filter(allocation=OuterRef("pk"))
     return (project.allocations.select_related("source", "household")
-            .annotate(disbursed=Coalesce(Subquery(paid.values("s")), Value(ZERO), output_field=MONEY_FIELD))
-            .order_by("pk"))
+            .annotate(disbursed=_money_sub(paid, "allocation")).order_by("pk"))
 
 
 def get_allocation(user, pk: int) -> Allocation:
@@ -174,12 +176,12 @@ def ledger(user, area: str, year: int) -> Ledger:
     allocations, disbursements = allocations.filter(year=year), disbursements.filter(year=year)
 
     # per kind of source
-    alloc_kind = dict(allocations.values_list("source__kind").annotate(s=Sum("amount")))
-    paid_kind = dict(disbursements.values_list("source__kind").annotate(s=Sum("amount")))
+    alloc_kind = dict(allocations.values_list("source__kind").annotate(s=sums.total()))
+    paid_kind = dict(disbursements.values_list("source__kind").annotate(s=sums.total()))
     amounts = {}
     if len(area) == 6:
         amounts = dict(FundSource.objects.visible_to(user, area).filter(year=year, status=RecordStatus.ACTIVE)
-                       .values_list("kind").annotate(s=Sum("amount")))
+                       .values_list("kind").annotate(s=sums.total()))
     kinds = []
     for kind in SourceKind:
         if kind in alloc_kind or kind in paid_kind or kind in amounts:
@@ -189,13 +191,12 @@ def ledger(user, area: str, year: int) -> Ledger:
             kinds.append(row)
 
     # per project: the projects of the area and those with money allocated in it
-    alloc_sub = (allocations.filter(project=OuterRef("pk")).values("project").annotate(s=Sum("amount")).values("s"))
-    paid_sub = (disbursements.filter(project=OuterRef("pk")).values("project").annotate(s=Sum("amount")).values("s"))
+
     # a project allocated into the area is listed even when the project itself lies above it
     own_projects = Project.objects.visible_to(user, area).filter(year=year, status__in=LIVE)
     project_qs = (Project.objects.filter(Q(pk__in=own_projects.values("pk")) | Q(pk__in=allocations.values("project")))
-                  .annotate(allocated=Coalesce(Subquery(alloc_sub), Value(ZERO), output_field=MONEY_FIELD),
-                            disbursed=Coalesce(Subquery(paid_sub), Value(ZERO), output_field=MONEY_FIELD))
+                  .annotate(allocated=_money_sub(allocations.filter(project=OuterRef("pk")), "project"),
+                            disbursed=_money_sub(disbursements.filter(project=OuterRef("pk")), "project"))
                   .order_by("division_code", "code"))
     project_rows = [_money_row(p.allocated, p.disbursed, project=p, budget=p.budget) for p in project_qs]
 
@@ -209,18 +210,18 @@ def ledger(user, area: str, year: int) -> Ledger:
     width = CHILD_WIDTH.get(len(area))
     if width:
         alloc_child = dict(allocations.annotate(n=Length("division_code")).filter(n__gte=width)
-                           .values_list(Substr("division_code", 1, width)).annotate(s=Sum("amount")))
+                           .values_list(Substr("division_code", 1, width)).annotate(s=sums.total()))
         paid_child = dict(disbursements.annotate(n=Length("allocation_area")).filter(n__gte=width)
-                          .values_list(Substr("allocation_area", 1, width)).annotate(s=Sum("amount")))
+                          .values_list(Substr("allocation_area", 1, width)).annotate(s=sums.total()))
         for division in Division.objects.visible_to(user).children_of(area).order_by("code"):
             children.append(_money_row(alloc_child.get(division.code) or ZERO, paid_child.get(division.code) or ZERO,
                                        code=division.code, name=division.name))
         own = _money_row(allocations.filter(division_code=area).aggregate(s=_sum())["s"],
                          disbursements.filter(allocation_area=area).aggregate(s=_sum())["s"])
     else:
-        paid = Disbursement.objects.filter(allocation=OuterRef("pk")).values("allocation").annotate(s=Sum("amount"))
-        allocation_rows = list(allocations.select_related("source", "project", "household").annotate(
-            disbursed=Coalesce(Subquery(paid.values("s")), Value(ZERO), output_field=MONEY_FIELD)).order_by("pk"))
+        paid = Disbursement.objects.filter(allocation=OuterRef("pk"))
+        allocation_rows = list(allocations.select_related("source", "project", "household")
+                               .annotate(disbursed=_money_sub(paid, "allocation")).order_by("pk"))
         households = household_benefits(user, area, year)
     return Ledger(area=area, name=_area_name(area), year=year, totals=totals, kinds=kinds, projects=project_rows,
                   children=children, own=own, households=households, allocations=allocation_rows)
@@ -232,7 +233,7 @@ def household_benefits(user, area: str, year: int | None = None):
     if year:
         qs = qs.filter(year=year)
     return (qs.values("household_id", "household__household_code", "division_code")
-            .annotate(total=Sum("amount"), payments=Count("pk", filter=Q(reverses__isnull=True)),
+            .annotate(total=sums.total(), payments=Count("pk", filter=Q(reverses__isnull=True)),
                       reward=_sum(filter=Q(mode=DisbursementMode.REWARD)))
             .order_by("household__household_code"))
 
@@ -243,7 +244,7 @@ def household_ledger(user, household: Household) -> dict:
     entries = (Disbursement.objects.visible_to(user).filter(household=household)
                .select_related("project", "source", "reverses").order_by("-paid_on", "-pk"))
     by_year_mode = list(Disbursement.objects.visible_to(user).filter(household=household)
-                        .values("year", "mode").annotate(total=Sum("amount")).order_by("-year", "mode"))
+                        .values("year", "mode").annotate(total=sums.total()).order_by("-year", "mode"))
     for row in by_year_mode:
         row["label"] = DisbursementMode(row["mode"]).label
     total = Disbursement.objects.visible_to(user).filter(household=household).aggregate(s=_sum())["s"]
@@ -314,7 +315,7 @@ def policy_checks(user, county_code: str, year: int) -> tuple[list[Check], rules
                 .values_list("division_id", "division__name").order_by("division_id"))
     received = dict(allocations.filter(source__kind=SourceKind.PROVINCIAL_VILLAGE)
                     .annotate(n=Length("division_code")).filter(n=12)
-                    .values_list("division_code").annotate(s=Sum("amount")))
+                    .values_list("division_code").annotate(s=sums.total()))
     short = [{"code": code, "name": name, "received": received.get(code) or ZERO,
               "missing": limits.poor_village_amount - (received.get(code) or ZERO)}
              for code, name in poor if (received.get(code) or ZERO) < limits.poor_village_amount]
