@@ -1,0 +1,64 @@
+"""On PostgreSQL, concurrent enrolments never overfill a course and a dividend is declared once,
+whatever the interleaving (the actions lock the course / the cooperative row first)."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from fupin.programmes import actions
+from fupin.programmes.models import Dividend, DividendPayment, Trainee
+from tests.factories import make_household
+from tests.programmes import support
+
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")]
+
+
+def _race(n, work):
+    barrier = threading.Barrier(n)
+    outcomes = []
+
+    def run(i):
+        try:
+            barrier.wait()
+            work(i)
+            outcomes.append("ok")
+        except ValidationError as exc:
+            outcomes.append(" ".join(exc.messages))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def test_concurrent_enrolments_respect_the_capacity(lichuan):
+    assert connection.vendor == "postgresql"
+    course = support.course(capacity=3)
+    members = [make_household().members.get() for _ in range(8)]
+    outcomes = _race(8, lambda i: actions.enroll(actor=None, course=course, member=members[i],
+                                                 enrolled_on=dt.date(2023, 5, 1)))
+    assert len(outcomes) == 8 and outcomes.count("ok") == 3
+    assert all("已满" in o for o in outcomes if o != "ok")
+    assert Trainee.objects.filter(course=course).count() == 3
+
+
+def test_a_dividend_declared_twice_at_once_is_paid_once(lichuan):
+    coop = support.cooperative()
+    for n in range(5):
+        support.join(coop, make_household(), str(n + 1))
+    outcomes = _race(4, lambda i: actions.declare_dividend(actor=None, cooperative=coop, year=2023,
+                                                           total=Decimal("999.99"), declared_on=dt.date(2024, 1, 10)))
+    assert len(outcomes) == 4 and outcomes.count("ok") == 1
+    assert all("已经宣布" in o for o in outcomes if o != "ok")
+    dividend = Dividend.objects.get()
+    assert DividendPayment.objects.filter(dividend=dividend).count() == 5
+    assert sum(DividendPayment.objects.values_list("amount", flat=True)) == Decimal("999.99")
