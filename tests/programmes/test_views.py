@@ -220,3 +220,17 @@ def test_pages_open_on_the_latest_year_with_records(client, users, tea_world):
     page = client.get(reverse("programmes:index")).content.decode()
     assert "产业与就业 · 2023" in page and "600" in page  # the 2023 dividend, though the clock is later
     assert "产业与就业 · 2022" in client.get(reverse("programmes:index"), {"year": 2022}).content.decode()
+
+
+def test_enrolment_from_a_household_code(client, users):
+    course = support.course(COUNTY)
+    home = make_household(members=[person("spouse", sex="2", birth=dt.date(1980, 2, 1), name="李秀兰")])
+    login(client, users["county"])
+    url = reverse("programmes:enroll", args=[course.pk])
+    page = client.get(url, {"household_code": home.household_code}).content.decode()
+    assert "李秀兰" in page and 'data-testid="household-lookup"' in page
+    spouse = home.members.get(relation="spouse")
+    response = client.post(url + f"?household_code={home.household_code}",
+                           {"member": spouse.pk, "enrolled_on": "2023-05-01"})
+    assert response.status_code == 302 and Trainee.objects.get().member_id == spouse.pk
+    assert "没有这个户编号" in client.get(url, {"household_code": "0000"}, follow=True).content.decode()

@@ -256,8 +256,13 @@ def employments(user, *, area: str = "", current: bool = False, after_training: 
     return qs.order_by("-started_on", "pk")
 
 
+def division_name(ref: str = "division_code"):
+    return Subquery(Division.objects.filter(code=OuterRef(ref)).values("name")[:1])
+
+
 def welfare_jobs(user, *, area: str = "", current: bool = True):
-    qs = PublicWelfareJob.objects.visible_to(user, area).select_related("member", "household")
+    qs = PublicWelfareJob.objects.visible_to(user, area).select_related("member", "household") \
+        .annotate(place=division_name())
     if current:
         qs = qs.filter(ended_on__isnull=True)
     return qs.order_by("division_code", "post", "pk")

@@ -203,6 +203,7 @@ def cooperative_detail(request, pk):
     page, query = paginate(request, selectors.cooperative_members(cooperative, include_left=history))
     return render(request, "programmes/cooperative_detail.html", _context(
         request, cooperative=cooperative, page_obj=page, query=query, history=history,
+        place=selectors.area_name(cooperative.division_code),
         dividends=cooperative.dividends.order_by("-year")))
 
 
@@ -324,6 +325,11 @@ def enroll(request, pk):
     household = None
     if request.GET.get("household"):
         household = registry_selectors.get_household(request.user, int(request.GET["household"]))
+    elif request.GET.get("household_code"):
+        household = registry_selectors.visible_households(request.user).filter(
+            household_code=request.GET["household_code"].strip()).first()
+        if household is None:
+            messages.error(request, _("在您的管辖范围内没有这个户编号。"))
     members = list(household.members.active().order_by("pk")) if household else []
     form = forms.EnrollForm(request.POST or None, members=members)
     back = reverse("programmes:course_detail", args=[pk])
@@ -338,8 +344,10 @@ def enroll(request, pk):
             raise ValidationError({"id_number": _("请填写证件号码或选择成员。")})
         actions.enroll(actor=request.user, course=course, member=member, enrolled_on=form.cleaned_data["enrolled_on"])
 
-    return _form_page(request, form, perform, success=_("已报名。"), redirect_to=back, back=back,
-                      title=_("报名：%(name)s") % {"name": course.name})
+    return form_action(request, form, perform, success=_("已报名。"), redirect_to=back, template=FORM_PAGE,
+                       context=_context(request, back=back, title=_("报名：%(name)s") % {"name": course.name},
+                                        lookup=True, household=household,
+                                        intro=_("填写证件号码报名，或先输入户编号，再从该户成员中选择。")))
 
 
 @require_POST
@@ -494,7 +502,8 @@ def job_list(request):
 
 @manage(domains.EMPLOYMENT)
 def job_new(request):
-    form = forms.WelfareJobForm(request.POST or None, areas=selectors.area_choices(request.user))
+    form = forms.WelfareJobForm(request.POST or None, areas=selectors.area_choices(request.user),
+                                initial={"division_code": request.GET.get("division", "")})
 
     def perform(form):
         d = dict(form.cleaned_data)
