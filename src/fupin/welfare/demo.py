@@ -41,12 +41,13 @@ TABLES: list[str] = [
 YEAR = 2023
 D = Decimal
 
-# Illustrative 2023 figures for Lichuan (the shapes of Jiangxi's standards; not the official numbers).
+# Illustrative figures (not the official ones): the 低保 line and 特困 standard are set for the demo
+# population's incomes, which follow the plan's era (a national line of about 2,800 yuan).
 STANDARD = {
-    "dibao_line": D("5400"), "tekun_standard": D("7020"), "premium_subsidy": D("380"),
+    "dibao_line": D("2760"), "tekun_standard": D("3600"), "premium_subsidy": D("380"),
     "edu_preschool": D("1000"), "edu_compulsory": D("1250"), "edu_senior": D("2000"), "edu_vocational": D("2000"),
     "edu_higher": D("3000"), "disability_living_monthly": D("80"), "disability_care_monthly": D("100"),
-    "notes": "演示数据：数额仅为示意，并非黎川县或江西省正式公布的标准。",
+    "notes": "演示数据：数额仅为示意（按演示人口的收入水平设定），并非黎川县或江西省正式公布的标准。",
 }
 STAGE_AMOUNT = {"preschool": "edu_preschool", "compulsory": "edu_compulsory", "senior": "edu_senior",
                 "vocational": "edu_vocational", "higher": "edu_higher"}
@@ -207,7 +208,7 @@ def _relocations(rng, county_code) -> int:
 
 NEEDS = [
     ("education", "大学新生学费资助", 6000, False, True),
-    ("medical", "重病患者后续治疗费用", 12000, False, True),
+    ("medical", "医疗费用缺口", 12000, False, True),
     ("living", "冬季棉被与衣物", 800, True, True),
     ("housing", "危房改造自筹部分", 10000, False, True),
     ("industry", "白茶种植茶苗", 3000, True, True),

@@ -6,6 +6,7 @@ only in their own domain (``domains.may_manage``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -680,6 +681,14 @@ def match_act(request, pk):
     return redirect("welfare:need", pk=charity_match.need_id)
 
 
+PHONE_LIKE = re.compile(r"\d[\d-]{5,}\d")
+
+
+def _mask_contact(text: str) -> str:
+    """Phone numbers inside a contact are masked in lists (the contact person's name stays)."""
+    return PHONE_LIKE.sub(lambda m: mask_phone(m.group()), text or "")
+
+
 @require(Cap.VIEW_PROGRAMMES)
 def offer_list(request):
     filters, area, _year = _filters(request, with_year=False)
@@ -688,7 +697,7 @@ def offer_list(request):
     page, query = paginate(request, qs.order_by("-offered_on", "-pk"))
     names = _names(o.division_code for o in page)
     can = may_manage(request.user, Domain.CHARITY)
-    rows = [[o.donor, o.get_donor_type_display(), mask_phone(o.contact) if o.contact.isdigit() else o.contact,
+    rows = [[o.donor, o.get_donor_type_display(), _mask_contact(o.contact),
              names.get(o.division_code, ""), o.get_category_display(), o.description[:40], o.amount,
              o.matched_amount, o.get_status_display(),
              Cell(_("撤回"), reverse("welfare:offer_withdraw", args=[o.pk])) if can and o.status == "open" else ""]
