@@ -234,3 +234,35 @@ def test_enrolment_from_a_household_code(client, users):
                            {"member": spouse.pk, "enrolled_on": "2023-05-01"})
     assert response.status_code == 302 and Trainee.objects.get().member_id == spouse.pk
     assert "没有这个户编号" in client.get(url, {"household_code": "0000"}, follow=True).content.decode()
+
+
+def test_a_village_sees_the_township_cooperative_and_course_of_its_households_but_only_its_own_rows(client, users):
+    from tests.factories import HUFANG, HUFANG_VILLAGE
+
+    coop = support.cooperative(HUFANG, name="湖坊乡茶业合作社")
+    mine, theirs = make_household(head=person("head", name="枧源户")), make_household(
+        HUFANG_VILLAGE, head=person("head", name="湖坊户"))
+    support.join(coop, mine, "2")
+    support.join(coop, theirs, "3")
+    dividend = actions.declare_dividend(actor=None, cooperative=coop, year=2023, total=Decimal("50"),
+                                        declared_on=dt.date(2024, 1, 10))
+    course = support.course(HUFANG)
+    for home in (mine, theirs):
+        actions.enroll(actor=None, course=course, member=home.members.get(), enrolled_on=dt.date(2023, 5, 1))
+    login(client, users["village"])
+    assert "湖坊乡茶业合作社" in client.get(reverse("programmes:cooperative_list")).content.decode()
+    page = client.get(reverse("programmes:cooperative_detail", args=[coop.pk])).content.decode()
+    assert "枧源户" in page and "湖坊户" not in page
+    payments = client.get(reverse("programmes:dividend_detail", args=[dividend.pk])).content.decode()
+    assert "20.00" in payments and "30.00" not in payments.split('data-testid="payments"')[1]
+    page = client.get(reverse("programmes:course_detail", args=[course.pk])).content.decode()
+    assert "枧源户" in page and "湖坊户" not in page
+    coop_page = client.get(reverse("programmes:cooperative_detail", args=[coop.pk])).content.decode()
+    assert 'data-testid="member-join"' not in coop_page and 'data-testid="enroll"' not in page
+    assert client.get(reverse("programmes:member_join", args=[coop.pk])).status_code == 403
+    response = client.post(reverse("programmes:member_join", args=[coop.pk]), {
+        "household_code": mine.household_code, "shares": "1", "share_type": "land", "joined_on": "2022-01-01"})
+    assert response.status_code == 403  # a village may not manage a township's cooperative
+    client.logout()
+    login(client, users["other_township"])
+    assert client.get(reverse("programmes:course_detail", args=[course.pk])).status_code == 404

@@ -33,6 +33,11 @@ def may_manage(user, domain: str) -> bool:
     return True
 
 
+def may_write(user, domain: str, division_code: str) -> bool:
+    """May ``user`` record ``domain`` programmes for ``division_code`` (to show or hide the buttons)?"""
+    return may_manage(user, domain) and scope_for(user).contains_code(division_code)
+
+
 def authorize(actor, domain: str, division_code: str) -> None:
     """Refuse unless ``actor`` may record ``domain`` programmes for ``division_code``.
     ``actor=None`` is the system (demo generation, data migrations)."""

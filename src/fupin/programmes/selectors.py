@@ -152,10 +152,18 @@ def industry_households(user, industry: Industry, *, area: str = "", year: int):
 
 # --- cooperatives -----------------------------------------------------------------------------
 
+def visible_cooperatives(user, area: str = ""):
+    """Cooperatives located in the user's area, and those elsewhere that have members in it (a village
+    sees the township cooperative its households hold shares in)."""
+    return Cooperative.objects.filter(
+        Q(pk__in=Cooperative.objects.visible_to(user, area).values("pk"))
+        | Q(pk__in=CooperativeMember.objects.visible_to(user, area).values("cooperative_id")))
+
+
 def cooperatives(user, *, area: str = "", industry: int | None = None, year: int | None = None):
     year = year or clock.today().year
     members = CooperativeMember.objects.current().filter(cooperative=OuterRef("pk"))
-    qs = Cooperative.objects.visible_to(user, area)
+    qs = visible_cooperatives(user, area)
     if industry:
         qs = qs.filter(industries=industry)
     return qs.annotate(
@@ -166,11 +174,13 @@ def cooperatives(user, *, area: str = "", industry: int | None = None, year: int
 
 
 def get_cooperative(user, pk: int) -> Cooperative:
-    return get_object_or_404(Cooperative.objects.visible_to(user), pk=pk)
+    return get_object_or_404(visible_cooperatives(user), pk=pk)
 
 
-def cooperative_members(cooperative: Cooperative, *, include_left: bool = False):
-    qs = cooperative.members.select_related("household").annotate(head=head_name())
+def cooperative_members(user, cooperative: Cooperative, *, include_left: bool = False):
+    """The members the user may see (all of them for whoever manages the cooperative's area)."""
+    qs = CooperativeMember.objects.visible_to(user).filter(cooperative=cooperative) \
+        .select_related("household").annotate(head=head_name())
     if not include_left:
         qs = qs.current()
     return qs.order_by("left_on", "household__household_code", "-joined_on")
@@ -183,11 +193,12 @@ def get_membership(user, pk: int) -> CooperativeMember:
 
 
 def get_dividend(user, pk: int) -> Dividend:
-    return get_object_or_404(Dividend.objects.visible_to(user).select_related("cooperative"), pk=pk)
+    return get_object_or_404(Dividend.objects.filter(cooperative__in=visible_cooperatives(user))
+                             .select_related("cooperative"), pk=pk)
 
 
-def dividend_payments(dividend: Dividend):
-    return dividend.payments.select_related("household").annotate(head=head_name()).order_by(
+def dividend_payments(user, dividend: Dividend):
+    return DividendPayment.objects.visible_to(user).filter(dividend=dividend).select_related("household").annotate(head=head_name()).order_by(
         "-amount", "household__household_code")
 
 
@@ -198,8 +209,14 @@ def employed_after(trainee_ref: str = "member_id", end_ref: str = "course__end_o
     return Exists(Employment.objects.filter(member=OuterRef(trainee_ref), started_on__gte=OuterRef(end_ref)))
 
 
+def visible_courses(user, area: str = ""):
+    """Courses held in the user's area, and those elsewhere with trainees from it."""
+    return Course.objects.filter(Q(pk__in=Course.objects.visible_to(user, area).values("pk"))
+                                 | Q(pk__in=Trainee.objects.visible_to(user, area).values("course_id")))
+
+
 def courses(user, *, area: str = "", year: int | None = None, programme: str = ""):
-    qs = Course.objects.visible_to(user, area)
+    qs = visible_courses(user, area)
     if year:
         qs = qs.filter(end_on__year=year)
     if programme:
@@ -212,19 +229,18 @@ def courses(user, *, area: str = "", year: int | None = None, programme: str = "
 
 
 def get_course(user, pk: int) -> Course:
-    return get_object_or_404(Course.objects.visible_to(user), pk=pk)
+    return get_object_or_404(visible_courses(user), pk=pk)
 
 
-def course_trainees(course: Course):
-    return (course.trainees.select_related("member", "household")
+def course_trainees(user, course: Course):
+    return (Trainee.objects.visible_to(user).filter(course=course).select_related("member", "household")
             .annotate(employed=employed_after(), certificates_n=Count("certificates"))
             .order_by("status", "member__name"))
 
 
 def get_trainee(user, pk: int) -> Trainee:
-    trainee = get_object_or_404(Trainee.objects.select_related("course", "member", "household"), pk=pk)
-    get_course(user, trainee.course_id)
-    return trainee
+    visible = Q(pk__in=Trainee.objects.visible_to(user).values("pk")) | Q(course__in=Course.objects.visible_to(user))
+    return get_object_or_404(Trainee.objects.filter(visible).select_related("course", "member", "household"), pk=pk)
 
 
 def certificates(user, *, area: str = "", year: int | None = None, subsidy: str = ""):

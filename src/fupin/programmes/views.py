@@ -199,17 +199,19 @@ def cooperative_new(request):
 @require(Cap.VIEW_PROGRAMMES)
 def cooperative_detail(request, pk):
     cooperative = selectors.get_cooperative(request.user, pk)
+    can_write = domains.may_write(request.user, domains.INDUSTRY, cooperative.division_code)
     history = request.GET.get("history") == "1"
-    page, query = paginate(request, selectors.cooperative_members(cooperative, include_left=history))
+    page, query = paginate(request, selectors.cooperative_members(request.user, cooperative, include_left=history))
     return render(request, "programmes/cooperative_detail.html", _context(
         request, cooperative=cooperative, page_obj=page, query=query, history=history,
-        place=selectors.area_name(cooperative.division_code),
+        place=selectors.area_name(cooperative.division_code), can_write=can_write,
         dividends=cooperative.dividends.order_by("-year")))
 
 
 @manage(domains.INDUSTRY)
 def member_join(request, pk):
     cooperative = selectors.get_cooperative(request.user, pk)
+    domains.authorize(request.user, domains.INDUSTRY, cooperative.division_code)
     form = forms.JoinForm(request.POST or None, initial={"household_code": request.GET.get("household_code", "")})
 
     def perform(form):
@@ -229,6 +231,7 @@ def member_join(request, pk):
 @manage(domains.INDUSTRY)
 def member_shares(request, pk):
     membership = selectors.get_membership(request.user, pk)
+    domains.authorize(request.user, domains.INDUSTRY, membership.cooperative.division_code)
     form = forms.SharesForm(request.POST or None, initial={"shares": membership.shares,
                                                            "share_type": membership.share_type})
     back = reverse("programmes:cooperative_detail", args=[membership.cooperative_id])
@@ -243,6 +246,7 @@ def member_shares(request, pk):
 @manage(domains.INDUSTRY)
 def member_leave(request, pk):
     membership = selectors.get_membership(request.user, pk)
+    domains.authorize(request.user, domains.INDUSTRY, membership.cooperative.division_code)
     form = forms.LeaveForm(request.POST or None)
     back = reverse("programmes:cooperative_detail", args=[membership.cooperative_id])
 
@@ -256,6 +260,7 @@ def member_leave(request, pk):
 @manage(domains.INDUSTRY)
 def dividend_new(request, pk):
     cooperative = selectors.get_cooperative(request.user, pk)
+    domains.authorize(request.user, domains.INDUSTRY, cooperative.division_code)
     form = forms.DividendForm(request.POST or None, initial={"year": clock.today().year - 1})
 
     def perform(form):
@@ -273,7 +278,7 @@ def dividend_new(request, pk):
 @require(Cap.VIEW_PROGRAMMES)
 def dividend_detail(request, pk):
     dividend = selectors.get_dividend(request.user, pk)
-    payments = selectors.dividend_payments(dividend)
+    payments = selectors.dividend_payments(request.user, dividend)
     page, query = paginate(request, payments)
     from django.db.models import Count, Sum
 
@@ -313,15 +318,17 @@ def course_new(request):
 @require(Cap.VIEW_PROGRAMMES)
 def course_detail(request, pk):
     course = selectors.get_course(request.user, pk)
-    page, query = paginate(request, selectors.course_trainees(course))
+    can_write = domains.may_write(request.user, domains.EMPLOYMENT, course.division_code)
+    page, query = paginate(request, selectors.course_trainees(request.user, course))
     return render(request, "programmes/course_detail.html", _context(
         request, course=course, page_obj=page, query=query, today=clock.today(),
-        enroll_form=forms.EnrollForm() if domains.may_manage(request.user, domains.EMPLOYMENT) else None))
+        can_write=can_write))
 
 
 @manage(domains.EMPLOYMENT)
 def enroll(request, pk):
     course = selectors.get_course(request.user, pk)
+    domains.authorize(request.user, domains.EMPLOYMENT, course.division_code)
     household = None
     if request.GET.get("household"):
         household = registry_selectors.get_household(request.user, int(request.GET["household"]))
@@ -372,6 +379,7 @@ def trainee_complete(request, pk):
 @manage(domains.EMPLOYMENT)
 def certificate_new(request, pk):
     trainee = selectors.get_trainee(request.user, pk)
+    domains.authorize(request.user, domains.EMPLOYMENT, trainee.course.division_code)
     form = forms.CertificateForm(request.POST or None)
     back = reverse("programmes:course_detail", args=[trainee.course_id])
 
