@@ -1,12 +1,13 @@
 """低保 and 特困: who meets the rule but is not covered (set-based queries), with the edge cases."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fupin.welfare import selectors
+from fupin.welfare import rules, selectors
 from tests.factories import HUFANG, TANXI_VILLAGE
 from tests.welfare.support import adult, born, child, household, person, standard
 
@@ -159,3 +160,11 @@ def test_scope_another_township_sees_nothing_of_hufang(users):
     assert selectors.tekun_uncovered(users["other_township"], "", YEAR).count() == 0
     assert selectors.dibao_uncovered(users["other_township"], "", YEAR).count() == 0
     assert selectors.tekun_uncovered(users["township"], "", YEAR).count() == 1
+
+
+@given(birth=st.dates(min_value=dt.date(1920, 1, 1), max_value=dt.date(2023, 12, 31)),
+       ref=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)),
+       years=st.sampled_from([16, 18, 60]))
+def test_the_date_bound_agrees_with_the_age(birth, ref, years):
+    """The SQL compares birth dates with a bound; it must say the same as counting the age."""
+    assert (birth <= rules.years_before(ref, years)) == (rules.age_on(birth, ref) >= years)

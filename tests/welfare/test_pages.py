@@ -173,3 +173,50 @@ def test_standards_page_edit(client, users, world):
     data["dibao_line"] = "-1"
     response = c.post(reverse("welfare:standard_edit", args=[s.pk]), data)
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
+
+
+def test_remaining_write_pages(client, users, world):
+    c = login(client, users["county"])
+    # a new standard for a township; the form re-shows a bad region beside the field
+    assert c.get(reverse("welfare:standard_new")).status_code == 200
+    data = {**{f: "1" for f in actions.STANDARD_FIELDS}, "notes": "", "region_code": "36", "year": 2023}
+    response = c.post(reverse("welfare:standard_new"), data)
+    assert response.status_code == 200 and "管辖范围" in response.content.decode()
+    assert c.post(reverse("welfare:standard_new"), {**data, "region_code": "361022201"}).status_code == 302
+    # sites
+    assert c.post(reverse("welfare:site_new"), {"name": "乡安置点", "division_code": "361022201",
+                                                "site_type": "scattered", "capacity": 5,
+                                                "status": "building"}).status_code == 302
+    from fupin.welfare.models import CharityMatch, CharityOffer, DisabilitySubsidy, RelocationSite
+
+    site = RelocationSite.objects.get(name="乡安置点")
+    assert c.get(reverse("welfare:site_edit", args=[site.pk])).status_code == 200
+    # a disability subsidy granted unpaid, then paid from the list
+    from fupin.registry.models import Member
+
+    orphan = Member.objects.get(name="孤老")
+    c.post(reverse("welfare:disability_new") + f"?member={orphan.pk}",
+           {"member": orphan.pk, "kind": "care", "year": 2023, "months": 12, "monthly_amount": ""})
+    subsidy = DisabilitySubsidy.objects.get(member=orphan)
+    assert subsidy.monthly_amount == Decimal(1) and not subsidy.paid  # the new township standard applies
+    assert "登记发放" in c.get(reverse("welfare:disability"), {"year": 2023}).content.decode()
+    c.post(reverse("welfare:disability_pay", args=[subsidy.pk]), {"paid_on": "2023-12-20"})
+    subsidy.refresh_from_db()
+    assert subsidy.paid
+    # an ineligible grant is refused with the reason beside the member
+    refused = c.post(reverse("welfare:disability_new") + f"?member={world['member'].pk}",
+                     {"member": world["member"].pk, "kind": "care", "year": 2023, "months": 12})
+    assert "须为一级或二级残疾人" in refused.content.decode()
+    # charity: match, cancel, withdraw an offer
+    need, offer = world["need"], world["offer"]
+    c.post(reverse("welfare:need", args=[need.pk]), {"action": "match", "match-offer": offer.pk,
+                                                     "match-amount": "400", "match-matched_on": "2023-10-01"})
+    match = CharityMatch.objects.get()
+    c.post(reverse("welfare:match_act", args=[match.pk]), {"action": "cancel", "cancel-reason": "捐助方变更"})
+    match.refresh_from_db()
+    assert match.status == "cancelled"
+    assert c.post(reverse("welfare:offer_withdraw", args=[offer.pk]), {"reason": "已捐往他处"}).status_code == 302
+    assert CharityOffer.objects.get().status == "withdrawn"
+    c.post(reverse("welfare:need", args=[need.pk]), {"action": "withdraw", "withdraw-reason": "已解决"})
+    need.refresh_from_db()
+    assert need.status == "withdrawn"
