@@ -82,6 +82,8 @@ class DisbursementMode(CodeList):
     INSURANCE = "insurance", _("产业保险")
     REWARD = "reward", _("以奖代补")
     ASSET_SHARES = "asset_shares", _("资产收益折股")
+    # Not one of the plan's industry modes: paying contractors of infrastructure and other works.
+    WORKS = "works", _("工程建设支付")
 
 
 # Modes paid to a household: the household must be named (and be one of the project's beneficiaries).
