@@ -237,3 +237,50 @@ def test_departments_write_only_in_their_domain(users):
     with pytest.raises(PermissionDenied):  # a township cadre only in its township
         support.cooperative(TANXI, actor=users["township"])
     support.cooperative(HUFANG, actor=users["township"])
+
+
+def test_every_write_is_audited_with_the_household_and_area(users):
+    hr, agri, village = users["county"], users["agri"], users["village"]
+    tea = support.industries()["白茶"]
+    home = make_household()
+    member = home.members.get()
+    p = actions.add_participation(actor=village, household=home, industry=tea, year=2023, scale=1,
+                                  started_on=dt.date(2023, 3, 1))
+    actions.end_participation(actor=village, participation=p, ended_on=dt.date(2023, 5, 1), reason="改种")
+    coop = support.cooperative(actor=agri)
+    m = support.join(coop, home, "4", actor=agri)
+    m = actions.change_shares(actor=agri, membership=m, shares=5, share_type="land", on=dt.date(2022, 1, 1),
+                              reason="追加")
+    actions.declare_dividend(actor=agri, cooperative=coop, year=2022, total=Decimal("10"),
+                             declared_on=dt.date(2023, 1, 5))
+    actions.leave_cooperative(actor=agri, membership=m, left_on=dt.date(2023, 2, 1), reason="退股")
+    course = support.course(actor=hr)
+    trainee = actions.enroll(actor=hr, course=course, member=member, enrolled_on=dt.date(2023, 5, 1))
+    trainee = actions.complete_training(actor=hr, trainee=trainee, completed_on=dt.date(2023, 5, 20))
+    cert = actions.issue_certificate(actor=hr, trainee=trainee, kind="grade", occupation="茶艺师", number="G1",
+                                     issued_on=dt.date(2023, 6, 1))
+    actions.set_subsidy_standard(actor=hr, county_code=COUNTY, year=2023, kind="grade", amount=Decimal("1000"))
+    subsidy = actions.grant_subsidy(actor=hr, certificate=cert)
+    actions.mark_subsidy_paid(actor=hr, subsidy=subsidy, paid_on=subsidy.granted_on)
+    work = actions.record_employment(actor=hr, member=member, employer="茶厂", place="黎川", trainee=trainee,
+                                     started_on=dt.date(2023, 6, 1), monthly_wage=Decimal("3000"))
+    actions.end_employment(actor=hr, employment=work, ended_on=dt.date(2023, 9, 1))
+    verbs = set(AuditEvent.objects.filter(verb__startswith="programmes.").values_list("verb", flat=True))
+    assert verbs >= {
+        "programmes.participation.add", "programmes.participation.end", "programmes.cooperative.create",
+        "programmes.member.join", "programmes.member.shares", "programmes.member.leave",
+        "programmes.dividend.declare", "programmes.course.create", "programmes.trainee.enroll",
+        "programmes.trainee.complete", "programmes.certificate.issue", "programmes.subsidy_standard.set",
+        "programmes.subsidy.grant", "programmes.subsidy.pay", "programmes.employment.add", "programmes.employment.end"}
+    enrol = AuditEvent.objects.get(verb="programmes.trainee.enroll")
+    assert (enrol.household_id, enrol.division_code, enrol.actor_id) == (home.pk, JIANYUAN, hr.pk)
+
+
+def test_an_employment_can_only_follow_the_members_own_training(users):
+    course = support.course()
+    a, b = (make_household().members.get() for _ in range(2))
+    trainee = actions.enroll(actor=None, course=course, member=a, enrolled_on=dt.date(2023, 5, 1))
+    with pytest.raises(ValidationError) as exc:
+        actions.record_employment(actor=None, member=b, employer="茶厂", place="黎川", trainee=trainee,
+                                  started_on=dt.date(2023, 6, 1), monthly_wage=Decimal("3000"))
+    assert "trainee" in exc.value.error_dict and not Employment.objects.exists()

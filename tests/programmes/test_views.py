@@ -266,3 +266,21 @@ def test_a_village_sees_the_township_cooperative_and_course_of_its_households_bu
     client.logout()
     login(client, users["other_township"])
     assert client.get(reverse("programmes:course_detail", args=[course.pk])).status_code == 404
+
+
+def test_employment_recorded_from_a_trainee_is_linked_to_the_training(client, users):
+    course = support.course(COUNTY)
+    member = make_household().members.get()
+    trainee = actions.enroll(actor=None, course=course, member=member, enrolled_on=dt.date(2023, 5, 1))
+    actions.complete_training(actor=None, trainee=trainee, completed_on=dt.date(2023, 5, 20))
+    login(client, users["county"])
+    url = reverse("programmes:employment_new") + f"?trainee={trainee.pk}"
+    assert member.id_number in client.get(url).content.decode()  # the form comes filled in
+    response = client.post(url, {"id_number": member.id_number, "employer": "县茶厂", "place": "黎川",
+                                 "started_on": "2023-06-01", "monthly_wage": "3100.50"})
+    assert response.status_code == 302
+    from fupin.programmes.models import Employment
+
+    work = Employment.objects.get()
+    assert work.trainee_id == trainee.pk and work.monthly_wage == Decimal("3100.50")
+    assert "县茶厂" in client.get(reverse("programmes:employment_list"), {"after_training": 1}).content.decode()
