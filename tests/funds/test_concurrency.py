@@ -42,7 +42,7 @@ def test_concurrent_disbursements_never_overdraw(users):
             results[i] = entry.pk
         except ValidationError as exc:
             results[i] = exc
-        except Exception as exc:  # noqa: BLE001 - report anything unexpected as a failure below
+        except Exception as exc:  # anything unexpected is reported as a failure below
             results[i] = exc
         finally:
             connections.close_all()

@@ -125,7 +125,7 @@ def test_ledgers_reconcile(world, ops):
 
 
 def test_village_ledger_lists_households_and_allocations(world):
-    fin, (h1, h2, h3) = world["fin"], world["households"]
+    fin, h1 = world["fin"], world["households"][0]
     village_project = world["projects"][2]
     a = actions.allocate(actor=fin, source=world["sources"][0], project=village_project, amount="1000", household=h1)
     actions.disburse(actor=fin, allocation=a, amount="400", mode=DisbursementMode.REWARD, voucher_no="V")
