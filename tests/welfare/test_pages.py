@@ -220,3 +220,10 @@ def test_remaining_write_pages(client, users, world):
     c.post(reverse("welfare:need", args=[need.pk]), {"action": "withdraw", "withdraw-reason": "已解决"})
     need.refresh_from_db()
     assert need.status == "withdrawn"
+
+
+def test_a_township_cannot_withdraw_a_county_offer(client, users, world):
+    c = login(client, users["township"])
+    offers = c.get(reverse("welfare:offers")).content.decode()
+    assert "爱心企业" in offers and reverse("welfare:offer_withdraw", args=[world["offer"].pk]) not in offers
+    assert c.post(reverse("welfare:offer_withdraw", args=[world["offer"].pk]), {"reason": "x"}).status_code == 403

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.roles import Cap
 from fupin.core import clock
 from fupin.core.masking import mask_phone
-from fupin.core.scope import root_code
+from fupin.core.scope import root_code, scope_for
 from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division
 from fupin.registry import selectors as registry_selectors
@@ -697,10 +697,12 @@ def offer_list(request):
     page, query = paginate(request, qs.order_by("-offered_on", "-pk"))
     names = _names(o.division_code for o in page)
     can = may_manage(request.user, Domain.CHARITY)
+    scope = scope_for(request.user)
     rows = [[o.donor, o.get_donor_type_display(), _mask_contact(o.contact),
              names.get(o.division_code, ""), o.get_category_display(), o.description[:40], o.amount,
              o.matched_amount, o.get_status_display(),
-             Cell(_("撤回"), reverse("welfare:offer_withdraw", args=[o.pk])) if can and o.status == "open" else ""]
+             Cell(_("撤回"), reverse("welfare:offer_withdraw", args=[o.pk]))
+             if can and o.status == "open" and scope.contains_code(o.division_code) else ""]
             for o in page]
     buttons = [(_("帮扶需求"), reverse("welfare:charity"), "needs")]
     if can:
