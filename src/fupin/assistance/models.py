@@ -150,7 +150,7 @@ class Plan(models.Model):
         ]
         indexes = [
             models.Index(fields=["county_code", "year", "level", "division_code"], name="plan_year_level_area"),
-            models.Index(fields=["division_code", "year", "level"], name="plan_area_level"),
+            models.Index(fields=["year", "division_code", "level"], name="plan_year_area"),
             models.Index(fields=["household", "year"], name="plan_household"),
         ]
 

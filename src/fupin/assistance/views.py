@@ -125,6 +125,7 @@ def plans(request):
     qs = selectors.plans(user, year=data.get("year") or year, level=data.get("level", ""),
                          area=data.get("area", ""), status=data.get("status", ""))
     page, query = paginate(request, qs)
+    page.object_list = selectors.attach_measure_counts(page.object_list)
     names = selectors.division_names({p.division_code for p in page.object_list})
     for plan in page.object_list:
         plan.area_name = names.get(plan.division_code, plan.division_code)
