@@ -37,6 +37,8 @@ def test_demo_fills_the_eight_one_with_deliberate_gaps(generated, clock):
     assert totals["no_leader"] == 2 and totals["no_township_plan"] == 1
     assert 0 < totals["no_measure"] < totals["no_income"] < totals["households"]
     assert totals["no_helper"] >= 0
+    assert 0 < totals["no_projects"] < totals["villages"] // 3  # most villages declared a batch of projects
+    assert 0 < totals["no_team"] < totals["villages"] // 3 and 0 < totals["no_plan"] < totals["villages"] // 3
     # the demo helper: some households visited long ago, two without a plan
     mine = list(selectors.mark_overdue(list(selectors.worklist(users["helper"], year=demo.YEAR))))
     assert len(mine) >= 3
@@ -47,7 +49,9 @@ def test_demo_fills_the_eight_one_with_deliberate_gaps(generated, clock):
 def test_demo_is_deterministic(generated):
     users, line = generated
     first = sorted(Plan.objects.values_list("level", "division_code", "household_id", "status"))
-    for table in (Visit, Measure, Plan, CountyLeader):
+    from fupin.funds.models import Project, ProjectStep
+
+    for table in (Visit, Measure, Plan, CountyLeader, ProjectStep, Project):
         table.objects.all().delete()
-    assert demo.generate(county_code="361022", seed=7, users=users).split(",")[:4] == line.split(",")[:4]
+    assert demo.generate(county_code="361022", seed=7, users=users).split(",")[:5] == line.split(",")[:5]
     assert sorted(Plan.objects.values_list("level", "division_code", "household_id", "status")) == first

@@ -61,6 +61,19 @@ def test_roles_without_the_capability_get_403(client, users, mine):
     assert client.get(reverse("assistance:plan_new")).status_code == 403
 
 
+def test_read_only_roles_get_no_write_forms(client, users, mine):
+    plan = household_plan(mine)
+    m = measure(plan)
+    login(client, users["auditor"])
+    assert client.get(plan.get_absolute_url()).status_code == 200
+    for url in [reverse("assistance:plan_edit", args=[plan.pk]), reverse("assistance:measure_add", args=[plan.pk]),
+                reverse("assistance:measure_edit", args=[m.pk]), reverse("assistance:measure_status", args=[m.pk])]:
+        assert client.get(url).status_code == 403, url
+    other = make_household(JIANYUAN, household_type="poor")
+    assert client.get(reverse("assistance:household_plan", args=[other.pk])).status_code == 403
+    assert client.post(reverse("assistance:plan_approve", args=[plan.pk])).status_code == 403
+
+
 def test_leader_pages(client, users):
     login(client, users["county"])
     url = reverse("assistance:leader_new") + f"?township={HUFANG}"

@@ -86,6 +86,49 @@ def _income_project(rng: random.Random) -> tuple[str, str, str, int, int]:
     return Category.CREDIT, "扶贫小额信贷入股产业基地，按年分红", "黎川县金融办", 2500, rng.randrange(30, 60) * 100
 
 
+VILLAGE_PROJECTS = [
+    ("村组道路硬化", "infrastructure", "黎川县交通运输局"), ("安全饮水巩固提升", "infrastructure", "黎川县水利局"),
+    ("{industry}种植基地", "industry", "黎川县农业农村局"), ("村级光伏电站", "industry", "黎川县乡村振兴局"),
+    ("农田水利设施修缮", "infrastructure", "黎川县水利局"), ("村卫生室标准化建设", "health", "黎川县卫生健康委员会"),
+]
+
+
+def _village_projects(county_code: str, villages: list[Division], rng: random.Random, users: dict) -> int:
+    """Declare a batch of projects for villages that have none in the library yet (leaving some without)."""
+    from django.utils import timezone
+
+    from fupin.funds.actions import next_project_code
+    from fupin.funds.models import Project, ProjectStatus, ProjectStep
+    from fupin.funds.selectors import village_project_counts
+
+    have = {r["division_code"] for r in village_project_counts(county_code, YEAR)}
+    seq = int(next_project_code(county_code, YEAR).split("-")[1])
+    actor = users.get("township")
+    projects = []
+    for v in villages:
+        if v.code in have or rng.random() < 0.12:
+            continue
+        for name, kind, lead in rng.sample(VILLAGE_PROJECTS, rng.randrange(1, 3)):
+            status = ProjectStatus.APPROVED if rng.random() < 0.5 else ProjectStatus.DECLARED
+            title = f"{v.name}{name.format(industry=rng.choice(INDUSTRIES))}"
+            projects.append(Project(
+                county_code=county_code, division_code=v.code, year=YEAR, code=f"{YEAR}-{seq:04d}", name=title,
+                type=kind, budget=Decimal(rng.randrange(5, 40) * 10000), lead_unit=lead, status=status,
+                starts_on=dt.date(YEAR, 4, 1), ends_on=dt.date(YEAR, 11, 30), description=title, created_by=actor))
+            seq += 1
+    Project.objects.bulk_create(projects)
+    label = (actor.full_name or actor.username) if actor else "system"
+    steps = []
+    for p in projects:
+        path = [ProjectStatus.DECLARED] + ([ProjectStatus.APPROVED] if p.status == ProjectStatus.APPROVED else [])
+        for i, status in enumerate(path):
+            steps.append(ProjectStep(county_code=county_code, project=p, from_status=path[i - 1] if i else "",
+                                     to_status=status, actor=actor, actor_label=label,
+                                     acted_at=timezone.make_aware(dt.datetime(YEAR, 3 + i, 15, 10, 0))))
+    ProjectStep.objects.bulk_create(steps)
+    return len(projects)
+
+
 @transaction.atomic
 def generate(*, county_code: str, seed: int, users: dict) -> str:
     """Create the demo's assistance data; return one line saying what was made."""
@@ -161,6 +204,11 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                                        unit=rng.choice(UNITS), phone=_phone(rng), started_on=started))
     WorkTeamMember.objects.bulk_create(team)
 
+    # 一村一批扶持项目: the funds demo puts projects in the poor villages; most other villages
+    # declare a batch of their own into the project library (some leave it for later: the gap).
+    rng = stream(7)
+    village_projects = _village_projects(county_code, villages, rng, users)
+
     # Household plans: most helped households; most with an income project.
     rng = stream(4)
     helped = list(Household.objects.filter(county_code=county_code).filter(rules.needs_help_q())
@@ -234,6 +282,6 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                 actions_taken=rng.choice(["", "已联系村委会安排维修。", "推荐参加县里的就业培训。"])))
     Visit.objects.bulk_create(visits)
     return (f"assistance: {len(leaders)} county leaders, {len(plans) - village_plans} county/township plans, "
-            f"{village_plans} village plans, {len(household_plans):,} household plans with {len(measures):,} measures "
+            f"{village_plans} village plans, {village_projects} village projects declared, {len(household_plans):,} household plans with {len(measures):,} measures "
             f"({income_projects:,} income projects), {len(team)} work-team members added, {len(unhelped)} households "
             f"left without a helper, {len(visits)} visits")

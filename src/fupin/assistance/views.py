@@ -179,9 +179,16 @@ def plan_detail(request, pk):
     })
 
 
+def _editable_plan(user, pk):
+    """The plan, if the user may change it (else 403 before a form is shown)."""
+    plan = selectors.get_plan(user, pk)
+    actions.authorize_plan(user, plan)
+    return plan
+
+
 @require(Cap.VIEW_ASSISTANCE)
 def plan_edit(request, pk):
-    plan = selectors.get_plan(request.user, pk)
+    plan = _editable_plan(request.user, pk)
     form = forms.PlanForm(request.POST or None, instance=plan, level=plan.level)
     return form_action(
         request, form, lambda f: actions.update_plan(actor=request.user, plan=plan, changes=f.changes()),
@@ -215,6 +222,7 @@ def household_plan(request, pk):
     plan = selectors.household_plan(household, year)
     if plan is not None:
         return redirect(plan)
+    actions.authorize_household(user, household)
     heads = registry_selectors.attach_heads([household])
     title = _("%(h)s户 %(y)s 年度帮扶计划") % {"h": heads[0].head_name or household.household_code, "y": year}
     form = forms.PlanForm(request.POST or None, level=PlanLevel.HOUSEHOLD, initial={"title": title})
@@ -236,7 +244,7 @@ def household_plan(request, pk):
 
 @require(Cap.VIEW_ASSISTANCE)
 def measure_add(request, pk):
-    plan = selectors.get_plan(request.user, pk)
+    plan = _editable_plan(request.user, pk)
     form = forms.MeasureForm(request.POST or None, household_level=plan.level == PlanLevel.HOUSEHOLD,
                              initial={"income_project": request.GET.get("income") == "1"})
     return form_action(
@@ -249,7 +257,7 @@ def measure_add(request, pk):
 @require(Cap.VIEW_ASSISTANCE)
 def measure_edit(request, pk):
     measure = selectors.get_measure(request.user, pk)
-    plan = measure.plan
+    plan = _editable_plan(request.user, measure.plan_id)
     form = forms.MeasureForm(request.POST or None, instance=measure, household_level=plan.level == PlanLevel.HOUSEHOLD)
     return form_action(
         request, form, lambda f: actions.update_measure(actor=request.user, measure=measure, changes=f.changes()),
@@ -261,6 +269,7 @@ def measure_edit(request, pk):
 @require(Cap.VIEW_ASSISTANCE)
 def measure_status(request, pk):
     measure = selectors.get_measure(request.user, pk)
+    _editable_plan(request.user, measure.plan_id)
     initial = {"status": request.GET.get("status") or MeasureStatus.DONE, "done_on": clock.today()}
     form = forms.MeasureStatusForm(request.POST or None, initial=initial)
     return form_action(
