@@ -219,3 +219,14 @@ def test_project_list_filters(client, users, books):
     assert "另一个项目" in html and "枧源白茶基地" not in html
     html = c.get(reverse("funds:projects") + "?status=approved&year=2023").content.decode()
     assert "枧源白茶基地" in html and "另一个项目" not in html
+
+
+def test_index_offers_only_what_the_user_may_do(client, users, books):
+    html = login(client, users["township"]).get(reverse("funds:index") + "?year=2023").content.decode()
+    assert 'data-testid="index-source-new"' not in html and "申报项目" in html
+    assert 'data-testid="index-check-reward_share"' not in html  # the checks are county-wide
+    html = login(client, users["auditor"]).get(reverse("funds:index") + "?year=2023").content.decode()
+    assert 'data-testid="index-source-new"' not in html and "申报项目" not in html
+    assert 'data-testid="index-check-reward_share"' in html
+    html = login(client, users["county"]).get(books["project"].get_absolute_url()).content.decode()
+    assert "枧源村" in html  # the area by name

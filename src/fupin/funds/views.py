@@ -72,6 +72,8 @@ def index(request):
         "rows": rows, "checks": checks, "area": area, "county": county, "nav_active": NAV,
         "total": {k: sum((getattr(r, k) for r in rows), actions.ZERO) for k in ("amount", "allocated", "disbursed")},
         "counts": [(s, s.label, counts.get(s, 0)) for s in ProjectStatus],
+        "can_manage": user.can(Cap.MANAGE_FUNDS), "can_propose": user.can(Cap.PROPOSE_PROJECT) or user.can(
+            Cap.MANAGE_FUNDS),
     })
 
 
@@ -156,7 +158,12 @@ def project_list(request):
     page, query = paginate(request, qs)
     return render(request, "funds/project_list.html", {
         "form": form, "page_obj": page, "query": query, "nav_active": NAV, "badges": selectors.STATUS_BADGE,
+        "names": _names(p.division_code for p in page),
         "can_propose": request.user.can(Cap.PROPOSE_PROJECT) or request.user.can(Cap.MANAGE_FUNDS)})
+
+
+def _names(codes) -> dict[str, str]:
+    return dict(Division.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
 def _require_propose(user) -> None:
@@ -197,7 +204,10 @@ def project_detail(request, pk):
     return render(request, "funds/project_detail.html", {
         "project": project, "money": selectors.project_money(project), "page_obj": page, "query": query,
         "allocations": selectors.project_allocations(project),
-        "disbursements": project.disbursements.select_related("household", "reverses", "reversed_by").order_by("-paid_on", "-pk")[:200],
+        "disbursements": project.disbursements.select_related("household", "reverses", "reversed_by")
+        .order_by("-paid_on", "-pk")[:200],
+        "disbursement_count": project.disbursements.count(),
+        "area_name": _names([project.division_code]).get(project.division_code, ""),
         "steps": project.steps.order_by("acted_at", "pk"),
         "transitions": actions.allowed_transitions(user, project), "transition_form": forms.TransitionForm(),
         "can_edit": actions.can_edit_project(user, project),
