@@ -147,7 +147,9 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                                                                                                 flat=True))
 
     # 一乡一个挂点县领导: all but two townships (not the demo township).
-    without_leader = set(rng.sample([t.code for t in townships if t.code != "361022201"], min(2, len(townships) - 1)))
+    rural = [t.code for t in townships if t.code != "361022201"
+             and Division.objects.filter(parent_code=t.code, kind=Kind.VILLAGE_COMMITTEE).exists()]
+    without_leader = set(rng.sample(rural, min(2, len(rural))))
     leaders = [CountyLeader(county_code=county_code, division_code=t.code, name=_name(rng), post=rng.choice(POSTS),
                             unit="黎川县人民政府", phone=_phone(rng),
                             started_on=dt.date(2021, 6, 1) + dt.timedelta(days=rng.randrange(0, 300)))
@@ -164,7 +166,7 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                   approach="产业扶贫、保障扶贫、安居扶贫三大工程；落实八个一帮扶措施。",
                   planned_exits=1200, planned_exit_people=3900, status=PlanStatus.APPROVED, approved_by=county,
                   approved_on=approved_on, created_by=county)]
-    without_plan = rng.choice([t.code for t in townships if t.code != "361022201"]) if len(townships) > 1 else ""
+    without_plan = rng.choice(rural) if rural else ""
     for t in townships:
         if t.code == without_plan:
             continue
@@ -255,8 +257,13 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
         income_projects += 1
     Measure.objects.bulk_create(measures, batch_size=5000)
 
-    # A few helped households without a helper (not the demo helper's).
+    # A few helped households without a helper (not the demo helper's); the demo helper's own
+    # households carry the helper's name on their cards, as registry.assign_helper would copy it.
     rng = stream(5)
+    if demo_helper is not None:
+        Household.objects.filter(helper_user=demo_helper).update(
+            helper_name=demo_helper.full_name or demo_helper.username, helper_unit=demo_helper.organisation,
+            helper_phone=demo_helper.phone)
     unhelped = [hid for hid, *_rest in helped if hid not in mine and rng.random() < 0.01]
     Household.objects.filter(pk__in=unhelped).update(helper_name="", helper_unit="", helper_phone="",
                                                      helper_user=None)

@@ -135,7 +135,7 @@ def _village_row(village: Division, *, households: dict, plans: dict, teams: dic
     row["no_team"] = needs and secretary is None
     row["no_plan"] = needs and plan is None
     row["no_projects"] = needs and row["projects"] == 0
-    row["complete"] = not (row["no_team"] or row["no_plan"] or row["no_projects"] or counts["no_measure"]
+    row["complete"] = needs and not (row["no_team"] or row["no_plan"] or row["no_projects"] or counts["no_measure"]
                            or counts["no_income"] or counts["no_helper"])
     return row
 
@@ -187,13 +187,16 @@ def coverage(user, area: str, year: int) -> dict:
             t = by_township.get(township.code, {**_empty_counts(), "villages": 0, "no_team": 0, "no_plan": 0,
                                                 "no_projects": 0})
             leader, plan = leaders.get(township.code), plans_t.get(township.code)
-            rows.append({"division": township, "leader": leader, "plan": plan, **t,
-                         "complete": leader is not None and plan is not None and not any(
+            # The township-level 一 apply where there are villages to help (not to an industrial park).
+            needs = t["villages"] > 0
+            rows.append({"division": township, "leader": leader, "plan": plan, **t, "needs": needs,
+                         "no_leader": needs and leader is None, "no_township_plan": needs and plan is None,
+                         "complete": needs and leader is not None and plan is not None and not any(
                              t[k] for k in ("no_team", "no_plan", "no_projects", "no_measure", "no_income",
                                             "no_helper"))})
-            totals["townships"] += 1
-            totals["no_leader"] += int(leader is None)
-            totals["no_township_plan"] += int(plan is None)
+            totals["townships"] += int(needs)
+            totals["no_leader"] += int(needs and leader is None)
+            totals["no_township_plan"] += int(needs and plan is None)
         result["rows"] = rows
         result["county_plan"] = _plans(user, area[:6], PlanLevel.COUNTY, year).get(area[:6]) if len(area) >= 6 else None
     elif division.level == Level.TOWNSHIP:
