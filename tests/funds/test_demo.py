@@ -46,6 +46,8 @@ def test_demo_funds_are_consistent(funds_demo, users):
     for allocation in Allocation.objects.all():
         assert allocation.disbursements.aggregate(s=total())["s"] <= allocation.amount
         assert allocation.division_code.startswith(allocation.project.division_code)
+    reversal = Disbursement.objects.get(reverses__isnull=False)
+    assert reversal.amount == -reversal.reverses.amount and reversal.reason
     household_payments = Disbursement.objects.filter(mode__in=HOUSEHOLD_MODES)
     assert household_payments.filter(household__isnull=True).count() == 0
     assert household_payments.count() > 100

@@ -267,6 +267,14 @@ def _generate(county_code: str, seed: int, users: dict) -> str:
             d.source, d.project = a.source, a.project
             payments.append(d)
     Disbursement.objects.bulk_create(payments, batch_size=5000)
+    # a payment made to the wrong household and reversed: the ledgers show both entries
+    wrong = next((d for d in payments if d.mode == DisbursementMode.REWARD), None)
+    if wrong is not None:
+        Disbursement.objects.create(
+            county_code=county_code, year=YEAR, allocation=wrong.allocation, source=wrong.source, project=wrong.project,
+            allocation_area=wrong.allocation_area, division_code=wrong.division_code, amount=-wrong.amount,
+            mode=wrong.mode, household_id=wrong.household_id, paid_on=wrong.paid_on + dt.timedelta(days=3),
+            voucher_no=f"冲{wrong.voucher_no}", reverses=wrong, reason="户名与银行账户不符，退回重新核实", created_by=finance)
     paid_to_households = sum(1 for d in payments if d.household_id)
     return (f"funds {YEAR}: {len(sources)} sources, {len(b.projects)} projects, {len(allocations)} allocations, "
             f"{len(payments):,} payments ({paid_to_households:,} to households; 以奖代补 {reward_total:,.2f} of "
