@@ -227,6 +227,9 @@ def main() -> None:
                 cursor.execute("ANALYZE")
         bench_pages(scale)
         bench_identification(scale)
+    import bench_funds  # the ledger and policy checks over 100,000 payments on the last scale's county
+
+    bench_funds.bench_funds()
     if int(os.environ.get("BENCH_IMPORT_ROWS", "1000000")):
         import bench_exchange  # the household workbook import and department matching (empties the registry)
 
