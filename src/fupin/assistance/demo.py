@@ -86,6 +86,14 @@ def _income_project(rng: random.Random) -> tuple[str, str, str, int, int]:
     return Category.CREDIT, "扶贫小额信贷入股产业基地，按年分红", "黎川县金融办", 2500, rng.randrange(30, 60) * 100
 
 
+VILLAGE_MEASURES = [
+    (Category.INFRASTRUCTURE, "通组公路硬化 2.5 公里", "黎川县交通运输局", 600000),
+    (Category.WATER, "自然村集中供水工程", "黎川县水利局", 180000),
+    (Category.INDUSTRY, "组建产业合作社，贫困户土地入股", "黎川县农业农村局", 200000),
+    (Category.LIVING, "村庄整治，改水改厕", "黎川县农业农村局", 150000),
+    (Category.EMPLOYMENT, "建设扶贫车间，吸纳就近就业", "黎川县人力资源和社会保障局", 300000),
+]
+
 VILLAGE_PROJECTS = [
     ("村组道路硬化", "infrastructure", "黎川县交通运输局"), ("安全饮水巩固提升", "infrastructure", "黎川县水利局"),
     ("{industry}种植基地", "industry", "黎川县农业农村局"), ("村级光伏电站", "industry", "黎川县乡村振兴局"),
@@ -192,6 +200,19 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                           approved_by=users.get("township") if approved else None,
                           approved_on=approved_on if approved else None, created_by=users.get("village")))
     Plan.objects.bulk_create(plans)
+    # The village plans' own measures (一村一策): infrastructure and the village's leading industry.
+    village_measures = []
+    for plan in plans:
+        if plan.level != PlanLevel.VILLAGE:
+            continue
+        for category, text, unit, cost in rng.sample(VILLAGE_MEASURES, 2):
+            done = rng.random() < 0.4
+            village_measures.append(Measure(
+                county_code=county_code, division_code=plan.division_code, plan=plan, year=YEAR, category=category,
+                description=text, cost=Decimal(cost), lead_unit=unit, planned_on=dt.date(YEAR, rng.randrange(5, 12), 1),
+                status=MeasureStatus.DONE if done else MeasureStatus.IN_PROGRESS,
+                done_on=dt.date(YEAR, rng.randrange(3, 11), rng.randrange(1, 28)) if done else None))
+    Measure.objects.bulk_create(village_measures)
 
     # Work teams for most villages the generator left without one (it staffs the poor villages).
     rng = stream(3)
@@ -214,19 +235,20 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     # Household plans: most helped households; most with an income project.
     rng = stream(4)
     helped = list(Household.objects.filter(county_code=county_code).filter(rules.needs_help_q())
-                  .order_by("id").values_list("id", "division_id", "main_cause", "poverty_attribute"))
+                  .order_by("id").values_list("id", "division_id", "main_cause", "poverty_attribute",
+                                              "household_code"))
     demo_helper = users.get("helper")
     mine = set(Household.objects.filter(helper_user=demo_helper).values_list("id", flat=True)) if demo_helper else set()
     household_plans, chosen = [], []
     # Leave two of the demo helper's households without a plan, and about one in ten elsewhere.
     mine_unplanned = set(sorted(mine)[:2])
-    for hid, village, cause, attribute in helped:
+    for hid, village, cause, attribute, code in helped:
         if hid in mine_unplanned or (hid not in mine and rng.random() < 0.1):
             continue
         approved = rng.random() < 0.7
         household_plans.append(Plan(
             county_code=county_code, year=YEAR, level=PlanLevel.HOUSEHOLD, division_code=village, household_id=hid,
-            title=f"{YEAR} 年度户帮扶计划", goals="年内人均纯收入稳定超过扶贫标准，两不愁三保障全部落实。",
+            title=f"{code} 户 {YEAR} 年度帮扶计划", goals="年内人均纯收入稳定超过扶贫标准，两不愁三保障全部落实。",
             planned_income=Decimal(rng.randrange(45, 90) * 100),
             status=PlanStatus.APPROVED if approved else PlanStatus.DRAFT,
             approved_by=users.get("village") if approved else None, approved_on=approved_on if approved else None))
