@@ -40,6 +40,9 @@ def test_coverage_pages_drill_down(client, users, mine):
     assert f'data-household="{mine.pk}"' in html and mine.household_code in html
     page = client.get(reverse("assistance:coverage"), {"area": JIANYUAN, "year": YEAR, "missing": "helper"})
     assert f'data-household="{mine.pk}"' not in page.content.decode()
+    nobody = make_household(JIANYUAN, household_type="poor", helper_name="")
+    page = client.get(reverse("assistance:coverage"), {"area": JIANYUAN, "year": YEAR, "missing": "helper"})
+    assert reverse("registry:assign_helper", args=[nobody.pk]) in page.content.decode()
 
 
 def test_coverage_is_scoped_and_needs_the_capability(client, users):

@@ -55,6 +55,7 @@ def coverage(request):
     context = {"data": data, "year": year, "area": area, "form": form, "missing": missing,
                "crumbs": registry_selectors.breadcrumbs(division), "nav_active": "coverage",
                "can_manage": user.can(Cap.MANAGE_ASSISTANCE), "can_edit_village": user.can(Cap.EDIT_VILLAGE),
+               "can_assign_helper": user.can(Cap.RESTRUCTURE),
                "is_county": division.level <= Level.COUNTY, "is_township": division.level == Level.TOWNSHIP,
                "is_village": division.level == Level.VILLAGE}
     if division.level == Level.VILLAGE:
