@@ -75,7 +75,10 @@ def test_village_level_one_s(users, village_households, clock):
     registry_actions.add_work_team_member(actor=None, division=_division(JIANYUAN), fields={
         "name": "邹强", "role": "member", "started_on": dt.date(2022, 1, 1)})
     row = selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]
-    assert row["team_size"] == 1 and row["no_team"]  # a team, but no first secretary
+    assert row["team_size"] == 1 and not row["no_team"]  # an ordinary village: a team is enough
+    registry_actions.update_village(actor=None, division=_division(JIANYUAN), changes={"poverty_status": "poor"})
+    row = selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]
+    assert row["poor"] and row["no_secretary"] and row["no_team"]  # a poor village needs its first secretary
     secretary = registry_actions.add_work_team_member(actor=None, division=_division(JIANYUAN), fields={
         "name": "陈书记", "role": "first_secretary", "started_on": dt.date(2022, 1, 1)})
     area_plan(PlanLevel.VILLAGE, JIANYUAN)

@@ -214,7 +214,8 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                 done_on=dt.date(YEAR, rng.randrange(3, 11), rng.randrange(1, 28)) if done else None))
     Measure.objects.bulk_create(village_measures)
 
-    # Work teams for most villages the generator left without one (it staffs the poor villages).
+    # Work teams (定点帮扶工作组) for most villages the generator left without one: it staffs the poor
+    # villages, each with a first secretary.
     rng = stream(3)
     staffed = set(WorkTeamMember.objects.filter(county_code=county_code).values_list("division_code", flat=True))
     team = []
@@ -222,7 +223,7 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
         if v.code in staffed or rng.random() < 0.08:
             continue
         started = dt.date(2021, 5, 1) + dt.timedelta(days=rng.randrange(0, 300))
-        for role in ("first_secretary", "member"):
+        for role in ("leader", "member"):  # first secretaries go to the poor villages (the generator's)
             team.append(WorkTeamMember(county_code=county_code, division_code=v.code, role=role, name=_name(rng),
                                        unit=rng.choice(UNITS), phone=_phone(rng), started_on=started))
     WorkTeamMember.objects.bulk_create(team)

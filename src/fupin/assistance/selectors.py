@@ -132,7 +132,10 @@ def _village_row(village: Division, *, households: dict, plans: dict, teams: dic
     plan = plans.get(village.code)
     row = {"division": village, "poor": village.code in poor, "needs": needs, **counts,
            "secretary": secretary, "team_size": team_size, "plan": plan, "projects": projects.get(village.code, 0)}
-    row["no_team"] = needs and secretary is None
+    # 一村一个定点帮扶工作组: a serving work team; a poor village's team also needs its first secretary
+    # (the plan sends one to every poor village).
+    row["no_secretary"] = row["poor"] and secretary is None
+    row["no_team"] = needs and (team_size == 0 or row["no_secretary"])
     row["no_plan"] = needs and plan is None
     row["no_projects"] = needs and row["projects"] == 0
     row["complete"] = needs and not (row["no_team"] or row["no_plan"] or row["no_projects"] or counts["no_measure"]
