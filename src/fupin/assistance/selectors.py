@@ -33,7 +33,7 @@ from fupin.registry.models import Household, Member, VillageProfile, WorkTeamMem
 
 def overdue_days() -> int:
     """A helped household is overdue for a visit after this many days (setting FUPIN_VISIT_OVERDUE_DAYS)."""
-    return int(getattr(settings, "FUPIN_VISIT_OVERDUE_DAYS", 30))
+    return settings.FUPIN_VISIT_OVERDUE_DAYS
 
 
 def default_year(user) -> int:
