@@ -12,7 +12,7 @@ from fupin.accounts.roles import Department, Role
 from fupin.core.models import AuditEvent
 from fupin.registry.models import Household
 from fupin.welfare import actions, rules, selectors
-from fupin.welfare.domains import DEPARTMENTS, Domain, may_manage
+from fupin.welfare.domains import DOMAIN_LABELS, Domain, may_manage
 from fupin.welfare.models import (
     CharityMatch,
     DisabilitySubsidy,
@@ -43,17 +43,17 @@ def test_domain_mapping(users):
         Department.EDUCATION: {Domain.EDUCATION},
         Department.DISABLED_FEDERATION: {Domain.DISABILITY},
         Department.HOUSING: {Domain.HOUSING},
-        Department.RURAL_REVITALIZATION: set(DEPARTMENTS),
+        Department.RURAL_REVITALIZATION: set(DOMAIN_LABELS),
         Department.AGRICULTURE: set(),
         Department.FINANCE: set(),
     }
     for department, domains in expected.items():
         user = dept(department)
-        assert {d for d in DEPARTMENTS if may_manage(user, d)} == domains, department
+        assert {d for d in DOMAIN_LABELS if may_manage(user, d)} == domains, department
     for key in ("county", "township", "village"):
-        assert all(may_manage(users[key], d) for d in DEPARTMENTS)
+        assert all(may_manage(users[key], d) for d in DOMAIN_LABELS)
     for key in ("helper", "auditor"):
-        assert not any(may_manage(users[key], d) for d in DEPARTMENTS)
+        assert not any(may_manage(users[key], d) for d in DOMAIN_LABELS)
 
 
 def test_actions_enforce_the_domain_and_the_area(users):

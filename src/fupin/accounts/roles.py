@@ -81,15 +81,40 @@ CAPABILITIES: dict[str, frozenset[str]] = {
                              Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS}),
 }
 
+# Which departments lead which programme: they record it wherever their grant reaches; cadres record
+# every programme in their area; 乡村振兴 leads them all. The programme apps (programmes, welfare)
+# name their domains with these keys and ask :func:`may_manage_programme`.
+PROGRAMME_LEADS: dict[str, frozenset[str]] = {
+    "industry": frozenset({Department.AGRICULTURE}),  # industries, participation, cooperatives, dividends
+    "employment": frozenset({Department.HUMAN_RESOURCES}),  # training, certificates, jobs
+    "premium": frozenset({Department.MEDICAL_INSURANCE}),  # 参保缴费补助
+    "medical_aid": frozenset({Department.CIVIL_AFFAIRS, Department.MEDICAL_INSURANCE}),
+    "education": frozenset({Department.EDUCATION}),
+    "disability": frozenset({Department.DISABLED_FEDERATION}),  # 残疾人两项补贴
+    "housing": frozenset({Department.HOUSING}),  # 危房改造、易地搬迁
+    "charity": frozenset({Department.CIVIL_AFFAIRS}),  # 社会帮扶
+}
+LEADS_ALL_PROGRAMMES = Department.RURAL_REVITALIZATION
+
 # What a department user may do on top of the role: the finance office keeps the fund ledgers;
-# the departments that lead programmes record them (each only in its own domain, checked by the
-# programme actions).
-_PROGRAMME_LEADS = (Department.AGRICULTURE, Department.HUMAN_RESOURCES, Department.CIVIL_AFFAIRS,
-                    Department.MEDICAL_INSURANCE, Department.EDUCATION, Department.HOUSING,
-                    Department.DISABLED_FEDERATION, Department.RURAL_REVITALIZATION)
-DEPARTMENT_CAPABILITIES: dict[str, frozenset[str]] = {d: frozenset({Cap.MANAGE_PROGRAMMES}) for d in _PROGRAMME_LEADS}
+# the departments that lead a programme record it (in that domain only: may_manage_programme).
+DEPARTMENT_CAPABILITIES: dict[str, frozenset[str]] = {
+    d: frozenset({Cap.MANAGE_PROGRAMMES}) for d in frozenset().union(*PROGRAMME_LEADS.values())
+}
 DEPARTMENT_CAPABILITIES[Department.FINANCE] = frozenset({Cap.VIEW_FUNDS, Cap.MANAGE_FUNDS})
-DEPARTMENT_CAPABILITIES[Department.RURAL_REVITALIZATION] |= {Cap.VIEW_FUNDS, Cap.PROPOSE_PROJECT}
+DEPARTMENT_CAPABILITIES[LEADS_ALL_PROGRAMMES] = frozenset({Cap.MANAGE_PROGRAMMES, Cap.VIEW_FUNDS,
+                                                           Cap.PROPOSE_PROJECT})
+
+
+def may_manage_programme(user, programme: str) -> bool:
+    """May ``user`` record programmes of ``programme`` (a PROGRAMME_LEADS key) at all? The area is
+    checked separately, by the caller, against the user's scope."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.can(Cap.MANAGE_PROGRAMMES):
+        return False
+    if user.role == Role.DEPARTMENT and not user.is_superuser:
+        return user.department == LEADS_ALL_PROGRAMMES or user.department in PROGRAMME_LEADS[programme]
+    return True
+
 
 # The area level a role's grants are expected at (checked when a user is created).
 EXPECTED_PREFIX_LENGTHS: dict[str, tuple[int, ...]] = {

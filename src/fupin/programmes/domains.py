@@ -12,25 +12,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from fupin.accounts.roles import Cap, Department, Role
+from fupin.accounts.roles import may_manage_programme
 from fupin.core.scope import scope_for
 
 INDUSTRY = "industry"  # industries, participation, cooperatives, members, dividends
 EMPLOYMENT = "employment"  # courses, trainees, certificates, subsidies, employment, public-welfare jobs
 
-DOMAIN_DEPARTMENTS: dict[str, frozenset[str]] = {
-    INDUSTRY: frozenset({Department.AGRICULTURE, Department.RURAL_REVITALIZATION}),
-    EMPLOYMENT: frozenset({Department.HUMAN_RESOURCES, Department.RURAL_REVITALIZATION}),
-}
-
 
 def may_manage(user, domain: str) -> bool:
-    """May ``user`` record programmes of ``domain`` at all (the area is checked by :func:`authorize`)?"""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.can(Cap.MANAGE_PROGRAMMES):
-        return False
-    if user.role == Role.DEPARTMENT and not user.is_superuser:
-        return user.department in DOMAIN_DEPARTMENTS[domain]
-    return True
+    """May ``user`` record programmes of ``domain`` at all (the area is checked by :func:`authorize`)?
+    The departments that lead each domain are named once, in accounts.roles.PROGRAMME_LEADS."""
+    return may_manage_programme(user, domain)
 
 
 def may_write(user, domain: str, division_code: str) -> bool:

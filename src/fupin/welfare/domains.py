@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.roles import Cap, Department, Role
+from fupin.accounts.roles import may_manage_programme
 from fupin.core.scope import scope_for
 
 
@@ -31,29 +31,16 @@ DOMAIN_LABELS = {
     Domain.CHARITY: gettext_lazy("社会帮扶"),
 }
 
-# The departments that record each domain (乡村振兴 may record all of them).
-DEPARTMENTS: dict[str, frozenset[str]] = {
-    Domain.PREMIUM: frozenset({Department.MEDICAL_INSURANCE}),
-    Domain.MEDICAL_AID: frozenset({Department.CIVIL_AFFAIRS, Department.MEDICAL_INSURANCE}),
-    Domain.EDUCATION: frozenset({Department.EDUCATION}),
-    Domain.DISABILITY: frozenset({Department.DISABLED_FEDERATION}),
-    Domain.HOUSING: frozenset({Department.HOUSING}),
-    Domain.CHARITY: frozenset({Department.CIVIL_AFFAIRS}),
-}
-ALL_DOMAINS = (Department.RURAL_REVITALIZATION,)
 
 
 def may_manage(user, domain: str) -> bool:
-    """Whether the user may record in this domain at all (the area is checked separately)."""
-    if user is None or not user.can(Cap.MANAGE_PROGRAMMES):
-        return False
-    if user.role == Role.DEPARTMENT and not user.is_superuser:
-        return user.department in ALL_DOMAINS or user.department in DEPARTMENTS[domain]
-    return True
+    """Whether the user may record in this domain at all (the area is checked separately). The
+    departments that lead each domain are named once, in accounts.roles.PROGRAMME_LEADS."""
+    return may_manage_programme(user, domain)
 
 
 def managed_domains(user) -> set[str]:
-    return {d for d in DEPARTMENTS if may_manage(user, d)}
+    return {d for d in DOMAIN_LABELS if may_manage(user, d)}
 
 
 def authorize(actor, domain: str, *, division_code: str, household=None) -> None:
