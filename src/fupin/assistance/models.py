@@ -175,7 +175,7 @@ class Measure(models.Model):
 
     county_code = models.CharField(_("县级代码"), max_length=6, editable=False)
     division_code = models.CharField(_("区划代码"), max_length=12, editable=False)
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="measures", verbose_name=_("计划"))
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="measures", verbose_name=_("所属计划"))
     # Copied from the plan so the coverage of a million households is one index probe per household.
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", editable=False, db_index=False)

@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('household', models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.household')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='assistance.plan', verbose_name='计划')),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='assistance.plan', verbose_name='所属计划')),
             ],
             options={
                 'verbose_name': '帮扶措施',
