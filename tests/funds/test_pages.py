@@ -48,6 +48,13 @@ def test_index_shows_sources_and_checks(client, users, books):
     assert 'data-testid="index-check-reward_share"' in html
 
 
+def test_index_opens_on_the_latest_year_with_funds(client, users, books):
+    """Without ?year the pages show the latest year the area has funds for (the books are 2023),
+    not an empty current year."""
+    html = login(client, users["finance"]).get(reverse("funds:index")).content.decode()
+    assert books["source"].year == 2023 and "中央产业资金" in html and "1,200.50" in html
+
+
 def test_project_detail_shows_money_steps_and_buttons(client, users, books):
     p = books["project"]
     html = login(client, users["finance"]).get(p.get_absolute_url()).content.decode()

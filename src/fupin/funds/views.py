@@ -27,10 +27,15 @@ NAV = "funds"
 
 
 def _year(request) -> int:
+    """The year asked for, else the latest year the user's area has funds or projects for, else this year."""
     try:
-        return int(request.GET.get("year") or 0) or clock.today().year
+        year = int(request.GET.get("year") or 0)
     except ValueError:
-        return clock.today().year
+        year = 0
+    if year:
+        return year
+    known = selectors.years(request.user)
+    return known[0] if known else clock.today().year
 
 
 def _household(user, code: str, county_code: str, field: str = "household_code") -> Household | None:
