@@ -99,6 +99,14 @@ PAGES = [
     ("member list, disabled", "/members/?health=disabled"),
     ("area page, county", "/areas/361022/"),
     ("household card", None),
+    ("八个一 coverage, county", "/assistance/coverage/?area=361022&year=2023"),
+    ("八个一 coverage, township", "/assistance/coverage/?area=361022201&year=2023"),
+    ("helper worklist, county", "/assistance/worklist/?year=2023"),
+    ("funds overview and checks", "/funds/?year=2023"),
+    ("funds ledger, county", "/funds/ledger/?area=361022&year=2023"),
+    ("white tea households", None),
+    ("dibao: meets the rule, not covered", "/welfare/dibao/?year=2023"),
+    ("zero-employment households", "/programmes/zero-employment/"),
 ]
 
 
@@ -116,6 +124,10 @@ def bench_pages(scale: int) -> None:
             url = f"/households/?q={member.id_number}"
         elif name == "household card":
             url = f"/households/{household.pk}/"
+        elif name == "white tea households":
+            from fupin.programmes.models import Industry
+
+            url = f"/programmes/industries/{Industry.objects.get(county_code='361022', name='白茶').pk}/?year=2023"
         client.get(url)  # warm
         times, raw_times = [], []
         for _ in range(7):
