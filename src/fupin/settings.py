@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "fupin.assistance",
     "fupin.programmes",
     "fupin.welfare",
+    "fupin.insights",
+    "fupin.api",
     "fupin.exchange",
     "fupin.demo",
     "fupin.web",

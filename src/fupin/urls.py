@@ -9,6 +9,8 @@ urlpatterns = [
     path("assistance/", include("fupin.assistance.urls")),
     path("programmes/", include("fupin.programmes.urls")),
     path("welfare/", include("fupin.welfare.urls")),
+    path("insights/", include("fupin.insights.urls")),
+    path("api/", include("fupin.api.urls")),
     path("exchange/", include("fupin.exchange.urls")),
     path("", include("fupin.registry.urls")),
     path("", include("fupin.web.urls")),

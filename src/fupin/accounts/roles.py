@@ -56,16 +56,18 @@ class Cap:
     VIEW_FUNDS = "funds.view"  # fund sources, projects, allocations, disbursements, ledgers, checks
     PROPOSE_PROJECT = "funds.propose"  # put a project into the library (申报)
     MANAGE_FUNDS = "funds.manage"  # record sources, approve projects, allocate, disburse
+    VIEW_INSIGHTS = "insights.view"  # indicators, the dashboard, targets and their gaps, yearly reports
+    MANAGE_TARGETS = "insights.targets"  # set the plan's targets per year
 
 
 _CADRE = {Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.RESTRUCTURE, Cap.EDIT_VILLAGE, Cap.REVEAL_PERSONAL,
           Cap.VIEW_HISTORY, Cap.VIEW_TARGETING, Cap.IMPORT_REGISTRY, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES,
           Cap.VIEW_ASSISTANCE, Cap.MANAGE_ASSISTANCE, Cap.RECORD_VISIT, Cap.VIEW_PROGRAMMES, Cap.MANAGE_PROGRAMMES,
-          Cap.VIEW_FUNDS, Cap.PROPOSE_PROJECT}
+          Cap.VIEW_FUNDS, Cap.PROPOSE_PROJECT, Cap.VIEW_INSIGHTS}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG, Cap.MANAGE_RULES, Cap.EXPORT_FULL,
-                                           Cap.MATCH_DATA, Cap.MANAGE_FUNDS}),
+                                           Cap.MATCH_DATA, Cap.MANAGE_FUNDS, Cap.MANAGE_TARGETS}),
     Role.TOWNSHIP_CADRE: frozenset(_CADRE),
     Role.VILLAGE_CADRE: frozenset(_CADRE),
     # Helpers visit their households and correct what they find; structure stays with cadres.
@@ -75,10 +77,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Departments load their own lists and see what the matching found; what else they may do
     # depends on the department (DEPARTMENT_CAPABILITIES).
     Role.DEPARTMENT: frozenset({Cap.VIEW_REGISTRY, Cap.MATCH_DATA, Cap.VIEW_MATCHES, Cap.VIEW_ASSISTANCE,
-                                Cap.VIEW_PROGRAMMES}),
+                                Cap.VIEW_PROGRAMMES, Cap.VIEW_INSIGHTS}),
     Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL,
                              Cap.VIEW_TARGETING, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES, Cap.VIEW_ASSISTANCE,
-                             Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS}),
+                             Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS, Cap.VIEW_INSIGHTS}),
 }
 
 # Which departments lead which programme: they record it wherever their grant reaches; cadres record

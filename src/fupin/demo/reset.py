@@ -6,11 +6,12 @@ from fupin.assistance import demo as assistance_demo
 from fupin.core import append_only
 from fupin.core.models import Setting
 from fupin.funds import demo as funds_demo
+from fupin.insights import demo as insights_demo
 from fupin.programmes import demo as programmes_demo
 from fupin.welfare import demo as welfare_demo
 
 # The domain apps' own demo tables go first: they point at households, villages and users.
-DOMAIN_TABLES = [*welfare_demo.TABLES, *programmes_demo.TABLES, *assistance_demo.TABLES, *funds_demo.TABLES]
+DOMAIN_TABLES = [*insights_demo.TABLES, *welfare_demo.TABLES, *programmes_demo.TABLES, *assistance_demo.TABLES, *funds_demo.TABLES]
 
 # The large tables, emptied at once (TRUNCATE on PostgreSQL). Children before parents.
 BULK_TABLES = [

@@ -44,16 +44,24 @@ def navigation(request):
         assistance.append(("charity", _("社会帮扶"), reverse("welfare:charity")))
     if user.can(Cap.VIEW_FUNDS):
         assistance.append(("funds", _("项目资金"), reverse("funds:index")))
+    insights = []
+    if user.can(Cap.VIEW_INSIGHTS):
+        insights.append(("dashboard", _("仪表盘"), reverse("insights:dashboard")))
+        insights.append(("targets", _("目标考核"), reverse("insights:targets")))
+        insights.append(("report", _("年度报告"), reverse("insights:report")))
     admin = []
     if user.can(Cap.VIEW_AUDIT_LOG):
         admin.append(("audit", _("审计日志"), reverse("web:audit_log")))
     if user.can(Cap.MANAGE_USERS):
         admin.append(("users", _("用户管理"), reverse("accounts:user_list")))
+    admin.append(("api", _("接口文档"), reverse("api:docs")))
     groups = [
         (_("待办"), [("tasks", _("我的待办"), reverse("workflows:tasks"))]),
         (_("户村档案"), registers),
         (_("识别与程序"), work),
     ]
+    if insights:
+        groups.append((_("统计监测"), insights))
     if assistance:
         groups.append((_("帮扶与资金"), assistance))
     if exchange:

@@ -18,12 +18,13 @@ from fupin.demo import exchange as demo_exchange
 from fupin.demo.reset import wipe_demo
 from fupin.divisions.loader import load_files
 from fupin.funds import demo as funds_demo
+from fupin.insights import demo as insights_demo
 from fupin.programmes import demo as programmes_demo
 from fupin.registry.models import Household
 from fupin.welfare import demo as welfare_demo
 
 # Funds first: the assistance demo gives villages their batch of projects from the project library.
-DOMAIN_DEMOS = [funds_demo, assistance_demo, programmes_demo, welfare_demo]
+DOMAIN_DEMOS = [funds_demo, assistance_demo, programmes_demo, welfare_demo, insights_demo]
 
 DIVISIONS = Path(__file__).resolve().parents[3] / "divisions" / "data" / "361022"
 

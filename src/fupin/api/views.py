@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def docs(request):
+    return HttpResponse("接口文档")

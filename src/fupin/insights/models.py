@@ -1,0 +1,1 @@
+"""Models of insights (to be written)."""
