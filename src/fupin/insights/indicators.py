@@ -1,0 +1,541 @@
+"""Indicators (domain.md 4) for any area (county 6 / township 9 / village 12 digits) and year.
+
+Every function takes the user (the area scope) first, reads through ``visible_to`` and is set-based:
+each figure family is ONE grouped query over the area, grouped by the child-area prefix of the
+division code (townships of a county, villages of a township; a village is its own single group),
+so the area's totals and the per-child breakdown come from the same rows. Nothing loops over
+households in Python; the Python folds only the few grouped rows.
+
+Public functions (all return plain dicts / dataclasses; percentages are Decimals with 2 places or None):
+
+- ``resolve_area(user, area="") -> Division``: the visible division the figures are for (404 if not).
+- ``default_year(user, area) -> int``: the latest year with household incomes in the area's county.
+- ``child_width(area) -> int``: code length of the child areas (9 for a county, 12 below).
+- ``population(user, area, year) -> Population``: households and people by type (registry
+  HouseholdType), by poverty attribute, main cause and monitoring type; poverty incidence and the
+  monitored share (poor / monitored people over the registered rural population × 100); households
+  identified / exited in ``year`` (registry years). ``.children`` holds one row per child area.
+- ``income(user, area, year) -> Income``: HouseholdIncome of ``year`` and ``year - 1``: wage,
+  business (net of production costs), property, transfer, net, per capita, each source's share of
+  net (shares sum to exactly 100.00), growth of per-capita net against the previous year, per type
+  (all / poor / exited / monitored) with the per-capita income as a % of the county rural average of
+  the year's rule set (``county_rural_income``). ``.children`` per child area.
+- ``official_run(area, year) -> IdentificationRun | None``: the latest official (not dry-run, done)
+  identification run of ``year`` or before that covers the area.
+- ``results(user, area, year) -> Results``: from that run: households/people and mean per-capita net
+  income by the plan's degree (mild / moderate / severe, poor conclusion), and the guarantee
+  compliance rates (food & clothing, compulsory education, basic medical, housing, safe water, all
+  five) over the assisted households (poor, exited, monitored). ``.children`` per child area.
+- ``flows(user, area, year) -> Flows``: workflows cases approved (status done) in ``year`` by
+  procedure: new poor (identify), exited (exit), relapsed (reentry), newly monitored (monitor),
+  risk-cleared (risk_clear). ``.children`` per child area.
+- ``coverage(user, area, year) -> dict``: the 八个一 totals of ``fupin.assistance.selectors.coverage``
+  with coverage rates added.
+- ``training(user, area, year) -> dict``: ``fupin.programmes.selectors.overview`` (training,
+  employment, industries, jobs); ``training_by_child`` -> ``programmes.selectors.area_rows``.
+- ``housing(user, area) -> dict``: ``fupin.welfare.selectors.housing_overview`` (C/D houses,
+  renovations, relocation) with rates.
+- ``funds(user, area, year) -> dict``: allocated / disbursed by source kind and disbursed by mode
+  (the funds ledger's attribution: by where the money was allocated), the 以奖代补 share.
+- ``overview(user, area="", year=None) -> dict``: all of the above for one page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from fupin.core import clock
+from fupin.core.scope import root_code, scope_for
+from fupin.divisions.models import Division, Level
+from fupin.registry import codes
+from fupin.registry.models import Household, HouseholdIncome
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+TYPES = [c.value for c in codes.HouseholdType]
+ASSISTED_TYPES = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED, codes.HouseholdType.MONITORED)
+SOURCES = ("wage", "business", "property", "transfer")
+GUARANTEES = ("food", "education", "medical", "housing", "water")
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+def pct(part, whole, places: Decimal = CENT) -> Decimal | None:
+    """part / whole × 100, rounded half-up to ``places``; None when ``whole`` is 0 or missing."""
+    if not whole:
+        return None
+    return (Decimal(part or 0) * HUNDRED / Decimal(whole)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def shares(parts: dict[str, Decimal]) -> dict[str, Decimal | None]:
+    """Each part's share of their sum in %, with 2 places, adding up to exactly 100.00 (largest
+    remainder: the hundredths lost to rounding go to the parts that lost most). None when the sum is 0."""
+    total = sum((Decimal(v) for v in parts.values()), ZERO)
+    if not total:
+        return dict.fromkeys(parts)
+    exact = {k: Decimal(v) * 10000 / total for k, v in parts.items()}  # in hundredths of a percent
+    floors = {k: int(v.to_integral_value(rounding="ROUND_FLOOR")) for k, v in exact.items()}
+    missing = 10000 - sum(floors.values())
+    for k in sorted(exact, key=lambda k: (exact[k] - floors[k], k), reverse=True)[:max(missing, 0)]:
+        floors[k] += 1
+    return {k: (Decimal(v) / 100).quantize(CENT) for k, v in floors.items()}
+
+
+def growth(now, before) -> Decimal | None:
+    """Growth of ``now`` over ``before`` in % (None when there is nothing to compare with)."""
+    if now is None or not before:
+        return None
+    return ((Decimal(now) - Decimal(before)) * HUNDRED / abs(Decimal(before))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def per_capita(amount, people) -> Decimal | None:
+    if not people:
+        return None
+    return (Decimal(amount) / Decimal(people)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def child_width(area: str) -> int:
+    """Length of the child areas' codes: townships (9) of a county, villages (12) of a township;
+    a village is its own single group (12)."""
+    return 9 if len(area) <= 6 else 12
+
+
+def _sub(field_name: str, area: str):
+    return Substr(field_name, 1, child_width(area))
+
+
+def _names(codes_) -> dict[str, str]:
+    return dict(Division.objects.filter(code__in=list(codes_)).values_list("code", "name"))
+
+
+def children_of(user, area: str) -> list[Division]:
+    """The visible child divisions of ``area`` (none for a village)."""
+    if len(area) >= 12:
+        return []
+    return list(Division.objects.visible_to(user).children_of(area).order_by("code").only("code", "name", "level"))
+
+
+# --- the area and the year --------------------------------------------------------------------
+
+def resolve_area(user, area: str = "") -> Division:
+    """The division the figures are for: ``area`` if the user may see it, else their own area
+    (a user with a wider grant than a county starts at the first county in their scope)."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        raise Http404
+    code = (area or root_code(user) or "").strip()
+    if len(code) < 6:
+        first = Division.objects.in_scope(scope).filter(level=Level.COUNTY)
+        if code:
+            first = first.filter(code__startswith=code)
+        division = first.order_by("code").first()
+        if division is None:
+            raise Http404
+        return division
+    division = Division.objects.visible_to(user).filter(code=code).first()
+    if division is None or division.level < Level.COUNTY:
+        raise Http404
+    return division
+
+
+def default_year(user, area: str) -> int:
+    """The latest year with household incomes in the area's county (served by the county-first
+    unique key of the incomes), else the current year."""
+    latest = HouseholdIncome.objects.filter(county_code=area[:6]).aggregate(y=Max("year"))["y"]
+    return latest or clock.today().year
+
+
+def county_rule_set(county_code: str, year: int):
+    from fupin.targeting.selectors import applicable_rule_set
+
+    return applicable_rule_set(county_code, year)
+
+
+# --- population, types, attributes, causes, monitoring --------------------------------------------
+
+@dataclass
+class Population:
+    area: str
+    year: int
+    households: int = 0
+    people: int = 0
+    by_type: dict = field(default_factory=dict)  # type -> {"households", "people"}
+    by_attribute: dict = field(default_factory=dict)  # poverty attribute of poor/exited households
+    by_cause: dict = field(default_factory=dict)  # main cause of poor/exited/monitored households
+    by_monitoring: dict = field(default_factory=dict)  # monitoring type of monitored households
+    identified_in_year: int = 0  # registry identification_year == year
+    exited_in_year: int = 0  # registry exit_year == year
+    incidence: Decimal | None = None  # poor people / registered people × 100
+    monitored_share: Decimal | None = None  # monitored people / registered people × 100
+    children: list = field(default_factory=list)
+
+    def count(self, household_type: str, what: str = "households") -> int:
+        return self.by_type.get(household_type, {}).get(what, 0)
+
+
+def _population_row(code: str, name: str) -> dict:
+    return {"code": code, "name": name, "households": 0, "people": 0,
+            **{f"{t}_households": 0 for t in TYPES}, **{f"{t}_people": 0 for t in TYPES},
+            "identified_in_year": 0, "exited_in_year": 0}
+
+
+def population(user, area: str, year: int) -> Population:
+    """One grouped query over the area's active households: by child area, type, attribute, main
+    cause and monitoring type (a few hundred groups at most)."""
+    rows = (Household.objects.visible_to(user, area).active()
+            .annotate(sub=_sub("division_id", area))
+            .values("sub", "household_type", "poverty_attribute", "main_cause", "monitoring_type")
+            .annotate(households=Count("pk"), people=Sum("size"),
+                      identified=Count("pk", filter=Q(identification_year=year)),
+                      exited=Count("pk", filter=Q(exit_year=year)))
+            .order_by())
+    result = Population(area=area, year=year)
+    by_type: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    by_attribute: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    by_cause: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    by_monitoring: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    children = {c.code: _population_row(c.code, c.name) for c in children_of(user, area)}
+    for r in rows:
+        n, people = r["households"], r["people"] or 0
+        t = r["household_type"]
+        result.households += n
+        result.people += people
+        result.identified_in_year += r["identified"]
+        result.exited_in_year += r["exited"]
+        for bucket, key in ((by_type, t), (by_attribute, r["poverty_attribute"] if t in ("poor", "exited") else ""),
+                            (by_cause, r["main_cause"] if t in ASSISTED_TYPES else ""),
+                            (by_monitoring, r["monitoring_type"] if t == "monitored" else "")):
+            if key:
+                bucket[key]["households"] += n
+                bucket[key]["people"] += people
+        if len(area) < 12:
+            child = children.setdefault(r["sub"], _population_row(r["sub"], r["sub"]))
+            child["households"] += n
+            child["people"] += people
+            if t in TYPES:
+                child[f"{t}_households"] += n
+                child[f"{t}_people"] += people
+            child["identified_in_year"] += r["identified"]
+            child["exited_in_year"] += r["exited"]
+    result.by_type = {t: dict(by_type.get(t, {"households": 0, "people": 0})) for t in TYPES}
+    result.by_attribute = {k: dict(v) for k, v in sorted(by_attribute.items())}
+    result.by_cause = {k: dict(v) for k, v in sorted(by_cause.items())}
+    result.by_monitoring = {k: dict(v) for k, v in sorted(by_monitoring.items())}
+    result.incidence = pct(result.count("poor", "people"), result.people)
+    result.monitored_share = pct(result.count("monitored", "people"), result.people)
+    for child in children.values():
+        child["incidence"] = pct(child["poor_people"], child["people"])
+        child["monitored_share"] = pct(child["monitored_people"], child["people"])
+    result.children = sorted(children.values(), key=lambda c: c["code"])
+    return result
+
+
+# --- income ---------------------------------------------------------------------------------------
+
+def _money_sum(expr: str):
+    from fupin.funds import sums
+
+    return sums.total(expr)
+
+
+@dataclass
+class Income:
+    area: str
+    year: int
+    totals: dict = field(default_factory=dict)  # this year: sources, net, households, people, per_capita, shares
+    previous: dict = field(default_factory=dict)  # the same for year - 1
+    growth: Decimal | None = None  # per-capita net income growth in %
+    source_growth: dict = field(default_factory=dict)  # each source's growth in %
+    by_type: dict = field(default_factory=dict)  # type -> {per_capita, previous_per_capita, growth, of_county_average}
+    county_average: Decimal | None = None  # the rule set's 本县农村居民人均可支配收入
+    children: list = field(default_factory=list)
+
+
+def _empty_income() -> dict:
+    return {"wage": ZERO, "business": ZERO, "property": ZERO, "transfer": ZERO, "costs": ZERO,
+            "households": 0, "people": 0}
+
+
+def _add_income(into: dict, r: dict) -> None:
+    for key in ("wage", "business", "property", "transfer", "costs"):
+        into[key] += r[key]
+    into["households"] += r["households"]
+    into["people"] += r["people"] or 0
+
+
+def _finish_income(d: dict) -> dict:
+    """Net (NBS: business net of production costs), per capita, and the four sources' shares of net."""
+    d = dict(d)
+    d["business_net"] = d["business"] - d["costs"]
+    d["net"] = d["wage"] + d["business_net"] + d["property"] + d["transfer"]
+    d["per_capita"] = per_capita(d["net"], d["people"])
+    d["shares"] = shares({"wage": d["wage"], "business": d["business_net"], "property": d["property"],
+                          "transfer": d["transfer"]})
+    return d
+
+
+def income(user, area: str, year: int) -> Income:
+    """One grouped query over the incomes of ``year`` and ``year - 1`` of the area's active
+    households: by child area, year and household type."""
+    rows = (HouseholdIncome.objects.visible_to(user, area)
+            .filter(year__in=[year - 1, year], household__status=codes.RecordStatus.ACTIVE)
+            .annotate(sub=_sub("household__division_id", area))
+            .values("sub", "year", "household__household_type")
+            .annotate(wage=_money_sum("wage_income"), business=_money_sum("business_income"),
+                      property=_money_sum("property_income"), transfer=_money_sum("transfer_income"),
+                      costs=_money_sum("production_costs"), households=Count("pk"), people=Sum("household__size"))
+            .order_by())
+    now, before = _empty_income(), _empty_income()
+    types_now: dict = defaultdict(_empty_income)
+    types_before: dict = defaultdict(_empty_income)
+    child_now: dict = defaultdict(_empty_income)
+    child_before: dict = defaultdict(_empty_income)
+    for r in rows:
+        current = r["year"] == year
+        _add_income(now if current else before, r)
+        _add_income((types_now if current else types_before)[r["household__household_type"]], r)
+        _add_income((child_now if current else child_before)[r["sub"]], r)
+    result = Income(area=area, year=year, totals=_finish_income(now), previous=_finish_income(before))
+    result.growth = growth(result.totals["per_capita"], result.previous["per_capita"])
+    result.source_growth = {s: growth(result.totals["business_net" if s == "business" else s],
+                                      result.previous["business_net" if s == "business" else s]) for s in SOURCES}
+    rule_set = county_rule_set(area[:6], year)
+    result.county_average = rule_set.county_rural_income if rule_set else None
+    for t in TYPES:
+        a, b = _finish_income(types_now[t]), _finish_income(types_before[t])
+        result.by_type[t] = {"households": a["households"], "people": a["people"], "net": a["net"],
+                             "per_capita": a["per_capita"], "previous_per_capita": b["per_capita"],
+                             "growth": growth(a["per_capita"], b["per_capita"]),
+                             "of_county_average": pct(a["per_capita"], result.county_average)
+                             if a["per_capita"] is not None else None}
+    if len(area) < 12:
+        names = {c.code: c.name for c in children_of(user, area)}
+        for code in sorted(set(names) | set(child_now)):
+            a, b = _finish_income(child_now[code]), _finish_income(child_before[code])
+            result.children.append({"code": code, "name": names.get(code, code), "households": a["households"],
+                                    "net": a["net"], "per_capita": a["per_capita"],
+                                    "previous_per_capita": b["per_capita"],
+                                    "growth": growth(a["per_capita"], b["per_capita"]), "shares": a["shares"]})
+    return result
+
+
+# --- identification results: degree and guarantee compliance -------------------------------------
+
+def official_run(area: str, year: int):
+    """The latest official identification run of ``year`` or before that covers ``area``."""
+    from fupin.targeting.models import IdentificationRun, RunStatus
+
+    covering = [area[:n] for n in (6, 9, 12) if len(area) >= n]
+    return (IdentificationRun.objects.filter(county_code=area[:6], area_code__in=covering, dry_run=False,
+                                             status=RunStatus.DONE, year__lte=year)
+            .order_by("-year", "-finished_at", "-pk").first())
+
+
+@dataclass
+class Results:
+    area: str
+    year: int
+    run: object = None  # the IdentificationRun used (None: no official run yet)
+    by_degree: dict = field(default_factory=dict)  # degree -> {households, people, per_capita}
+    assisted: int = 0  # assisted households in the run (poor, exited, monitored)
+    compliance: dict = field(default_factory=dict)  # guarantee -> {"ok", "fail", "rate"}; "all" for all five
+    children: list = field(default_factory=list)
+
+
+def _compliance(ok: dict, n: int) -> dict:
+    return {g: {"ok": ok[g], "fail": n - ok[g], "rate": pct(ok[g], n)} for g in (*GUARANTEES, "all")}
+
+
+def results(user, area: str, year: int) -> Results:
+    """One grouped query over the run's results of the area: by child area, type, conclusion, degree."""
+    from fupin.targeting.models import IdentificationResult
+
+    result = Results(area=area, year=year, run=official_run(area, year))
+    if result.run is None:
+        result.compliance = _compliance(dict.fromkeys((*GUARANTEES, "all"), 0), 0)
+        return result
+    all_ok = Q(food_ok=True, education_ok=True, medical_ok=True, housing_ok=True, water_ok=True)
+    rows = (IdentificationResult.objects.visible_to(user, area).filter(county_code=area[:6], run=result.run)
+            .annotate(sub=_sub("division_code", area))
+            .values("sub", "household_type", "conclusion", "degree")
+            .annotate(households=Count("pk"), people=Sum("size"), net=_money_sum("net_income"),
+                      income_people=Sum("size", filter=Q(net_income__isnull=False)),
+                      food=Count("pk", filter=Q(food_ok=True)), education=Count("pk", filter=Q(education_ok=True)),
+                      medical=Count("pk", filter=Q(medical_ok=True)), housing=Count("pk", filter=Q(housing_ok=True)),
+                      water=Count("pk", filter=Q(water_ok=True)), all=Count("pk", filter=all_ok))
+            .order_by())
+    degrees: dict = defaultdict(lambda: {"households": 0, "people": 0, "net": ZERO, "income_people": 0})
+    ok = dict.fromkeys((*GUARANTEES, "all"), 0)
+    child_ok: dict = defaultdict(lambda: dict.fromkeys((*GUARANTEES, "all", "n"), 0))
+    child_degree: dict = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        if r["conclusion"] == "poor" and r["degree"]:
+            d = degrees[r["degree"]]
+            d["households"] += r["households"]
+            d["people"] += r["people"] or 0
+            d["net"] += r["net"]
+            d["income_people"] += r["income_people"] or 0
+            child_degree[r["sub"]][r["degree"]] += r["households"]
+        if r["household_type"] in ASSISTED_TYPES:
+            result.assisted += r["households"]
+            c = child_ok[r["sub"]]
+            c["n"] += r["households"]
+            for g in (*GUARANTEES, "all"):
+                ok[g] += r[g]
+                c[g] += r[g]
+    from fupin.targeting.models import Degree
+
+    result.by_degree = {d.value: {"households": degrees[d.value]["households"], "people": degrees[d.value]["people"],
+                                  "per_capita": per_capita(degrees[d.value]["net"], degrees[d.value]["income_people"])}
+                        for d in Degree}
+    result.compliance = _compliance(ok, result.assisted)
+    if len(area) < 12:
+        names = {c.code: c.name for c in children_of(user, area)}
+        for code in sorted(set(names) | set(child_ok)):
+            c = child_ok[code]
+            result.children.append({"code": code, "name": names.get(code, code), "assisted": c["n"],
+                                    **{f"{g}_rate": pct(c[g], c["n"]) for g in (*GUARANTEES, "all")},
+                                    **{d.value: child_degree[code][d.value] for d in Degree}})
+    return result
+
+
+# --- year-over-year flows -------------------------------------------------------------------------
+
+FLOW_KINDS = {"identify": "new_poor", "exit": "exited", "reentry": "relapsed", "monitor": "monitored",
+              "risk_clear": "risk_cleared"}
+
+
+@dataclass
+class Flows:
+    area: str
+    year: int
+    totals: dict = field(default_factory=dict)  # new_poor, exited, relapsed, monitored, risk_cleared
+    children: list = field(default_factory=list)
+
+
+def flows(user, area: str, year: int) -> Flows:
+    """Cases of the year's procedures that were approved (done), by procedure: one grouped query."""
+    from fupin.workflows.models import Case, CaseStatus
+
+    rows = (Case.objects.visible_to(user, area).filter(county_code=area[:6], year=year, status=CaseStatus.DONE)
+            .annotate(sub=_sub("division_code", area)).values("sub", "kind").annotate(n=Count("pk")).order_by())
+    totals = dict.fromkeys(FLOW_KINDS.values(), 0)
+    children: dict = defaultdict(lambda: dict.fromkeys(FLOW_KINDS.values(), 0))
+    for r in rows:
+        key = FLOW_KINDS.get(r["kind"])
+        if key:
+            totals[key] += r["n"]
+            children[r["sub"]][key] += r["n"]
+    result = Flows(area=area, year=year, totals=totals)
+    if len(area) < 12:
+        names = {c.code: c.name for c in children_of(user, area)}
+        result.children = [{"code": code, "name": names.get(code, code), **children[code]}
+                           for code in sorted(set(names) | set(children))]
+    return result
+
+
+# --- the other apps' figures (their selectors, not re-derived) ----------------------------------
+
+def coverage(user, area: str, year: int) -> dict:
+    """The 八个一 totals (``assistance.selectors.coverage``) with the household-level coverage rates."""
+    from fupin.assistance import selectors as assistance
+
+    found = assistance.coverage(user, area, year)
+    t = dict(found["totals"])
+    n = t["households"]
+    t["with_measure"], t["with_income"], t["with_helper"] = (n - t["no_measure"], n - t["no_income"],
+                                                             n - t["no_helper"])
+    t["measure_rate"], t["income_rate"], t["helper_rate"] = (pct(t["with_measure"], n), pct(t["with_income"], n),
+                                                             pct(t["with_helper"], n))
+    villages = t["villages"]
+    for key in ("team", "plan", "projects"):
+        t[f"village_{key}_rate"] = pct(villages - t[f"no_{key}"], villages)
+    return {"totals": t, "rows": found.get("rows", []), "level": found["level"]}
+
+
+def training(user, area: str, year: int) -> dict:
+    """Training, employment, industries and public-welfare jobs (``programmes.selectors.overview``)."""
+    from fupin.programmes import selectors as programmes
+
+    return programmes.overview(user, area=area, year=year)
+
+
+def training_by_child(user, area: str, year: int) -> list[dict]:
+    from fupin.programmes import selectors as programmes
+
+    return programmes.area_rows(user, area=area, year=year)
+
+
+def housing(user, area: str) -> dict:
+    """C/D houses and their renovation, willing and relocated households (``welfare.selectors``)."""
+    from fupin.welfare import selectors as welfare
+
+    h = dict(welfare.housing_overview(user, area))
+    h["renovated_rate"] = pct(h["renovated"], h["cd"])
+    h["relocated_rate"] = pct(h["relocated"], h["willing"])
+    return h
+
+
+def funds(user, area: str, year: int) -> dict:
+    """Money of the year by source kind (allocated, disbursed) and disbursed by mode, attributed like
+    the funds ledger (by where it was allocated: ``funds.selectors._scoped``)."""
+    from fupin.funds import sums
+    from fupin.funds.models import DisbursementMode, SourceKind
+    from fupin.funds.selectors import _scoped
+
+    allocations, disbursements = _scoped(user, area)
+    allocations, disbursements = allocations.filter(year=year), disbursements.filter(year=year)
+    allocated = dict(allocations.values_list("source__kind").annotate(s=sums.total()).order_by())
+    paid = {(r["source__kind"], r["mode"]): r["s"] for r in
+            disbursements.values("source__kind", "mode").annotate(s=sums.total()).order_by()}
+    by_source = []
+    for kind in SourceKind:
+        a = allocated.get(kind.value) or ZERO
+        d = sum((v for (k, _m), v in paid.items() if k == kind.value), ZERO)
+        if a or d:
+            by_source.append({"kind": kind.value, "label": str(kind.label), "allocated": a, "disbursed": d,
+                              "rate": pct(d, a)})
+    by_mode = []
+    for mode in DisbursementMode:
+        d = sum((v for (_k, m), v in paid.items() if m == mode.value), ZERO)
+        if d:
+            by_mode.append({"mode": mode.value, "label": str(mode.label), "disbursed": d})
+    total_allocated = sum((r["allocated"] for r in by_source), ZERO)
+    total_paid = sum((r["disbursed"] for r in by_source), ZERO)
+    industry_paid = sum((v for (k, _m), v in paid.items() if k == SourceKind.CENTRAL_INDUSTRY), ZERO)
+    reward = paid.get((SourceKind.CENTRAL_INDUSTRY.value, DisbursementMode.REWARD.value)) or ZERO
+    return {"by_source": by_source, "by_mode": by_mode, "allocated": total_allocated, "disbursed": total_paid,
+            "disbursed_rate": pct(total_paid, total_allocated), "industry_disbursed": industry_paid,
+            "reward": reward, "reward_share": pct(reward, industry_paid)}
+
+
+# --- everything for one page --------------------------------------------------------------------
+
+def overview(user, area: str = "", year: int | None = None) -> dict:
+    """Every indicator family for one area and year, and the per-child rows merged by code."""
+    division = resolve_area(user, area)
+    code = division.code
+    year = year or default_year(user, code)
+    pop = population(user, code, year)
+    inc = income(user, code, year)
+    res = results(user, code, year)
+    flw = flows(user, code, year)
+    children: dict = {}
+    for family in (pop.children, inc.children, res.children, flw.children):
+        for row in family:
+            merged = children.setdefault(row["code"], {"code": row["code"], "name": row["name"]})
+            for key, value in row.items():
+                merged.setdefault(key, value)
+    return {
+        "division": division, "area": code, "year": year, "population": pop, "income": inc, "results": res,
+        "flows": flw, "coverage": coverage(user, code, year), "training": training(user, code, year),
+        "training_children": training_by_child(user, code, year), "housing": housing(user, code),
+        "funds": funds(user, code, year), "children": [children[c] for c in sorted(children)],
+    }
