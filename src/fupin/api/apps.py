@@ -1,3 +1,5 @@
+"""The REST API (Django REST Framework): thin views over the apps' selectors and actions, the
+same area scope and capabilities as the pages, OpenAPI document and a local docs page."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "fupin.api"
     verbose_name = _("接口")
+
+    def ready(self):
+        from fupin.api import schema  # noqa: F401  (registers the OpenAPI authentication extensions)

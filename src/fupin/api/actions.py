@@ -1,0 +1,45 @@
+"""Writes of the api app: API tokens (create shows the key once; revoke), each recorded."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from fupin.core import audit
+from fupin.core.scope import root_code
+
+
+def _check_user(user) -> None:
+    if not user.is_active:
+        raise ValidationError(_("该账号已停用，不能使用接口令牌。"))
+    if user.is_locked:
+        raise ValidationError(_("该账号已被锁定，不能创建接口令牌。"))
+
+
+@transaction.atomic
+def create_token(*, actor, user) -> str:
+    """A new token for ``user`` (any old one is replaced); returns the key, which is shown only once.
+
+    A user creates their own token; ``actor=None`` is an operator at the console (``fupin api token``)."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("只能为自己创建接口令牌。"))
+    _check_user(user)
+    replaced = Token.objects.filter(user=user).delete()[0] > 0
+    token = Token.objects.create(user=user)
+    audit.record(actor=actor, verb="api.token.create", object_type="accounts.user", object_id=user.pk,
+                 division_code=root_code(user),
+                 summary=_("创建接口令牌：%(u)s%(r)s") % {"u": user.username, "r": _("（替换旧令牌）") if replaced else ""})
+    return token.key
+
+
+@transaction.atomic
+def revoke_token(*, actor, user) -> bool:
+    """Revoke ``user``'s token; False when there was none."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("只能撤销自己的接口令牌。"))
+    deleted = Token.objects.filter(user=user).delete()[0] > 0
+    if deleted:
+        audit.record(actor=actor, verb="api.token.revoke", object_type="accounts.user", object_id=user.pk,
+                     division_code=root_code(user),
+                     summary=_("撤销接口令牌：%(u)s") % {"u": user.username})
+    return deleted
