@@ -1,0 +1,468 @@
+"""The plan's targets (seed-plan 三、目标任务 and 四): for an area and a year, each target's value,
+the target value, the gap and whether it is met, the per-child-area breakdown, and the list of the
+households (or trainees, or villages) behind the gap.
+
+Every figure is one grouped query (set-based), and reads start from ``visible_to``. Where another app
+already computes a figure, it is reused: the programmes app's zero-employment rule, able-to-work
+members and training figures, the welfare app's unrenovated and willing-not-relocated lists, the funds
+app's policy checks (以奖代补).
+
+Definitions (documented on the pages too):
+- 轻度/中度贫困户人均收入: the households the year's latest official identification run concluded
+  poor with that degree (targeting: mild = someone able to work, moderate = only weak labour, severe =
+  nobody); their total net income over their people, as a percentage of the county's rural per-capita
+  income in the year's published rule set (``county_rural_income``). The list: those households whose
+  own per-capita income is below the target share.
+- 收入增幅: 建档立卡 households (poor and exited) in that run with both years' incomes; growth of their
+  total income (this year's net income against last year's per-capita income times the household's
+  size). The county's growth is taken from the ``county_rural_income`` of the rule sets of the year
+  and the year before, unless the target row sets a figure (then that figure is used). The list:
+  households whose own growth is not above the county's.
+- Absolute targets (the number of people trained) apply only to the region they are set for: the
+  plan's 1,000 is the county's, a township has one only if a row is set for it.
+- County-wide targets (以奖代补) are assessed for the county only.
+- Housing and relocation are the current state of the registry (not dated by year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fupin.core import clock
+from fupin.core.scope import scope_for
+from fupin.divisions.models import Division
+from fupin.insights.models import Target, TargetKey
+from fupin.programmes import selectors as programmes
+from fupin.programmes.models import IndustryParticipation, Trainee, TraineeStatus
+from fupin.registry import codes
+from fupin.registry.models import Household, Member
+from fupin.targeting.models import Conclusion, Degree, IdentificationResult
+from fupin.targeting.selectors import applicable_rule_set, latest_official_run
+from fupin.welfare import selectors as welfare
+
+MIN, MAX, ABOVE = "min", "max", "above"  # met when value >= target, value <= target, value > target
+HUNDRED = Decimal(100)
+ONE_DECIMAL = Decimal("0.1")
+REGISTERED_POOR = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED)  # 建档立卡
+CHILD_WIDTH = {6: 9, 9: 12}
+
+# What a drill-down list holds
+HOUSEHOLDS, RESULTS, TRAINEES, AREAS, NONE = "households", "results", "trainees", "areas", "none"
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    unit: str
+    compare: str
+    default: Decimal | None
+    rule: str
+    list_kind: str
+    list_title: str
+    absolute: bool = False
+    county_only: bool = False
+    optional_threshold: bool = False  # blank threshold means "derived" (the county's growth)
+
+    @property
+    def label(self) -> str:
+        return TargetKey(self.key).label
+
+
+PCT, PEOPLE, HH = "%", gettext_lazy("人"), gettext_lazy("户")
+
+DEFINITIONS: dict[str, Definition] = {d.key: d for d in [
+    Definition(TargetKey.MILD_INCOME, PCT, MIN, Decimal(70),
+               gettext_lazy("具备劳动能力的轻度贫困户人均可支配收入达全县农村居民平均水平的 70% 左右"),
+               RESULTS, gettext_lazy("人均收入低于目标比例的轻度贫困户")),
+    Definition(TargetKey.MODERATE_INCOME, PCT, MIN, Decimal(50),
+               gettext_lazy("具有部分劳动能力的中度贫困户人均可支配收入达全县平均水平的 50% 左右"),
+               RESULTS, gettext_lazy("人均收入低于目标比例的中度贫困户")),
+    Definition(TargetKey.INCOME_GROWTH, PCT, ABOVE, None,
+               gettext_lazy("贫困人口人均可支配收入年均增幅高于全县平均增幅"),
+               RESULTS, gettext_lazy("收入增幅未高于全县增幅的建档立卡户"), optional_threshold=True),
+    Definition(TargetKey.HOUSES, HH, MAX, Decimal(0), gettext_lazy("全面完成危旧房（C/D 级）改造任务"),
+               HOUSEHOLDS, gettext_lazy("危房尚未改造的户")),
+    Definition(TargetKey.TRAINED, PEOPLE, MIN, Decimal(1000), gettext_lazy("完成贫困人口技能培训 1000 人"),
+               AREAS, gettext_lazy("各区域培训结业人数"), absolute=True),
+    Definition(TargetKey.TRAINED_EMPLOYED, PCT, MIN, Decimal(90), gettext_lazy("培训后就业率在 90% 以上"),
+               TRAINEES, gettext_lazy("培训结业后尚未就业的学员")),
+    Definition(TargetKey.INDUSTRY_SKILL, HH, MAX, Decimal(0),
+               gettext_lazy("有劳动能力的贫困户都有一个以上增收产业、掌握一门以上就业创业技能"),
+               HOUSEHOLDS, gettext_lazy("缺少产业或技能的有劳动能力户")),
+    Definition(TargetKey.ZERO_EMPLOYMENT, HH, MAX, Decimal(0), gettext_lazy("零就业家庭至少有 1 人就业"),
+               HOUSEHOLDS, gettext_lazy("尚无人就业的零就业家庭")),
+    Definition(TargetKey.RELOCATION, HH, MAX, Decimal(0), gettext_lazy("有搬迁意愿的建档立卡贫困户应搬尽搬"),
+               HOUSEHOLDS, gettext_lazy("有搬迁意愿尚未搬迁的户")),
+    Definition(TargetKey.REWARD_SHARE, PCT, MIN, None,
+               gettext_lazy("每年产业扶贫资金中不低于 30% 采取以奖代补方式扶持贫困户发展产业"),
+               NONE, "", county_only=True),
+]}
+
+
+def pct(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def reference_day(year: int) -> dt.date:
+    """The day a year's state is taken on: its last day, or today for the current year."""
+    return min(dt.date(year, 12, 31), clock.today())
+
+
+def is_met(compare: str, value, target) -> bool | None:
+    if value is None or target is None:
+        return None
+    if compare == MIN:
+        return value >= target
+    if compare == MAX:
+        return value <= target
+    return value > target
+
+
+def gap_of(compare: str, value, target) -> Decimal | None:
+    """The shortfall in the target's unit (0 when met)."""
+    met = is_met(compare, value, target)
+    if met is None:
+        return None
+    if met:
+        return Decimal(0)
+    return Decimal(value - target) if compare == MAX else Decimal(target - value)
+
+
+@dataclass
+class Resolved:
+    threshold: Decimal | None
+    enabled: bool
+    origin: str
+    row: Target | None = None
+
+
+@dataclass
+class Assessment:
+    definition: Definition
+    area: str
+    year: int
+    value: Decimal | int | None
+    target: Decimal | None
+    met: bool | None
+    gap: Decimal | None
+    enabled: bool
+    origin: str
+    figures: list[tuple[str, object]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.definition.key
+
+
+class Context:
+    """One user, area and year: the shared lookups (run, rule sets, target rows) done once."""
+
+    def __init__(self, user, area: str, year: int):
+        self.user, self.area, self.year = user, area, year
+        self.county = area[:6]
+        self.on = reference_day(year)
+
+    @cached_property
+    def run(self):
+        run = latest_official_run(self.county, self.year)
+        return run if run is not None and run.year == self.year else None
+
+    @cached_property
+    def county_income(self) -> Decimal | None:
+        rule_set = applicable_rule_set(self.county, self.year)
+        return rule_set.county_rural_income if rule_set else None
+
+    @cached_property
+    def county_growth(self) -> Decimal | None:
+        before = applicable_rule_set(self.county, self.year - 1)
+        if not self.county_income or not before or not before.county_rural_income:
+            return None
+        return ((self.county_income / before.county_rural_income - 1) * HUNDRED).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+    @cached_property
+    def rows(self) -> list[Target]:
+        return list(Target.objects.filter(county_code=self.county, year__lte=self.year))
+
+    @cached_property
+    def programme_figures(self) -> dict:
+        return programmes.overview(self.user, area=self.area, year=self.year)
+
+    @cached_property
+    def programme_rows(self) -> dict[str, dict]:
+        return {r["division"].code: r for r in programmes.area_rows(self.user, area=self.area, year=self.year)}
+
+    def resolve(self, key: str, area: str) -> Resolved:
+        """The target that applies to ``area``: the most specific region containing it, then the
+        latest year; absolute targets only from a row for exactly that area; else the plan's default."""
+        definition = DEFINITIONS[key]
+        candidates = [r for r in self.rows if r.key == key and area.startswith(r.region_code)]
+        if definition.absolute:
+            candidates = [r for r in candidates if r.region_code == area]
+        if candidates:
+            row = max(candidates, key=lambda r: (len(r.region_code), r.year))
+            origin = _("%(region)s %(year)s 年起的设定") % {"region": area_name(row.region_code), "year": row.year}
+            threshold = row.threshold
+            if threshold is None and definition.optional_threshold:
+                threshold, origin = self.county_growth, origin + _("（按全县增幅）")
+            return Resolved(threshold, row.enabled, origin, row)
+        if definition.absolute and area != self.county:
+            return Resolved(None, True, _("未设本区域目标"))
+        if key == TargetKey.INCOME_GROWTH:
+            return Resolved(self.county_growth, True, _("全县农村居民人均可支配收入增幅（本年与上年规则集）"))
+        if key == TargetKey.REWARD_SHARE:
+            from fupin.funds import rules as fund_rules
+
+            limits = fund_rules.thresholds(self.county, self.year)
+            return Resolved((limits.reward_share * HUNDRED).quantize(ONE_DECIMAL), True, limits.origin)
+        return Resolved(definition.default, True, _("方案默认值"))
+
+
+def area_name(code: str) -> str:
+    return Division.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+# --- the measures -------------------------------------------------------------------------------
+
+def _results(ctx: Context, area: str):
+    if ctx.run is None:
+        return IdentificationResult.objects.none()
+    return IdentificationResult.objects.visible_to(ctx.user, area).filter(run=ctx.run)
+
+
+def _degree_results(ctx: Context, area: str, degree: str):
+    return _results(ctx, area).filter(conclusion=Conclusion.POOR, degree=degree, net_income__isnull=False)
+
+
+def _growth_results(ctx: Context, area: str):
+    return _results(ctx, area).filter(household_type__in=REGISTERED_POOR, net_income__isnull=False,
+                                      previous_per_capita_income__gt=0)
+
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _income_share(net, people, county_income) -> Decimal | None:
+    if not people or not county_income or net is None:
+        return None
+    return pct(Decimal(net) / people, county_income)
+
+
+def _growth(now, before) -> Decimal | None:
+    if not before or now is None:
+        return None
+    return ((Decimal(now) / Decimal(before) - 1) * HUNDRED).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def industry_skill_households(user, area: str, year: int):
+    """Active assisted households with a member able to work (the programmes app's rule) that have no
+    current industry of the year or no member with a skill (技能劳动力, or a completed training)."""
+    on = reference_day(year)
+    industry = IndustryParticipation.objects.current().filter(household=OuterRef("pk"), year=year)
+    skilled = Member.objects.active().filter(household=OuterRef("pk"), labour_skill=codes.LabourSkill.SKILLED)
+    trained = Trainee.objects.filter(household=OuterRef("pk"), status=TraineeStatus.COMPLETED,
+                                     course__end_on__lte=on, member__status=codes.RecordStatus.ACTIVE)
+    return (Household.objects.visible_to(user, area).active().filter(household_type__in=programmes.ASSISTED_TYPES)
+            .filter(Exists(programmes.able_to_work(on)))
+            .annotate(has_industry=Exists(industry), has_skill=Exists(skilled) | Exists(trained))
+            .filter(Q(has_industry=False) | Q(has_skill=False)))
+
+
+def household_gap(ctx: Context, key: str, area: str):
+    """The households behind a household-count target."""
+    if key == TargetKey.HOUSES:
+        return welfare.unrenovated(ctx.user, area)
+    if key == TargetKey.INDUSTRY_SKILL:
+        return industry_skill_households(ctx.user, area, ctx.year)
+    if key == TargetKey.ZERO_EMPLOYMENT:
+        return programmes.zero_employment_households(ctx.user, area=area, on=ctx.on)
+    if key == TargetKey.RELOCATION:
+        return welfare.willing_not_relocated(ctx.user, area)
+    raise KeyError(key)
+
+
+def untrained_employment(ctx: Context, area: str):
+    """Trainees who completed a course ending in the year and have no employment after it."""
+    return (Trainee.objects.visible_to(ctx.user, area)
+            .filter(course__end_on__year=ctx.year, status=TraineeStatus.COMPLETED)
+            .annotate(employed=programmes.employed_after()).filter(employed=False))
+
+
+def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
+    """(value, figures, note) of a target for the context's area."""
+    area = ctx.area
+    if key in (TargetKey.MILD_INCOME, TargetKey.MODERATE_INCOME):
+        degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
+        agg = _degree_results(ctx, area, degree).aggregate(n=Count("pk"), people=Sum("size"), net=Sum("net_income"))
+        per_capita = (Decimal(agg["net"]) / agg["people"]).quantize(Decimal("0.01")) if agg["people"] else None
+        figures = [(_("户数"), agg["n"]), (_("人数"), agg["people"] or 0), (_("人均纯收入（元）"), per_capita),
+                   (_("全县农村居民人均可支配收入（元）"), ctx.county_income)]
+        note = "" if ctx.run else _("本年度尚无正式识别结果")
+        if ctx.run and not ctx.county_income:
+            note = _("本年度规则集未填写全县农村居民人均可支配收入")
+        return _income_share(agg["net"], agg["people"], ctx.county_income), figures, note
+    if key == TargetKey.INCOME_GROWTH:
+        agg = _growth_results(ctx, area).aggregate(
+            n=Count("pk"), now=Sum("net_income"),
+            before=Sum(F("previous_per_capita_income") * F("size"), output_field=MONEY))
+        figures = [(_("有两年收入的建档立卡户"), agg["n"]), (_("本年纯收入合计（元）"), agg["now"]),
+                   (_("上年纯收入合计（元）"), agg["before"]), (_("全县增幅（%）"), ctx.county_growth)]
+        return _growth(agg["now"], agg["before"]), figures, "" if ctx.run else _("本年度尚无正式识别结果")
+    if key in (TargetKey.HOUSES, TargetKey.RELOCATION):
+        housing = welfare.housing_overview(ctx.user, area)
+        if key == TargetKey.HOUSES:
+            figures = [(_("C/D 级危房户"), housing["cd"]), (_("已改造"), housing["renovated"]),
+                       (_("改造中"), housing["under_way"])]
+            return housing["not_renovated"], figures, ""
+        figures = [(_("有搬迁意愿的户"), housing["willing"]), (_("已搬迁"), housing["relocated"]),
+                   (_("已分配安置点"), housing["allocated"])]
+        return housing["waiting"], figures, ""
+    if key in (TargetKey.TRAINED, TargetKey.TRAINED_EMPLOYED):
+        f = ctx.programme_figures
+        figures = [(_("培训结业人数"), f["trained"]), (_("结业后就业人数"), f["employed_after_training"]),
+                   (_("取得证书"), f["certified"])]
+        value = f["trained"] if key == TargetKey.TRAINED else pct(f["employed_after_training"], f["trained"])
+        return value, figures, ""
+    if key == TargetKey.INDUSTRY_SKILL:
+        on = ctx.on
+        able = (Household.objects.visible_to(ctx.user, area).active()
+                .filter(household_type__in=programmes.ASSISTED_TYPES).filter(Exists(programmes.able_to_work(on))))
+        gap = industry_skill_households(ctx.user, area, ctx.year).aggregate(
+            n=Count("pk"), no_industry=Count("pk", filter=Q(has_industry=False)),
+            no_skill=Count("pk", filter=Q(has_skill=False)))
+        figures = [(_("有劳动能力的户"), able.count()), (_("缺少产业"), gap["no_industry"]),
+                   (_("缺少技能"), gap["no_skill"])]
+        return gap["n"], figures, ""
+    if key == TargetKey.ZERO_EMPLOYMENT:
+        n = household_gap(ctx, key, area).count()
+        return n, [(_("零就业家庭"), n)], ""
+    if key == TargetKey.REWARD_SHARE:
+        from fupin.funds.selectors import check_county, policy_checks
+
+        if len(area) != 6 or check_county(ctx.user, area) != area:
+            return None, [], _("以奖代补比例按全县产业扶贫资金考核，只在县级显示")
+        checks, _limits = policy_checks(ctx.user, area, ctx.year)
+        check = next(c for c in checks if c.key == "reward_share")
+        industry, reward = check.figures[0][1], check.figures[1][1]
+        figures = [(_("中央产业扶贫资金（元）"), industry), (_("以奖代补到户支付（元）"), reward)]
+        return pct(reward, industry), figures, "" if industry else _("本年度未登记中央产业扶贫资金")
+    raise KeyError(key)
+
+
+def assess(ctx: Context, key: str) -> Assessment:
+    definition = DEFINITIONS[key]
+    resolved = ctx.resolve(key, ctx.area)
+    value, figures, note = _measure(ctx, key)
+    met = is_met(definition.compare, value, resolved.threshold) if resolved.enabled else None
+    return Assessment(definition, ctx.area, ctx.year, value, resolved.threshold, met,
+                      gap_of(definition.compare, value, resolved.threshold) if resolved.enabled else None,
+                      resolved.enabled, resolved.origin, figures, note)
+
+
+def assess_all(user, area: str, year: int) -> list[Assessment]:
+    ctx = Context(user, area, year)
+    return [assess(ctx, key) for key in DEFINITIONS]
+
+
+# --- per child area -----------------------------------------------------------------------------
+
+def _grouped(qs, field_name: str, width: int, **aggregates) -> dict[str, dict]:
+    return {r["sub"]: r for r in qs.order_by().annotate(sub=Substr(field_name, 1, width)).values("sub")
+            .annotate(**aggregates)}
+
+
+def child_values(ctx: Context, key: str, width: int) -> dict[str, object] | None:
+    """{child code: value} for the context's area, one grouped query; None when not broken down."""
+    area = ctx.area
+    if key in (TargetKey.MILD_INCOME, TargetKey.MODERATE_INCOME):
+        degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
+        rows = _grouped(_degree_results(ctx, area, degree), "division_code", width,
+                        people=Sum("size"), net=Sum("net_income"))
+        return {c: _income_share(r["net"], r["people"], ctx.county_income) for c, r in rows.items()}
+    if key == TargetKey.INCOME_GROWTH:
+        rows = _grouped(_growth_results(ctx, area), "division_code", width, now=Sum("net_income"),
+                        before=Sum(F("previous_per_capita_income") * F("size"), output_field=MONEY))
+        return {c: _growth(r["now"], r["before"]) for c, r in rows.items()}
+    if key in (TargetKey.HOUSES, TargetKey.RELOCATION, TargetKey.INDUSTRY_SKILL, TargetKey.ZERO_EMPLOYMENT):
+        rows = _grouped(household_gap(ctx, key, area), "division_id", width, n=Count("pk"))
+        return {c: r["n"] for c, r in rows.items()}
+    if key == TargetKey.TRAINED:
+        return {c: r["trained"] for c, r in ctx.programme_rows.items()}
+    if key == TargetKey.TRAINED_EMPLOYED:
+        return {c: pct(r["employed"], r["trained"]) for c, r in ctx.programme_rows.items()}
+    return None
+
+
+COUNT_KEYS = (TargetKey.HOUSES, TargetKey.RELOCATION, TargetKey.INDUSTRY_SKILL, TargetKey.ZERO_EMPLOYMENT,
+              TargetKey.TRAINED)
+
+
+def breakdown(user, area: str, year: int, keys=None) -> tuple[list[Division], list[dict]]:
+    """The child areas (townships of a county, villages of a township) and, per target, each child's
+    value, target and whether it is met: ``[{definition, cells: [{code, value, target, met}]}]``."""
+    width = CHILD_WIDTH.get(len(area))
+    if not width:
+        return [], []
+    ctx = Context(user, area, year)
+    children = list(Division.objects.visible_to(user).children_of(area).order_by("code"))
+    table = []
+    for key in keys or DEFINITIONS:
+        definition = DEFINITIONS[key]
+        if definition.county_only:
+            continue
+        values = child_values(ctx, key, width)
+        if values is None:
+            continue
+        cells = []
+        for child in children:
+            value = values.get(child.code, 0 if key in COUNT_KEYS else None)
+            resolved = ctx.resolve(key, child.code)
+            met = is_met(definition.compare, value, resolved.threshold) if resolved.enabled else None
+            cells.append({"code": child.code, "value": value, "target": resolved.threshold, "met": met})
+        table.append({"definition": definition, "cells": cells})
+    return children, table
+
+
+# --- the drill-down list ------------------------------------------------------------------------
+
+def gap_list(user, area: str, year: int, key: str, assessment: Assessment | None = None):
+    """The rows behind a target's gap (a queryset, for paging), or None when the target has no list."""
+    definition = DEFINITIONS[key]
+    ctx = Context(user, area, year)
+    if definition.list_kind == HOUSEHOLDS:
+        return (household_gap(ctx, key, area).select_related("division")
+                .annotate(head=programmes.head_name("pk")).order_by("division_id", "household_code"))
+    if definition.list_kind == TRAINEES:
+        return (untrained_employment(ctx, area).select_related("member", "household", "course")
+                .order_by("division_code", "course__end_on", "pk"))
+    if definition.list_kind == RESULTS:
+        threshold = (assessment or assess(ctx, key)).target
+        if threshold is None:
+            return IdentificationResult.objects.none()
+        if key == TargetKey.INCOME_GROWTH:
+            qs = _growth_results(ctx, area).filter(
+                per_capita_income__lte=F("previous_per_capita_income") * (1 + threshold / HUNDRED))
+        else:
+            if not ctx.county_income:
+                return IdentificationResult.objects.none()
+            degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
+            line = (ctx.county_income * threshold / HUNDRED).quantize(Decimal("0.01"))
+            qs = _degree_results(ctx, area, degree).filter(per_capita_income__lt=line)
+        return (qs.select_related("household").annotate(head=programmes.head_name("household_id"))
+                .order_by("per_capita_income", "household_id"))
+    return None
+
+
+def visible_area(user, area: str) -> bool:
+    return bool(area) and scope_for(user).contains_code(area)
+
