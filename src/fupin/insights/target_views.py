@@ -43,7 +43,7 @@ def targets(request):
     form, division, year, _data = _filters(request)
     assessments = tg.assess_all(request.user, division.code, year)
     children, table = tg.breakdown(request.user, division.code, year)
-    return render(request, "insights/tg.html", _context(
+    return render(request, "insights/targets.html", _context(
         request, form=form, division=division, area=division.code, year=year, assessments=assessments,
         table=table, grid=_grid(children, table),
         met=sum(1 for a in assessments if a.met), assessed=sum(1 for a in assessments if a.met is not None)))

@@ -61,6 +61,7 @@ HOUSEHOLDS, RESULTS, TRAINEES, AREAS, NONE = "households", "results", "trainees"
 @dataclass(frozen=True)
 class Definition:
     key: str
+    short: str  # column heading of the breakdown
     unit: str
     compare: str
     default: Decimal | None
@@ -79,29 +80,29 @@ class Definition:
 PCT, PEOPLE, HH = "%", gettext_lazy("人"), gettext_lazy("户")
 
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in [
-    Definition(TargetKey.MILD_INCOME, PCT, MIN, Decimal(70),
+    Definition(TargetKey.MILD_INCOME, gettext_lazy("轻度户收入占比"), PCT, MIN, Decimal(70),
                gettext_lazy("具备劳动能力的轻度贫困户人均可支配收入达全县农村居民平均水平的 70% 左右"),
                RESULTS, gettext_lazy("人均收入低于目标比例的轻度贫困户")),
-    Definition(TargetKey.MODERATE_INCOME, PCT, MIN, Decimal(50),
+    Definition(TargetKey.MODERATE_INCOME, gettext_lazy("中度户收入占比"), PCT, MIN, Decimal(50),
                gettext_lazy("具有部分劳动能力的中度贫困户人均可支配收入达全县平均水平的 50% 左右"),
                RESULTS, gettext_lazy("人均收入低于目标比例的中度贫困户")),
-    Definition(TargetKey.INCOME_GROWTH, PCT, ABOVE, None,
+    Definition(TargetKey.INCOME_GROWTH, gettext_lazy("收入增幅"), PCT, ABOVE, None,
                gettext_lazy("贫困人口人均可支配收入年均增幅高于全县平均增幅"),
                RESULTS, gettext_lazy("收入增幅未高于全县增幅的建档立卡户"), optional_threshold=True),
-    Definition(TargetKey.HOUSES, HH, MAX, Decimal(0), gettext_lazy("全面完成危旧房（C/D 级）改造任务"),
+    Definition(TargetKey.HOUSES, gettext_lazy("未改造危房"), HH, MAX, Decimal(0), gettext_lazy("全面完成危旧房（C/D 级）改造任务"),
                HOUSEHOLDS, gettext_lazy("危房尚未改造的户")),
-    Definition(TargetKey.TRAINED, PEOPLE, MIN, Decimal(1000), gettext_lazy("完成贫困人口技能培训 1000 人"),
+    Definition(TargetKey.TRAINED, gettext_lazy("培训结业"), PEOPLE, MIN, Decimal(1000), gettext_lazy("完成贫困人口技能培训 1000 人"),
                AREAS, gettext_lazy("各区域培训结业人数"), absolute=True),
-    Definition(TargetKey.TRAINED_EMPLOYED, PCT, MIN, Decimal(90), gettext_lazy("培训后就业率在 90% 以上"),
+    Definition(TargetKey.TRAINED_EMPLOYED, gettext_lazy("培训后就业率"), PCT, MIN, Decimal(90), gettext_lazy("培训后就业率在 90% 以上"),
                TRAINEES, gettext_lazy("培训结业后尚未就业的学员")),
-    Definition(TargetKey.INDUSTRY_SKILL, HH, MAX, Decimal(0),
+    Definition(TargetKey.INDUSTRY_SKILL, gettext_lazy("缺产业或技能"), HH, MAX, Decimal(0),
                gettext_lazy("有劳动能力的贫困户都有一个以上增收产业、掌握一门以上就业创业技能"),
                HOUSEHOLDS, gettext_lazy("缺少产业或技能的有劳动能力户")),
-    Definition(TargetKey.ZERO_EMPLOYMENT, HH, MAX, Decimal(0), gettext_lazy("零就业家庭至少有 1 人就业"),
+    Definition(TargetKey.ZERO_EMPLOYMENT, gettext_lazy("零就业家庭"), HH, MAX, Decimal(0), gettext_lazy("零就业家庭至少有 1 人就业"),
                HOUSEHOLDS, gettext_lazy("尚无人就业的零就业家庭")),
-    Definition(TargetKey.RELOCATION, HH, MAX, Decimal(0), gettext_lazy("有搬迁意愿的建档立卡贫困户应搬尽搬"),
+    Definition(TargetKey.RELOCATION, gettext_lazy("待搬迁"), HH, MAX, Decimal(0), gettext_lazy("有搬迁意愿的建档立卡贫困户应搬尽搬"),
                HOUSEHOLDS, gettext_lazy("有搬迁意愿尚未搬迁的户")),
-    Definition(TargetKey.REWARD_SHARE, PCT, MIN, None,
+    Definition(TargetKey.REWARD_SHARE, gettext_lazy("以奖代补比例"), PCT, MIN, None,
                gettext_lazy("每年产业扶贫资金中不低于 30% 采取以奖代补方式扶持贫困户发展产业"),
                NONE, "", county_only=True),
 ]}
