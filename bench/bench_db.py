@@ -107,6 +107,9 @@ PAGES = [
     ("white tea households", None),
     ("dibao: meets the rule, not covered", "/welfare/dibao/?year=2023"),
     ("zero-employment households", "/programmes/zero-employment/"),
+    ("dashboard, county", "/insights/?area=361022&year=2023"),
+    ("dashboard, township", "/insights/?area=361022201&year=2023"),
+    ("dashboard, village", "/insights/?area=361022201205&year=2023"),
 ]
 
 

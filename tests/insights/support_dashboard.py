@@ -33,3 +33,11 @@ def case(h, kind: str, year: int, status: str = "done"):
                                year=year, status=status, step="done", step_started_at=now,
                                step_due=dt.date(year, 12, 31), started_at=now,
                                finished_at=now if status != "open" else None)
+
+
+def official_run(area: str, year: int):
+    """An official identification run over ``area`` with the published rule set of the year."""
+    from fupin.targeting import actions
+
+    run = actions.start_run(actor=None, area_code=area, year=year, enqueue=False)
+    return actions.execute_run(run)

@@ -13,8 +13,9 @@ Public functions (all return plain dicts / dataclasses; percentages are Decimals
 - ``child_width(area) -> int``: code length of the child areas (9 for a county, 12 below).
 - ``population(user, area, year) -> Population``: households and people by type (registry
   HouseholdType), by poverty attribute, main cause and monitoring type; poverty incidence and the
-  monitored share (poor / monitored people over the registered rural population × 100); households
-  identified / exited in ``year`` (registry years). ``.children`` holds one row per child area.
+  monitored share (poor / monitored people over the registered rural population × 100). The
+  registry holds the current state: these are today's figures (the year's moves are in ``flows``).
+  ``.children`` holds one row per child area.
 - ``income(user, area, year) -> Income``: HouseholdIncome of ``year`` and ``year - 1``: wage,
   business (net of production costs), property, transfer, net, per capita, each source's share of
   net (shares sum to exactly 100.00), growth of per-capita net against the previous year, per type
@@ -46,8 +47,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
 from fupin.core import clock
@@ -170,8 +171,6 @@ class Population:
     by_attribute: dict = field(default_factory=dict)  # poverty attribute of poor/exited households
     by_cause: dict = field(default_factory=dict)  # main cause of poor/exited/monitored households
     by_monitoring: dict = field(default_factory=dict)  # monitoring type of monitored households
-    identified_in_year: int = 0  # registry identification_year == year
-    exited_in_year: int = 0  # registry exit_year == year
     incidence: Decimal | None = None  # poor people / registered people × 100
     monitored_share: Decimal | None = None  # monitored people / registered people × 100
     children: list = field(default_factory=list)
@@ -182,49 +181,51 @@ class Population:
 
 def _population_row(code: str, name: str) -> dict:
     return {"code": code, "name": name, "households": 0, "people": 0,
-            **{f"{t}_households": 0 for t in TYPES}, **{f"{t}_people": 0 for t in TYPES},
-            "identified_in_year": 0, "exited_in_year": 0}
+            **{f"{t}_households": 0 for t in TYPES}, **{f"{t}_people": 0 for t in TYPES}}
 
 
 def population(user, area: str, year: int) -> Population:
-    """One grouped query over the area's active households: by child area, type, attribute, main
-    cause and monitoring type (a few hundred groups at most)."""
-    rows = (Household.objects.visible_to(user, area).active()
-            .annotate(sub=_sub("division_id", area))
-            .values("sub", "household_type", "poverty_attribute", "main_cause", "monitoring_type")
-            .annotate(households=Count("pk"), people=Sum("size"),
-                      identified=Count("pk", filter=Q(identification_year=year)),
-                      exited=Count("pk", filter=Q(exit_year=year)))
-            .order_by())
+    """Two grouped queries over the area's active households: households and people per village and
+    type (answered from the covering index household_area_counts alone; the villages are folded into
+    the child areas here, a few hundred rows), and the attribute / cause / monitoring breakdown of
+    the households that are not ordinary (the only ones that have them)."""
+    households = Household.objects.visible_to(user, area).active()
+    counts = (households.values("division_id", "household_type")
+              .annotate(households=Count("pk"), people=Sum("size")).order_by())
     result = Population(area=area, year=year)
-    by_type: dict = defaultdict(lambda: {"households": 0, "people": 0})
-    by_attribute: dict = defaultdict(lambda: {"households": 0, "people": 0})
-    by_cause: dict = defaultdict(lambda: {"households": 0, "people": 0})
-    by_monitoring: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    by_type = {t: {"households": 0, "people": 0} for t in TYPES}
+    width = child_width(area)
     children = {c.code: _population_row(c.code, c.name) for c in children_of(user, area)}
-    for r in rows:
-        n, people = r["households"], r["people"] or 0
-        t = r["household_type"]
+    for r in counts:
+        n, people, t = r["households"], r["people"] or 0, r["household_type"]
         result.households += n
         result.people += people
-        result.identified_in_year += r["identified"]
-        result.exited_in_year += r["exited"]
-        for bucket, key in ((by_type, t), (by_attribute, r["poverty_attribute"] if t in ("poor", "exited") else ""),
-                            (by_cause, r["main_cause"] if t in ASSISTED_TYPES else ""),
-                            (by_monitoring, r["monitoring_type"] if t == "monitored" else "")):
-            if key:
-                bucket[key]["households"] += n
-                bucket[key]["people"] += people
+        by_type.setdefault(t, {"households": 0, "people": 0})
+        by_type[t]["households"] += n
+        by_type[t]["people"] += people
         if len(area) < 12:
-            child = children.setdefault(r["sub"], _population_row(r["sub"], r["sub"]))
+            sub = r["division_id"][:width]
+            child = children.setdefault(sub, _population_row(sub, sub))
             child["households"] += n
             child["people"] += people
             if t in TYPES:
                 child[f"{t}_households"] += n
                 child[f"{t}_people"] += people
-            child["identified_in_year"] += r["identified"]
-            child["exited_in_year"] += r["exited"]
-    result.by_type = {t: dict(by_type.get(t, {"households": 0, "people": 0})) for t in TYPES}
+    by_attribute: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    by_cause: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    by_monitoring: dict = defaultdict(lambda: {"households": 0, "people": 0})
+    rows = (households.exclude(household_type=codes.HouseholdType.ORDINARY)
+            .values("household_type", "poverty_attribute", "main_cause", "monitoring_type")
+            .annotate(households=Count("pk"), people=Sum("size")).order_by())
+    for r in rows:
+        t = r["household_type"]
+        for bucket, key in ((by_attribute, r["poverty_attribute"] if t in ("poor", "exited") else ""),
+                            (by_cause, r["main_cause"] if t in ASSISTED_TYPES else ""),
+                            (by_monitoring, r["monitoring_type"] if t == "monitored" else "")):
+            if key:
+                bucket[key]["households"] += r["households"]
+                bucket[key]["people"] += r["people"] or 0
+    result.by_type = by_type
     result.by_attribute = {k: dict(v) for k, v in sorted(by_attribute.items())}
     result.by_cause = {k: dict(v) for k, v in sorted(by_cause.items())}
     result.by_monitoring = {k: dict(v) for k, v in sorted(by_monitoring.items())}
@@ -239,10 +240,18 @@ def population(user, area: str, year: int) -> Population:
 
 # --- income ---------------------------------------------------------------------------------------
 
-def _money_sum(expr: str):
-    from fupin.funds import sums
+MONEY_TOTAL = DecimalField(max_digits=17, decimal_places=2)
 
-    return sums.total(expr)
+
+def _money_sum(expr: str, **extra):
+    """SUM of a money column as a Decimal (0.00 when nothing). PostgreSQL sums numerics exactly; SQLite
+    sums its stored doubles (compensated summation), exact to the fen at these magnitudes, and half
+    again as fast as summing whole fen (``funds.sums``), which matters over every income of a county."""
+    return Coalesce(Sum(expr, output_field=MONEY_TOTAL, **extra), Value(ZERO), output_field=MONEY_TOTAL)
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -265,7 +274,7 @@ def _empty_income() -> dict:
 
 def _add_income(into: dict, r: dict) -> None:
     for key in ("wage", "business", "property", "transfer", "costs"):
-        into[key] += r[key]
+        into[key] += _money(r[key])
     into["households"] += r["households"]
     into["people"] += r["people"] or 0
 
@@ -283,11 +292,11 @@ def _finish_income(d: dict) -> dict:
 
 def income(user, area: str, year: int) -> Income:
     """One grouped query over the incomes of ``year`` and ``year - 1`` of the area's active
-    households: by child area, year and household type."""
+    households: by village, year and household type (grouping by the column itself, not a prefix
+    expression, lets the database walk the index in order)."""
     rows = (HouseholdIncome.objects.visible_to(user, area)
             .filter(year__in=[year - 1, year], household__status=codes.RecordStatus.ACTIVE)
-            .annotate(sub=_sub("household__division_id", area))
-            .values("sub", "year", "household__household_type")
+            .values("household__division_id", "year", "household__household_type")
             .annotate(wage=_money_sum("wage_income"), business=_money_sum("business_income"),
                       property=_money_sum("property_income"), transfer=_money_sum("transfer_income"),
                       costs=_money_sum("production_costs"), households=Count("pk"), people=Sum("household__size"))
@@ -297,11 +306,12 @@ def income(user, area: str, year: int) -> Income:
     types_before: dict = defaultdict(_empty_income)
     child_now: dict = defaultdict(_empty_income)
     child_before: dict = defaultdict(_empty_income)
-    for r in rows:
+    width = child_width(area)
+    for r in rows:  # per village, year and type: folded into the area, the types and the child areas
         current = r["year"] == year
         _add_income(now if current else before, r)
         _add_income((types_now if current else types_before)[r["household__household_type"]], r)
-        _add_income((child_now if current else child_before)[r["sub"]], r)
+        _add_income((child_now if current else child_before)[r["household__division_id"][:width]], r)
     result = Income(area=area, year=year, totals=_finish_income(now), previous=_finish_income(before))
     result.growth = growth(result.totals["per_capita"], result.previous["per_capita"])
     result.source_growth = {s: growth(result.totals["business_net" if s == "business" else s],
@@ -354,7 +364,7 @@ def _compliance(ok: dict, n: int) -> dict:
 
 
 def results(user, area: str, year: int) -> Results:
-    """One grouped query over the run's results of the area: by child area, type, conclusion, degree."""
+    """One grouped query over the run's results of the area: by village, type, conclusion, degree."""
     from fupin.targeting.models import IdentificationResult
 
     result = Results(area=area, year=year, run=official_run(area, year))
@@ -363,8 +373,7 @@ def results(user, area: str, year: int) -> Results:
         return result
     all_ok = Q(food_ok=True, education_ok=True, medical_ok=True, housing_ok=True, water_ok=True)
     rows = (IdentificationResult.objects.visible_to(user, area).filter(county_code=area[:6], run=result.run)
-            .annotate(sub=_sub("division_code", area))
-            .values("sub", "household_type", "conclusion", "degree")
+            .values("division_code", "household_type", "conclusion", "degree")
             .annotate(households=Count("pk"), people=Sum("size"), net=_money_sum("net_income"),
                       income_people=Sum("size", filter=Q(net_income__isnull=False)),
                       food=Count("pk", filter=Q(food_ok=True)), education=Count("pk", filter=Q(education_ok=True)),
@@ -375,12 +384,14 @@ def results(user, area: str, year: int) -> Results:
     ok = dict.fromkeys((*GUARANTEES, "all"), 0)
     child_ok: dict = defaultdict(lambda: dict.fromkeys((*GUARANTEES, "all", "n"), 0))
     child_degree: dict = defaultdict(lambda: defaultdict(int))
-    for r in rows:
+    width = child_width(area)
+    for r in rows:  # per village: folded into the child areas
+        r["sub"] = r["division_code"][:width]
         if r["conclusion"] == "poor" and r["degree"]:
             d = degrees[r["degree"]]
             d["households"] += r["households"]
             d["people"] += r["people"] or 0
-            d["net"] += r["net"]
+            d["net"] += _money(r["net"])
             d["income_people"] += r["income_people"] or 0
             child_degree[r["sub"]][r["degree"]] += r["households"]
         if r["household_type"] in ASSISTED_TYPES:
@@ -536,6 +547,6 @@ def overview(user, area: str = "", year: int | None = None) -> dict:
     return {
         "division": division, "area": code, "year": year, "population": pop, "income": inc, "results": res,
         "flows": flw, "coverage": coverage(user, code, year), "training": training(user, code, year),
-        "training_children": training_by_child(user, code, year), "housing": housing(user, code),
+        "housing": housing(user, code),
         "funds": funds(user, code, year), "children": [children[c] for c in sorted(children)],
     }

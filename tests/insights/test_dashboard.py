@@ -1,0 +1,84 @@
+"""The dashboard page: figures, child rows with drill-down links, chart data, scope and capability."""
+
+import json
+
+import pytest
+
+from tests.conftest import login
+from tests.factories import COUNTY, HUFANG, HUFANG_VILLAGE, JIANYUAN, TANXI, TANXI_VILLAGE
+from tests.insights.support_dashboard import household, income
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def population(users):
+    household(JIANYUAN, size=3, household_type="poor", main_cause="01")
+    household(HUFANG_VILLAGE, size=2, household_type="ordinary")
+    tanxi = household(TANXI_VILLAGE, size=5, household_type="poor", main_cause="02")
+    income(tanxi, 2023, wage=5000)
+
+
+def _charts(response) -> dict:
+    content = response.content.decode()
+    start = content.index('id="insights-charts">') + len('id="insights-charts">')
+    return {c["id"]: c for c in json.loads(content[start:content.index("</script>", start)])}
+
+
+def test_county_dashboard_shows_figures_children_and_charts(client, users, population):
+    login(client, users["county"])
+    response = client.get("/insights/?year=2023")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "黎川县" in content and 'data-testid="fig-incidence">80.00%' in content  # 8 / 10
+    assert f"?area={HUFANG}&year=2023" in content and "湖坊乡" in content and "潭溪乡" in content
+    assert "vendor/echarts-5.6.0/echarts.min.js" in content
+    charts = _charts(response)
+    incidence = charts["incidence"]
+    assert incidence["codes"] == [TANXI, HUFANG]  # townships with households, in code order
+    assert incidence["series"][0]["data"] == [100.0, 60.0]
+    assert {d["name"]: d["value"] for d in charts["types"]["data"]} == {"贫困户": 2, "一般农户": 1}
+    assert charts["causes"]["table"]["rows"][0]["link"] == f"/households/?area={COUNTY}&cause=01"
+    for key in ("income_structure", "compliance", "coverage", "training", "housing", "funds_source", "funds_mode",
+                "flows", "degree", "income_children"):
+        assert key in charts and f'data-testid="table-{key}"' in content
+
+
+def test_township_and_village_drill_down(client, users, population):
+    login(client, users["county"])
+    township = client.get(f"/insights/?area={HUFANG}&year=2023").content.decode()
+    assert f'data-testid="drill-{JIANYUAN}"' in township and "枧源村" in township
+    assert "潭溪乡" not in township.split('data-testid="crumbs"')[1].split("</ol>")[0]
+    assert '60.00%' in township  # 3 / 5
+    village = client.get(f"/insights/?area={JIANYUAN}&year=2023")
+    assert village.status_code == 200
+    text = village.content.decode()
+    assert 'data-testid="child-table"' not in text and "100.00%" in text
+    assert f'href="/insights/?area={HUFANG}&year=2023"' in text  # breadcrumb back up
+
+
+def test_a_township_user_starts_at_and_stays_in_their_township(client, users, population):
+    login(client, users["township"])
+    response = client.get("/insights/")
+    assert response.status_code == 200
+    assert 'data-testid="area-name">湖坊乡' in response.content.decode()
+    assert client.get(f"/insights/?area={TANXI}").status_code == 404
+    assert client.get(f"/insights/?area={COUNTY}").status_code == 404
+    assert client.get(f"/insights/?area={TANXI_VILLAGE}").status_code == 404
+
+
+def test_roles_without_the_capability_get_403(client, users):
+    login(client, users["helper"])
+    assert client.get("/insights/").status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client, users):
+    response = client.get("/insights/")
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_bad_year_falls_back_to_the_latest_year_with_incomes(client, users, population):
+    login(client, users["auditor"])
+    response = client.get("/insights/?year=abc")
+    assert response.status_code == 200 and response.context["year"] == 2023
+    assert client.get("/insights/?area=999999").status_code == 404
