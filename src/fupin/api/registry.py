@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fupin.accounts.roles import Cap, Role
-from fupin.api.base import ReadOnlyModelSerializer, ScopedFilterSet, ScopedViewSet, area_validator
+from fupin.api.base import ReadOnlyModelSerializer, ScopedFilterSet, ScopedViewSet, area_validator, find
 from fupin.core import masking
 from fupin.divisions.models import Division, Level
 from fupin.registry import actions, codes, selectors
@@ -132,7 +132,7 @@ class MemberFieldsSerializer(serializers.ModelSerializer):
 
 
 class MemberCreateSerializer(MemberFieldsSerializer):
-    household = serializers.PrimaryKeyRelatedField(label=_("户"), queryset=Household.objects.none())
+    household = serializers.IntegerField(label=_("户 ID"), min_value=1)
     join_reason = serializers.ChoiceField(label=_("入户原因"), choices=codes.JoinReason.choices,
                                           default=codes.JoinReason.INITIAL)
     joined_on = serializers.DateField(label=_("入户日期"), required=False, allow_null=True)
@@ -140,12 +140,6 @@ class MemberCreateSerializer(MemberFieldsSerializer):
 
     class Meta(MemberFieldsSerializer.Meta):
         fields = ["household", *actions.MEMBER_FIELDS, "join_reason", "joined_on", "reason"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["household"].queryset = selectors.visible_households(request.user)
 
 
 class MemberUpdateSerializer(MemberFieldsSerializer):
@@ -200,7 +194,7 @@ class MemberViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
                    tags=["户籍"], request=MemberCreateSerializer, responses={201: MemberSerializer})
     def create(self, request):
         data = self.input(MemberCreateSerializer)
-        household = data.pop("household")
+        household = find(selectors.visible_households(request.user), data.pop("household"))
         member = actions.add_member(actor=request.user, household=household, join_reason=data.pop("join_reason"),
                                     joined_on=data.pop("joined_on", None), reason=data.pop("reason", ""), fields=data)
         return Response(self.read(MemberSerializer, member), status=status.HTTP_201_CREATED)

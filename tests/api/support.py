@@ -1,0 +1,87 @@
+"""Records of 湖坊乡 / 枧源村 (and one of 潭溪乡) for the API tests, built through the apps' actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rest_framework.test import APIClient
+
+from fupin.assistance import actions as assistance_actions
+from fupin.assistance.models import Category, PlanLevel
+from fupin.core import jobs
+from fupin.funds import actions as funds_actions
+from fupin.funds.models import DisbursementMode, ProjectType, SourceKind
+from fupin.registry import actions as registry_actions
+from fupin.workflows import actions as workflow_actions
+from tests import factories
+
+YEAR = 2023
+
+
+@dataclass
+class World:
+    household: object
+    member: object
+    source: object
+    project: object
+    allocation: object
+    disbursement: object
+    case: object
+    clue: object
+    plan: object
+    measure: object
+    visit: object
+    job: object
+    other_household: object  # in 潭溪乡
+
+
+def build(users) -> World:
+    """One of everything in 枧源村 (湖坊乡), the helper assigned to the household."""
+    home = factories.make_household(factories.JIANYUAN, members=[factories.person("spouse", sex="2")])
+    registry_actions.assign_helper(actor=None, household=home, helper=users["helper"])
+    member = home.members.exclude(relation="head").get()
+    source = funds_actions.create_source(actor=None, county_code=factories.COUNTY, fields={
+        "year": YEAR, "kind": SourceKind.CENTRAL_INDUSTRY, "name": "中央财政专项扶贫资金（产业）",
+        "amount": Decimal("1000000.00"), "document_no": "赣财农〔2023〕1号"})
+    project = funds_actions.declare_project(actor=None, division_code=factories.JIANYUAN, year=YEAR, fields={
+        "name": "白茶种植基地", "type": ProjectType.INDUSTRY, "budget": Decimal("500000.00"),
+        "lead_unit": "县农业农村局"})
+    funds_actions.add_beneficiaries(actor=None, project=project, household_codes=[home.household_code])
+    project = funds_actions.transition(actor=None, project=project, key="approve", note="同意")
+    allocation = funds_actions.allocate(actor=None, source=source, project=project, amount=Decimal("100000.00"),
+                                        division_code=factories.JIANYUAN, allocated_on=dt.date(YEAR, 3, 1))
+    payment = funds_actions.disburse(actor=None, allocation=allocation, amount=Decimal("3000.00"),
+                                     mode=DisbursementMode.REWARD, household=home, paid_on=dt.date(YEAR, 4, 1),
+                                     voucher_no="记-001")
+    applicant = factories.make_household(factories.JIANYUAN, household_type="ordinary", head=factories.person(
+        "head", birth=dt.date(1972, 7, 7)))
+    case = workflow_actions.start_case(actor=users["village"], household=applicant, kind="identify", submit=False)
+    clue = workflow_actions.create_clue(actor=users["village"], household=home, source="cadre_visit", risk="因病",
+                                        detail="户主住院")
+    plan = assistance_actions.create_plan(actor=None, level=PlanLevel.HOUSEHOLD, year=YEAR, household=home,
+                                          fields={"title": "户帮扶计划"})
+    measure = assistance_actions.add_measure(actor=None, plan=plan, fields={
+        "category": Category.HEALTH, "description": "家庭医生签约", "cost": Decimal("100.00"),
+        "lead_unit": "乡卫生院", "planned_on": dt.date(YEAR, 6, 30)})
+    visit = assistance_actions.record_visit(actor=users["helper"], household=home, visited_on=dt.date(YEAR, 5, 1),
+                                            notes="了解家庭收入情况")
+    job = jobs.create(kind="exchange.import", title="导入 枧源村.csv", actor=users["township"],
+                      division_code=factories.HUFANG)
+    other = factories.make_household(factories.TANXI_VILLAGE, head=factories.person(
+        "head", birth=dt.date(1968, 3, 3)))
+    return World(home, member, source, project, allocation, payment, case, clue, plan, measure, visit, job, other)
+
+
+def client_for(user, *, token: bool = False) -> APIClient:
+    client = APIClient()
+    if token:
+        from fupin.api import actions
+
+        key = actions.create_token(actor=user, user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    else:
+        client.force_authenticate(user=None)
+        client.force_login(user)
+    return client
