@@ -1,6 +1,7 @@
 """The dashboard page: figures, child rows with drill-down links, chart data, scope and capability."""
 
 import json
+import re
 
 import pytest
 
@@ -21,8 +22,8 @@ def population(users):
 
 def _charts(response) -> dict:
     content = response.content.decode()
-    start = content.index('id="insights-charts">') + len('id="insights-charts">')
-    return {c["id"]: c for c in json.loads(content[start:content.index("</script>", start)])}
+    found = re.search(r'<script id="insights-charts" type="application/json">(.*?)</script>', content, re.S)
+    return {c["id"]: c for c in json.loads(found.group(1))}
 
 
 def test_county_dashboard_shows_figures_children_and_charts(client, users, population):
