@@ -14,6 +14,13 @@
     document.querySelectorAll(".insights-chart").forEach(function (el) {
       var spec = byId[el.getAttribute("data-chart")];
       if (!spec) { return; }
+      if (empty(spec)) {
+        el.style.height = "auto";
+        el.className += " text-secondary";
+        el.textContent = el.getAttribute("data-empty") || "—";
+        el.setAttribute("data-rendered", "empty");
+        return;
+      }
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(spec));
       if (spec.codes && spec.codes.length) {
@@ -29,6 +36,13 @@
       charts.push(chart);
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  }
+
+  function empty(spec) {
+    if (spec.kind === "pie") { return !spec.data.length; }
+    return !spec.categories.length || spec.series.every(function (s) {
+      return s.data.every(function (v) { return v === null || v === 0; });
+    });
   }
 
   function option(spec) {
