@@ -391,3 +391,26 @@ def test_settings_form_reshows_input_with_the_error(client, users):
 
 def test_settings_page_needs_the_capability(client, users):
     assert login(client, users["township"]).get(reverse("insights:target_settings")).status_code == 403
+
+
+def test_income_detail_lists_households_with_their_village(client, users):
+    support.rule_sets()
+    low = support.single(net=3000, name="低收入户主")
+    support.identify()
+    response = login(client, users["county"]).get(reverse("insights:target_detail", args=["mild_income"]),
+                                                  {"area": COUNTY, "year": YEAR})
+    text = response.content.decode()
+    assert response.status_code == 200 and low.household_code in text and "低收入户主" in text
+    assert "枧源村委会" in text and "3000.00" in text
+
+
+@pytest.mark.parametrize("key", ["trained", "trained_employed", "reward_share", "income_growth"])
+def test_every_detail_page_renders(client, users, key):
+    course = support.course(HUFANG)
+    support.trained(course, support.head(support.single(name="学员户主")))
+    response = login(client, users["county"]).get(reverse("insights:target_detail", args=[key]), {"year": YEAR})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert str(targets.DEFINITIONS[key].rule) in text
+    if key == "trained_employed":
+        assert "学员户主" in text

@@ -36,13 +36,6 @@ class TargetQuerySet(ScopedQuerySet):
         containing = {p[:n] for p in scope.prefixes for n in (6, 9, 12) if len(p) >= n}
         return self.filter(Q(region_code__in=containing) | scope.q("region_code"))
 
-    def applying_to(self, area: str, year: int, key: str):
-        """Rows for ``key`` whose region contains ``area``, from ``year`` or before: most specific
-        region first, then the latest year."""
-        regions = [area[:n] for n in (6, 9, 12) if len(area) >= n]
-        return (self.filter(county_code=area[:6], region_code__in=regions, key=key, year__lte=year)
-                .order_by(models.functions.Length("region_code").desc(), "-year"))
-
 
 class Target(models.Model):
     AREA_FIELD = "region_code"

@@ -459,7 +459,8 @@ def gap_list(user, area: str, year: int, key: str, assessment: Assessment | None
             degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
             line = (ctx.county_income * threshold / HUNDRED).quantize(Decimal("0.01"))
             qs = _degree_results(ctx, area, degree).filter(per_capita_income__lt=line)
-        return (qs.select_related("household").annotate(head=programmes.head_name("household_id"))
+        return (qs.select_related("household")
+                .annotate(head=programmes.head_name("household_id"), village=programmes.division_name())
                 .order_by("per_capita_income", "household_id"))
     return None
 
