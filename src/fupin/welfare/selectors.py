@@ -3,10 +3,10 @@ counts are single set-based queries (Exists / Subquery / conditional Count), nev
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Length, Substr
 
-from fupin.core.scope import scope_for
+from fupin.core.scope import prefix_q, scope_for
 from fupin.divisions.models import Division
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdIncome, Member
@@ -46,15 +46,24 @@ def standard_for(code: str, year: int) -> WelfareStandard | None:
     return WelfareStandard.objects.applying_to(code, year).first()
 
 
-def standard_value(field: str, *, year, code):
-    """A subquery giving, for each outer row, ``field`` of the most specific standard of ``year`` whose
-    region contains the division ``code`` (both expressions on the outer row, e.g. OuterRef(...))."""
-    region = Q(region_code="")
-    for n in (2, 4, 6, 9, 12):
-        region |= Q(region_code=Substr(code, 1, n))
-    qs = (WelfareStandard.objects.filter(region, year=year)
-          .order_by(Length("region_code").desc()).values(field)[:1])
-    return Subquery(qs, output_field=DecimalField(**MONEY))
+def standard_value(field: str, *, year_field: str, code_field: str, upto_year: int):
+    """An expression giving, for each row, ``field`` of the most specific standard of the row's year
+    (``year_field``) whose region contains the row's division (``code_field``).
+
+    The standards table is small (a row per year and region), so it is read once and becomes a CASE
+    over the row's own columns (most specific region first): no correlated subquery per row, which
+    at county scale cost seconds."""
+    whens = []
+    rows = (WelfareStandard.objects.filter(year__lte=upto_year)
+            .order_by(Length("region_code").desc(), "region_code").values_list("year", "region_code", field))
+    for year, region, value in rows:
+        if value is None:
+            continue
+        whens.append(When(prefix_q(code_field, region) & Q(**{year_field: year}),
+                          then=Value(value, output_field=DecimalField(**MONEY))))
+    if not whens:
+        return Value(None, output_field=DecimalField(**MONEY))
+    return Case(*whens, default=Value(None), output_field=DecimalField(**MONEY))
 
 
 # --- guarantees: eligibility ------------------------------------------------------------------
@@ -66,14 +75,15 @@ NET_INCOME = (F("wage_income") + F("business_income") + F("property_income") + F
 def latest_incomes(user, area: str, year: int):
     """Each visible household's latest income row up to ``year``, with the net income and the 低保
     line and 特困 standard of that income year for the household's village."""
-    latest = (HouseholdIncome.objects.filter(household=OuterRef("household"), year__lte=year)
-              .order_by("-year").values("year")[:1])
-    code = OuterRef("household__division_id")
+    newer = HouseholdIncome.objects.filter(household=OuterRef("household"), year__gt=OuterRef("year"),
+                                           year__lte=year)
+    code = "household__division_id"
     return (HouseholdIncome.objects.visible_to(user, area)
-            .filter(year=Subquery(latest))
+            .filter(year__lte=year).exclude(Exists(newer))
             .annotate(net=NET_INCOME,
-                      dibao_line=standard_value("dibao_line", year=OuterRef("year"), code=code),
-                      tekun_line=standard_value("tekun_standard", year=OuterRef("year"), code=code)))
+                      dibao_line=standard_value("dibao_line", year_field="year", code_field=code, upto_year=year),
+                      tekun_line=standard_value("tekun_standard", year_field="year", code_field=code,
+                                                upto_year=year)))
 
 
 def members(user, area: str = ""):
