@@ -85,3 +85,23 @@ def client_for(user, *, token: bool = False) -> APIClient:
         client.force_authenticate(user=None)
         client.force_login(user)
     return client
+
+
+def token_header(user) -> tuple[str, str]:
+    from fupin.api import actions
+
+    return "Authorization", f"Token {actions.create_token(actor=user, user=user)}"
+
+
+def build_full(users) -> World:
+    """:func:`build`, plus an identification run of 湖坊乡 and an import batch (needs the ``rules`` fixture)."""
+    from fupin.exchange import actions as exchange_actions
+    from fupin.targeting import actions as targeting_actions
+    from tests.exchange import support as exchange_support
+
+    world = build(users)
+    run = targeting_actions.start_run(actor=None, area_code=factories.HUFANG, year=2023, enqueue=False)
+    world.run = targeting_actions.execute_run(run)
+    world.batch = exchange_actions.create_import(actor=users["township"], name="a.csv", enqueue=False,
+                                                 data=exchange_support.to_csv(exchange_support.workbook_rows(1)))
+    return world

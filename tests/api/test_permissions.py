@@ -11,7 +11,6 @@ import pytest
 
 from fupin.core.models import AuditEvent
 from fupin.registry.models import Household, Member
-from fupin.targeting import actions as targeting_actions
 from tests import factories
 from tests.api import support
 
@@ -20,15 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(users, rules):
-    w = support.build(users)
-    run = targeting_actions.start_run(actor=None, area_code=factories.HUFANG, year=2023, enqueue=False)
-    w.run = targeting_actions.execute_run(run)
-    from fupin.exchange import actions as exchange_actions
-    from tests.exchange import support as exchange_support
-
-    w.batch = exchange_actions.create_import(actor=users["township"], name="a.csv", enqueue=False,
-                                             data=exchange_support.to_csv(exchange_support.workbook_rows(1)))
-    return w
+    return support.build_full(users)
 
 
 def schema(client) -> dict:
@@ -51,7 +42,7 @@ RECORD = {
 def record_for(path: str, world):
     for prefix, name in RECORD.items():
         if path.startswith(prefix):
-            return getattr(world, name)
+            return getattr(world, name, None)
     return None
 
 

@@ -48,6 +48,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """A viewset whose rows come from a selector taking the user (``selector``)."""
 
     selector = None
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
