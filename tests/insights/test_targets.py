@@ -51,6 +51,8 @@ def test_met_and_gap_by_direction():
     assert targets.gap_of("above", Decimal(25), Decimal(25)) == 0
     assert targets.is_met("min", None, Decimal(1)) is None
     assert targets.gap_of("min", Decimal(1), None) is None
+    assert str(targets.plain(Decimal("70.00"))) == "70" and str(targets.plain(Decimal("24.90"))) == "24.9"
+    assert targets.plain(None) is None
 
 
 def test_reference_day_is_the_end_of_a_past_year(clock):

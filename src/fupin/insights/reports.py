@@ -20,6 +20,9 @@ T is ``settings.FUPIN_SUPPRESS_BELOW`` (default 5, at least 3):
    published, no hidden cell's feasible range is a single value.
    Columns are protected one at a time; different columns come from different sources (registry
    households, the identification run, procedure cases), so they are not exact sums of each other.
+   The guarantee is per table: reports of nested areas are not coordinated (a township hidden as "×"
+   in the county's public report is the total of that township's own public report), so publish
+   one level (normally the county's report, townships as rows) to the outside.
 Money (funds) is not a count of people and is never suppressed. Totals are never rounded.
 """
 

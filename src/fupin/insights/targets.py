@@ -114,6 +114,13 @@ def pct(part, whole) -> Decimal | None:
     return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
+def plain(value: Decimal | None) -> Decimal | None:
+    """A stored threshold without trailing zeros (70.00 -> 70, 24.90 -> 24.9)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def reference_day(year: int) -> dt.date:
     """The day a year's state is taken on: its last day, or today for the current year."""
     return min(dt.date(year, 12, 31), clock.today())
@@ -213,7 +220,7 @@ class Context:
         if candidates:
             row = max(candidates, key=lambda r: (len(r.region_code), r.year))
             origin = _("%(region)s %(year)s 年起的设定") % {"region": area_name(row.region_code), "year": row.year}
-            threshold = row.threshold
+            threshold = plain(row.threshold)
             if threshold is None and definition.optional_threshold:
                 threshold, origin = self.county_growth, origin + _("（按全县增幅）")
             return Resolved(threshold, row.enabled, origin, row)
