@@ -108,27 +108,28 @@ def no_labour_q(year: int) -> Q:
     return q
 
 
-def able_supporters(year: int):
-    """Other active members of the same household aged 18-59 without serious illness or a grade 1-2
-    disability (an able legal supporter living with the member)."""
+def able_supporter_q(year: int) -> Q:
+    """An active member aged 18-59 without serious illness or a grade 1-2 disability: an able legal
+    supporter for the others in the household. Nobody without labour capacity (no_labour_q) is one,
+    so "another member" needs no self-exclusion and the supporters can be found per household once."""
     ref = rules.reference_date(year)
-    return (Member.objects.filter(household=OuterRef("household"), status=ACTIVE,
-                                  birth_date__lte=rules.years_before(ref, rules.ADULT_AGE),
-                                  birth_date__gt=rules.years_before(ref, rules.ELDERLY_AGE),
-                                  serious_illness=False)
-            .exclude(pk=OuterRef("pk"))
-            .exclude(disabled=True, disability_grade__in=rules.SEVERE_GRADES))
+    return (Q(status=ACTIVE, birth_date__lte=rules.years_before(ref, rules.ADULT_AGE),
+              birth_date__gt=rules.years_before(ref, rules.ELDERLY_AGE), serious_illness=False)
+            & ~Q(disabled=True, disability_grade__in=rules.SEVERE_GRADES))
 
 
 def tekun_uncovered(user, area: str, year: int):
     """Members with no labour capacity, no able supporter in the household and no livelihood (the
-    household's latest per-capita income is below the 特困 standard, or none is recorded), not on 特困."""
+    household's latest per-capita income is below the 特困 standard, or none is recorded), not on 特困.
+    Two anti-joins against sets computed once (households with a livelihood, households with a
+    supporter), not a probe per member."""
     has_livelihood = (latest_incomes(user, area, year)
                       .filter(net__gte=F("tekun_line") * F("household__size"))
                       .values("household_id"))
+    supported = members(user, area).filter(able_supporter_q(year)).values("household_id")
     return (members(user, area).filter(tekun=False).filter(no_labour_q(year))
             .exclude(household_id__in=has_livelihood)
-            .filter(~Exists(able_supporters(year))))
+            .exclude(household_id__in=supported))
 
 
 def premium_missing(user, area: str, year: int):
