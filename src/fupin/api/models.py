@@ -1,1 +1,1 @@
-"""Models of api (to be written)."""
+"""The api app keeps no tables of its own: API tokens are those of rest_framework.authtoken."""

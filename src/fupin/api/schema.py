@@ -10,4 +10,3 @@ class FupinSessionScheme(SessionScheme):
 
 class FupinTokenScheme(TokenScheme):
     target_class = "fupin.api.authentication.TokenAuthentication"
-    name = "token"
