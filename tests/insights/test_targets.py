@@ -225,21 +225,23 @@ def test_reward_share_is_county_wide(users):
     assert township.value is None and township.met is None and "县级" in township.note
 
 
-def test_reward_share_from_the_funds_policy_check(users, monkeypatch):
-    from fupin.funds import selectors as funds
+@pytest.mark.parametrize(("paid", "met"), [("300000.00", True), ("299999.99", False)])
+def test_reward_share_from_the_funds_policy_check(users, paid, met):
+    from fupin.funds import actions as funds
+    from fupin.funds.models import DisbursementMode
+    from tests.funds.support import project, source
 
-    def checks(user, county_code, year):
-        check = funds.Check("reward_share", "", "", True, [("中央产业扶贫资金", Decimal(1000)),
-                                                          ("以奖代补到户支付", Decimal(300))])
-        return [check], None
-
-    monkeypatch.setattr(funds, "policy_checks", checks)
+    finance = users["finance"]
+    household = make_household()
+    fund = source(finance, amount="1000000")
+    allocation = funds.allocate(actor=finance, source=fund, project=project(finance, budget="1000000",
+                                                                            households=[household]),
+                                amount="1000000", household=household)
+    funds.disburse(actor=finance, allocation=allocation, amount=paid, mode=DisbursementMode.REWARD, voucher_no="V1")
     a = assess(users["county"], "reward_share")
-    assert (a.value, a.met) == (Decimal("30.0"), True)
-    actions.set_target(actor=users["county"], region_code=COUNTY, year=YEAR, key="reward_share",
-                       threshold=Decimal(31))
-    a = assess(users["county"], "reward_share")
-    assert (a.met, a.gap) == (False, Decimal("1.0"))
+    assert a.met is met and a.target == Decimal(30)
+    assert a.value == (Decimal(30) if met else Decimal("30.0"))  # 29.999999% is shown rounded, judged exactly
+    assert a.gap == (0 if met else Decimal("0.1"))  # a gap is rounded up: never 0 when not met
 
 
 # --- target rows: region and year ------------------------------------------------------------------

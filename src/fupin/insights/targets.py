@@ -28,17 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.core import clock
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division
+from fupin.funds import sums
 from fupin.insights.models import Target, TargetKey
 from fupin.programmes import selectors as programmes
 from fupin.programmes.models import IndustryParticipation, Trainee, TraineeStatus
@@ -109,9 +110,17 @@ DEFINITIONS: dict[str, Definition] = {d.key: d for d in [
 
 
 def pct(part, whole) -> Decimal | None:
+    """An exact percentage (compared unrounded; ``shown`` rounds it for the page)."""
     if not whole:
         return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return Decimal(part) * HUNDRED / Decimal(whole)
+
+
+def shown(value, rounding=ROUND_HALF_UP):
+    """A figure as shown: fractions to one decimal place; whole numbers and None as they are."""
+    if not isinstance(value, Decimal) or value == value.to_integral_value():
+        return plain(value) if isinstance(value, Decimal) else value
+    return value.quantize(ONE_DECIMAL, rounding)
 
 
 def plain(value: Decimal | None) -> Decimal | None:
@@ -167,6 +176,7 @@ class Assessment:
     origin: str
     figures: list[tuple[str, object]] = field(default_factory=list)
     note: str = ""
+    threshold: Decimal | None = None  # the target unrounded (``target`` is as shown)
 
     @property
     def key(self) -> str:
@@ -196,7 +206,7 @@ class Context:
         before = applicable_rule_set(self.county, self.year - 1)
         if not self.county_income or not before or not before.county_rural_income:
             return None
-        return ((self.county_income / before.county_rural_income - 1) * HUNDRED).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        return (self.county_income / before.county_rural_income - 1) * HUNDRED
 
     @cached_property
     def rows(self) -> list[Target]:
@@ -232,7 +242,7 @@ class Context:
             from fupin.funds import rules as fund_rules
 
             limits = fund_rules.thresholds(self.county, self.year)
-            return Resolved((limits.reward_share * HUNDRED).quantize(ONE_DECIMAL), True, limits.origin)
+            return Resolved(plain(limits.reward_share * HUNDRED), True, limits.origin)
         return Resolved(definition.default, True, _("方案默认值"))
 
 
@@ -257,7 +267,13 @@ def _growth_results(ctx: Context, area: str):
                                       previous_per_capita_income__gt=0)
 
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+def money_sum(expr):
+    """An exact money SUM (whole fen on SQLite, see ``fupin.funds.sums``); 0.00 when there are no rows."""
+    return Coalesce(Sum(sums.Fen(expr)), Value(0), output_field=sums.YuanFromFen())
+
+
+NET = F("net_income")
+BEFORE = F("previous_per_capita_income") * F("size")  # last year's net income at this year's size
 
 
 def _income_share(net, people, county_income) -> Decimal | None:
@@ -269,7 +285,7 @@ def _income_share(net, people, county_income) -> Decimal | None:
 def _growth(now, before) -> Decimal | None:
     if not before or now is None:
         return None
-    return ((Decimal(now) / Decimal(before) - 1) * HUNDRED).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return (Decimal(now) / Decimal(before) - 1) * HUNDRED
 
 
 def industry_skill_households(user, area: str, year: int):
@@ -311,7 +327,7 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
     area = ctx.area
     if key in (TargetKey.MILD_INCOME, TargetKey.MODERATE_INCOME):
         degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
-        agg = _degree_results(ctx, area, degree).aggregate(n=Count("pk"), people=Sum("size"), net=Sum("net_income"))
+        agg = _degree_results(ctx, area, degree).aggregate(n=Count("pk"), people=Sum("size"), net=money_sum(NET))
         per_capita = (Decimal(agg["net"]) / agg["people"]).quantize(Decimal("0.01")) if agg["people"] else None
         figures = [(_("户数"), agg["n"]), (_("人数"), agg["people"] or 0), (_("人均纯收入（元）"), per_capita),
                    (_("全县农村居民人均可支配收入（元）"), ctx.county_income)]
@@ -321,10 +337,9 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
         return _income_share(agg["net"], agg["people"], ctx.county_income), figures, note
     if key == TargetKey.INCOME_GROWTH:
         agg = _growth_results(ctx, area).aggregate(
-            n=Count("pk"), now=Sum("net_income"),
-            before=Sum(F("previous_per_capita_income") * F("size"), output_field=MONEY))
+            n=Count("pk"), now=money_sum(NET), before=money_sum(BEFORE))
         figures = [(_("有两年收入的建档立卡户"), agg["n"]), (_("本年纯收入合计（元）"), agg["now"]),
-                   (_("上年纯收入合计（元）"), agg["before"]), (_("全县增幅（%）"), ctx.county_growth)]
+                   (_("上年纯收入合计（元）"), agg["before"]), (_("全县增幅（%）"), shown(ctx.county_growth))]
         return _growth(agg["now"], agg["before"]), figures, "" if ctx.run else _("本年度尚无正式识别结果")
     if key in (TargetKey.HOUSES, TargetKey.RELOCATION):
         housing = welfare.housing_overview(ctx.user, area)
@@ -372,9 +387,10 @@ def assess(ctx: Context, key: str) -> Assessment:
     resolved = ctx.resolve(key, ctx.area)
     value, figures, note = _measure(ctx, key)
     met = is_met(definition.compare, value, resolved.threshold) if resolved.enabled else None
-    return Assessment(definition, ctx.area, ctx.year, value, resolved.threshold, met,
-                      gap_of(definition.compare, value, resolved.threshold) if resolved.enabled else None,
-                      resolved.enabled, resolved.origin, figures, note)
+    gap = gap_of(definition.compare, value, resolved.threshold) if resolved.enabled else None
+    return Assessment(definition, ctx.area, ctx.year, shown(value), shown(resolved.threshold), met,
+                      shown(gap, ROUND_UP), resolved.enabled, resolved.origin, figures, note,
+                      threshold=resolved.threshold)
 
 
 def assess_all(user, area: str, year: int) -> list[Assessment]:
@@ -395,11 +411,11 @@ def child_values(ctx: Context, key: str, width: int) -> dict[str, object] | None
     if key in (TargetKey.MILD_INCOME, TargetKey.MODERATE_INCOME):
         degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
         rows = _grouped(_degree_results(ctx, area, degree), "division_code", width,
-                        people=Sum("size"), net=Sum("net_income"))
+                        people=Sum("size"), net=money_sum(NET))
         return {c: _income_share(r["net"], r["people"], ctx.county_income) for c, r in rows.items()}
     if key == TargetKey.INCOME_GROWTH:
-        rows = _grouped(_growth_results(ctx, area), "division_code", width, now=Sum("net_income"),
-                        before=Sum(F("previous_per_capita_income") * F("size"), output_field=MONEY))
+        rows = _grouped(_growth_results(ctx, area), "division_code", width, now=money_sum(NET),
+                        before=money_sum(BEFORE))
         return {c: _growth(r["now"], r["before"]) for c, r in rows.items()}
     if key in (TargetKey.HOUSES, TargetKey.RELOCATION, TargetKey.INDUSTRY_SKILL, TargetKey.ZERO_EMPLOYMENT):
         rows = _grouped(household_gap(ctx, key, area), "division_id", width, n=Count("pk"))
@@ -436,7 +452,8 @@ def breakdown(user, area: str, year: int, keys=None) -> tuple[list[Division], li
             value = values.get(child.code, 0 if key in COUNT_KEYS else None)
             resolved = ctx.resolve(key, child.code)
             met = is_met(definition.compare, value, resolved.threshold) if resolved.enabled else None
-            cells.append({"code": child.code, "value": value, "target": resolved.threshold, "met": met})
+            cells.append({"code": child.code, "value": shown(value), "target": shown(resolved.threshold),
+                          "met": met})
         table.append({"definition": definition, "cells": cells})
     return children, table
 
@@ -454,7 +471,7 @@ def gap_list(user, area: str, year: int, key: str, assessment: Assessment | None
         return (untrained_employment(ctx, area).select_related("member", "household", "course")
                 .order_by("division_code", "course__end_on", "pk"))
     if definition.list_kind == RESULTS:
-        threshold = (assessment or assess(ctx, key)).target
+        threshold = (assessment or assess(ctx, key)).threshold
         if threshold is None:
             return IdentificationResult.objects.none()
         if key == TargetKey.INCOME_GROWTH:
