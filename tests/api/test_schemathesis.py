@@ -11,7 +11,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -56,7 +58,18 @@ def fuzz(operation, who: str, auth: dict, world, calls: list, failures: list) ->
     run()
 
 
-def test_no_generated_request_gives_a_server_error(users, world_for_fuzzing, capsys):
+@pytest.fixture
+def keep_connection():
+    """As Django's test client does: the requests share the test's transaction, so they must not close
+    the connection when they finish."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_no_generated_request_gives_a_server_error(users, world_for_fuzzing, keep_connection, capsys):
     app = WSGIHandler()
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
     session_client = support.client_for(users["county"])
