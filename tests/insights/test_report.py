@@ -166,3 +166,38 @@ def test_report_is_scoped_and_needs_the_capability(client, small_county):
     assert response.status_code == 200 and "潭溪乡" in text and "湖坊乡" not in text
     client.logout()
     assert login(client, small_county["helper"]).get(reverse("insights:report")).status_code == 403
+
+
+def test_a_rate_is_hidden_when_its_complement_is_small():
+    assert reports.rate_hidden(38, 40, T) and reports.rate_hidden(2, 40, T)
+    assert not reports.rate_hidden(20, 40, T) and not reports.rate_hidden(0, 40, T) and not reports.rate_hidden(40, 40, T)
+    rows = [{"name": "甲村", "people": 40, "poor_people": 38, "incidence": Decimal(95)}]
+    total = {"name": "合计", "people": 40, "poor_people": 38, "incidence": Decimal(95)}
+    columns_ = [c for c in reports.AREA_COLUMNS if c.key in ("people", "poor_people", "incidence")]
+    out, out_total = reports.protect_table(rows, total, columns_, T)
+    assert out[0]["incidence"] == reports.HIDDEN and out_total["incidence"] == reports.HIDDEN
+
+
+@pytest.mark.django_db
+def test_houses_left_cannot_be_worked_out_from_the_summary(users):
+    for renovated in (True, True, True, True, True, False):
+        make_household(house_grade="C", house_renovated=renovated)
+    report = reports.build(users["county"], COUNTY, 2023, public=True)
+    summary = {str(label): value for label, value in report["summary"]}
+    houses = next(t for t in report["targets"] if t["key"] == "houses")
+    assert houses["value"] == SMALL and summary["尚未改造危房户"] == SMALL
+    # 5 renovated of 6: publishing both the 6 and the 5 would give the 1 back
+    assert summary["已改造危房户"] == 5 and summary["C/D 级危房户"] == reports.HIDDEN
+
+
+@pytest.mark.django_db
+def test_employment_rate_is_hidden_when_few_trainees_are_left_without_work(users):
+    from tests.insights import support_targets as support
+
+    course = support.course(HUFANG)
+    for i in range(6):
+        support.trained(course, support.head(support.single()), employed=i > 0)
+    public = {t["key"]: t for t in reports.build(users["county"], COUNTY, 2023, public=True)["targets"]}
+    internal = {t["key"]: t for t in reports.build(users["county"], COUNTY, 2023)["targets"]}
+    assert internal["trained_employed"]["value"] == Decimal("83.3") and internal["trained"]["value"] == 6
+    assert public["trained_employed"]["value"] == reports.HIDDEN and public["trained"]["value"] == 6

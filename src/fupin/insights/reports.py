@@ -10,7 +10,9 @@ T is ``settings.FUPIN_SUPPRESS_BELOW`` (default 5, at least 3):
 1. Primary suppression: a count 1..T-1 is shown as "<T". Zero stays 0: publishing that nobody in an
    area is counted discloses no one, and hiding zeros would hide most of a village table.
 2. Rates and amounts derived from a suppressed or hidden count (a rate's numerator or denominator,
-   a per-capita income's household count) are hidden ("×") in that row.
+   a per-capita income's household count) are hidden ("×") in that row; so is a rate whose numerator
+   or complement (denominator − numerator, e.g. the trainees still without work) is a small count,
+   since rate × denominator gives it back.
 3. Complementary suppression, so a published column total cannot give a suppressed cell back by
    subtraction: whenever a column has suppressed cells, one more cell of the column, the smallest
    count >= T, is hidden as "×" (a cell bigger than T is preferred when every suppressed cell is
@@ -20,6 +22,8 @@ T is ``settings.FUPIN_SUPPRESS_BELOW`` (default 5, at least 3):
    published, no hidden cell's feasible range is a single value.
    Columns are protected one at a time; different columns come from different sources (registry
    households, the identification run, procedure cases), so they are not exact sums of each other.
+   Counts that add up elsewhere in the report are protected as one small table too: C/D houses =
+   renovated + not renovated, willing = relocated + waiting (the targets show the remainders).
    The guarantee is per table: reports of nested areas are not coordinated (a township hidden as "×"
    in the county's public report is the total of that township's own public report), so publish
    one level (normally the county's report, townships as rows) to the outside.
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import xlsxwriter
 from django.conf import settings
@@ -104,6 +108,7 @@ class Column:
     label: str
     kind: str = "count"  # count / rate / money
     base: tuple[str, ...] = ()  # the counts a rate or money figure derives from
+    ratio: tuple[str, str] | None = None  # a rate's (numerator, denominator) counts
 
 
 AREA_COLUMNS = [
@@ -111,19 +116,31 @@ AREA_COLUMNS = [
     Column("people", gettext_lazy("人口")),
     Column("poor_households", gettext_lazy("贫困户")),
     Column("poor_people", gettext_lazy("贫困人口")),
-    Column("incidence", gettext_lazy("贫困发生率（%）"), "rate", ("poor_people", "people")),
+    Column("incidence", gettext_lazy("贫困发生率（%）"), "rate", ("poor_people", "people"), ("poor_people", "people")),
     Column("exited_households", gettext_lazy("脱贫户")),
     Column("monitored_households", gettext_lazy("监测户")),
     Column("mild", gettext_lazy("轻度贫困户")),
     Column("moderate", gettext_lazy("中度贫困户")),
     Column("severe", gettext_lazy("重度贫困户")),
-    Column("all_rate", gettext_lazy("两不愁三保障达标率（%）"), "rate", ("assisted",)),
+    Column("all_rate", gettext_lazy("两不愁三保障达标率（%）"), "rate", ("assisted",), ("all_ok", "assisted")),
     Column("per_capita", gettext_lazy("人均纯收入（元）"), "money", ("income_households",)),
     Column("growth", gettext_lazy("收入增幅（%）"), "rate", ("income_households",)),
     Column("new_poor", gettext_lazy("新识别"), "count"),
     Column("exited", gettext_lazy("脱贫退出"), "count"),
 ]
 HELPER_COUNTS = ("assisted", "income_households")  # bases not shown as columns
+
+
+def small(value, threshold: int) -> bool:
+    return isinstance(value, int) and 1 <= value < threshold
+
+
+def rate_hidden(numerator, denominator, threshold: int) -> bool:
+    """A rate gives its numerator and its complement back (n = rate × d, d − n): it is hidden when
+    either of them is a small count."""
+    if not isinstance(numerator, int) or not isinstance(denominator, int):
+        return False
+    return small(numerator, threshold) or small(denominator - numerator, threshold)
 
 
 def protect_table(rows: list[dict], total: dict, columns: list[Column], threshold: int) -> tuple[list[dict], dict]:
@@ -141,8 +158,11 @@ def protect_table(rows: list[dict], total: dict, columns: list[Column], threshol
     for column in columns:
         if column.kind == "count":
             continue
-        for published in (*out_rows, out_total):
-            if any(not isinstance(published.get(b), int) for b in column.base):
+        for raw, published in (*zip(rows, out_rows, strict=True), (total, out_total)):
+            hidden = any(not isinstance(published.get(b), int) for b in column.base)
+            if column.ratio and rate_hidden(raw.get(column.ratio[0]), raw.get(column.ratio[1]), threshold):
+                hidden = True
+            if hidden:
                 published[column.key] = HIDDEN
     return out_rows, out_total
 
@@ -156,6 +176,13 @@ def protect_value(value, threshold: int):
 
 # --- building the report -------------------------------------------------------------------------
 
+def _ok(rate, n: int) -> int | None:
+    """The count behind a rate of ``n`` (rates have two decimals: exact for any n below 10,000)."""
+    if rate is None:
+        return None
+    return int((Decimal(rate) * n / 100).quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def _area_row(code: str, name: str, pop_row: dict, res_row: dict, inc_row: dict, flow_row: dict) -> dict:
     return {
         "code": code, "name": name,
@@ -165,6 +192,7 @@ def _area_row(code: str, name: str, pop_row: dict, res_row: dict, inc_row: dict,
         "monitored_households": pop_row.get("monitored_households", 0),
         "mild": res_row.get("mild", 0), "moderate": res_row.get("moderate", 0), "severe": res_row.get("severe", 0),
         "assisted": res_row.get("assisted", 0), "all_rate": res_row.get("all_rate"),
+        "all_ok": _ok(res_row.get("all_rate"), res_row.get("assisted", 0)),
         "income_households": inc_row.get("households", 0), "per_capita": inc_row.get("per_capita"),
         "growth": inc_row.get("growth"), "new_poor": flow_row.get("new_poor", 0), "exited": flow_row.get("exited", 0),
     }
@@ -189,30 +217,39 @@ def area_table(data: dict) -> tuple[list[dict], dict]:
         "mild": degree.get("mild", {}).get("households", 0), "moderate": degree.get("moderate", {}).get("households", 0),
         "severe": degree.get("severe", {}).get("households", 0),
         "assisted": res.assisted, "all_rate": res.compliance.get("all", {}).get("rate"),
+        "all_ok": res.compliance.get("all", {}).get("ok"),
         "income_households": inc.totals.get("households", 0), "per_capita": inc.totals.get("per_capita"),
         "growth": inc.growth, "new_poor": flw.totals.get("new_poor", 0), "exited": flw.totals.get("exited", 0),
     }
     return rows, total
 
 
-TARGET_BASE = {  # the count a percentage target is computed over (its first figure)
-    "mild_income": 0, "moderate_income": 0, "income_growth": 0, "trained_employed": 0,
-}
+MONEY_SHARES = ("mild_income", "moderate_income", "income_growth")  # over households (first figure)
 
 
-def target_rows(assessments: list[targets.Assessment], public: bool, threshold: int) -> list[dict]:
+def target_rows(assessments: list[targets.Assessment], public: bool, threshold: int,
+                linked: dict | None = None) -> list[dict]:
+    """The targets as published. ``linked`` gives the published cell of counts that also appear
+    elsewhere in the report (houses and relocation are the remainders of the summary's counts)."""
     rows = []
     for a in assessments:
         value, gap = a.value, a.gap
         if public:
-            if a.definition.unit == targets.PCT and a.key in TARGET_BASE:
-                base = a.figures[TARGET_BASE[a.key]][1] if a.figures else None
-                if isinstance(base, int) and 1 <= base < threshold:
-                    value, gap = HIDDEN, HIDDEN
-            elif isinstance(value, int):
-                value = protect_value(value, threshold)
-                if value != a.value:
-                    gap = value
+            figures = [v for _label, v in a.figures]
+            if a.key in MONEY_SHARES:
+                hidden = small(figures[0] if figures else None, threshold)
+            elif a.key == "trained_employed":
+                hidden = small(figures[0], threshold) or rate_hidden(figures[1], figures[0], threshold)
+            else:
+                hidden = False
+            if hidden:
+                value, gap = HIDDEN, HIDDEN
+            elif linked and a.key in linked:
+                value = linked[a.key]
+                gap = a.gap if isinstance(value, int) else value
+            elif isinstance(a.value, int):
+                value = protect_value(a.value, threshold)
+                gap = a.gap if value == a.value else value
         rows.append({"key": a.key, "label": str(a.definition.label), "unit": str(a.definition.unit),
                      "value": value, "target": a.target, "gap": gap, "met": a.met, "enabled": a.enabled,
                      "origin": a.origin, "note": a.note, "rule": str(a.definition.rule)})
@@ -224,35 +261,41 @@ def build(user, area: str, year: int, *, public: bool = False) -> dict:
     data = indicators.overview(user, area, year)
     code = data["area"]
     threshold = suppress_below()
-    rows, total = area_table(data)
-    if public:
-        rows, total = protect_table(rows, total, AREA_COLUMNS, threshold)
+    raw_rows, raw_total = area_table(data)
+    rows, total = protect_table(raw_rows, raw_total, AREA_COLUMNS, threshold) if public else (raw_rows, raw_total)
     assessments = targets.assess_all(user, code, year)
     housing = data["housing"]
     coverage = data["coverage"]["totals"]
-    summary_counts = [
+    # C/D houses = renovated + not renovated; willing = relocated + waiting: each a small table with a total
+    (renovated, not_renovated), cd = [housing["renovated"], housing["not_renovated"]], housing["cd"]
+    (relocated, waiting), willing = [housing["relocated"], housing["waiting"]], housing["willing"]
+    measure_rate, helper_rate = coverage.get("measure_rate"), coverage.get("helper_rate")
+    linked = None
+    if public:
+        (renovated, not_renovated), cd = protect_column([renovated, not_renovated], cd, threshold)
+        (relocated, waiting), willing = protect_column([relocated, waiting], willing, threshold)
+        linked = {"houses": not_renovated, "relocation": waiting}
+        households = coverage.get("households")
+        if rate_hidden(coverage.get("with_measure"), households, threshold) or small(households, threshold):
+            measure_rate = HIDDEN
+        if rate_hidden(coverage.get("with_helper"), households, threshold) or small(households, threshold):
+            helper_rate = HIDDEN
+    summary = [
         (_("户数"), total["households"]), (_("人口"), total["people"]),
         (_("贫困户"), total["poor_households"]), (_("贫困人口"), total["poor_people"]),
         (_("监测户"), total["monitored_households"]), (_("新识别贫困户"), total["new_poor"]),
         (_("脱贫退出户"), total["exited"]),
-    ]
-    extra_counts = [(_("C/D 级危房户"), housing["cd"]), (_("已改造危房户"), housing["renovated"]),
-                    (_("有搬迁意愿的户"), housing["willing"]), (_("已搬迁户"), housing["relocated"])]
-    if public:
-        extra_counts = [(label, protect_value(v, threshold)) for label, v in extra_counts]
-    summary = [
-        *summary_counts,
         (_("贫困发生率（%）"), total["incidence"]),
         (_("两不愁三保障达标率（%）"), total["all_rate"]),
         (_("人均纯收入（元）"), total["per_capita"]), (_("人均纯收入增幅（%）"), total["growth"]),
-        (_("帮扶措施覆盖率（%）"), coverage.get("measure_rate")),
-        (_("帮扶责任人覆盖率（%）"), coverage.get("helper_rate")),
-        *extra_counts,
+        (_("帮扶措施覆盖率（%）"), measure_rate), (_("帮扶责任人覆盖率（%）"), helper_rate),
+        (_("C/D 级危房户"), cd), (_("已改造危房户"), renovated), (_("尚未改造危房户"), not_renovated),
+        (_("有搬迁意愿的户"), willing), (_("已搬迁户"), relocated), (_("尚未搬迁户"), waiting),
     ]
     return {"division": data["division"], "area": code, "year": year, "public": public, "threshold": threshold,
             "small": small_label(threshold), "summary": summary, "columns": AREA_COLUMNS, "rows": rows,
             "total": total, "child_level": _("乡镇") if len(code) == 6 else _("村"),
-            "targets": target_rows(assessments, public, threshold), "funds": data["funds"]}
+            "targets": target_rows(assessments, public, threshold, linked), "funds": data["funds"]}
 
 
 # --- the workbook --------------------------------------------------------------------------------
