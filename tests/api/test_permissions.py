@@ -65,6 +65,7 @@ def write_bodies(world, users) -> dict[tuple[str, str], dict]:
                                           "head": head},
         ("patch", "/api/v1/households/{id}/"): {"farmland_area": "9.00"},
         ("post", "/api/v1/households/{id}/assign-helper/"): {"helper": None},
+        ("post", "/api/v1/households/{id}/reveal/"): {"field": "phone"},
         ("post", "/api/v1/members/"): {**factories.person("daughter", sex="2", birth=factories.dt.date(2000, 1, 1)),
                                        "household": w.household.pk},
         ("patch", "/api/v1/members/{id}/"): {"name": "改名"},

@@ -90,6 +90,15 @@ def test_reveal_is_recorded_and_needs_the_capability(users, world):
     response = support.client_for(users["helper"]).post(f"{V1}/members/{world.member.pk}/reveal/",
                                                         {"field": "id_number"}, format="json")
     assert response.status_code == 403
+    auditor = support.client_for(users["auditor"])
+    assert auditor.get(f"{V1}/households/{world.household.pk}/").json()["bank_account"] == ""
+    response = auditor.post(f"{V1}/households/{world.household.pk}/reveal/", {"field": "helper_phone"},
+                            format="json")
+    assert response.status_code == 200 and response.json()["value"] == world.household.helper_phone
+    assert AuditEvent.objects.filter(verb="personal.reveal", household_id=world.household.pk,
+                                     actor=users["auditor"]).exists()
+    bad = auditor.post(f"{V1}/households/{world.household.pk}/reveal/", {"field": "id_number"}, format="json")
+    assert bad.status_code == 400 and "field" in bad.json()
 
 
 def test_assign_helper(users, world):

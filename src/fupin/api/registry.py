@@ -290,6 +290,11 @@ class AssignHelperSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("说明"), required=False, allow_blank=True, max_length=300)
 
 
+class HouseholdRevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(label=_("字段"), choices=[("phone", _("联系电话")), ("bank_account", _("银行账号")),
+                                                            ("helper_phone", _("帮扶责任人电话"))])
+
+
 class HouseholdFilter(ScopedFilterSet):
     """The household list's filters, applied by :func:`fupin.registry.selectors.household_list`."""
 
@@ -321,7 +326,7 @@ class HouseholdViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
     filterset_class = HouseholdFilter
     ordering_fields = ["household_code", "division_id", "size", "updated_at"]
     capabilities = {"read": Cap.VIEW_REGISTRY, "create": Cap.RESTRUCTURE, "partial_update": Cap.EDIT_REGISTRY,
-                    "assign_helper": Cap.RESTRUCTURE}
+                    "assign_helper": Cap.RESTRUCTURE, "reveal": Cap.REVEAL_PERSONAL}
 
     @staticmethod
     def selector(user):
@@ -366,3 +371,10 @@ class HouseholdViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
                                           reason=data.get("reason", ""))
         return Response(self.read(HouseholdDetailSerializer, household))
 
+    @extend_schema(summary="查看完整电话或银行账号", description="返回未脱敏的值，并记入审计日志。", tags=["户籍"],
+                   request=HouseholdRevealSerializer, responses=REVEALED)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        household = self.get_object()
+        data = self.input(HouseholdRevealSerializer)
+        return Response({"value": actions.reveal_personal(actor=request.user, obj=household, field=data["field"])})
