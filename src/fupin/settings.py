@@ -251,6 +251,8 @@ FUPIN_PAGE_SIZE = int(os.environ.get("FUPIN_PAGE_SIZE", "25"))
 FUPIN_RUN_WORKERS = int(os.environ.get("FUPIN_RUN_WORKERS", str(os.cpu_count() or 2)))
 # Risk clues must be handled (dismissed or turned into a monitoring case) within this many days.
 FUPIN_CLUE_DAYS = int(os.environ.get("FUPIN_CLUE_DAYS", "5"))
+# Reports meant for outside the government show counts below this as "<N" (never less than 3).
+FUPIN_SUPPRESS_BELOW = int(os.environ.get("FUPIN_SUPPRESS_BELOW", "5"))
 # A helped household not visited for this many days shows as overdue on the helper's worklist.
 FUPIN_VISIT_OVERDUE_DAYS = int(os.environ.get("FUPIN_VISIT_OVERDUE_DAYS", "30"))
 # Attachments (photos, signed forms) up to this size, stored under var/media.
