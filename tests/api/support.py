@@ -104,4 +104,30 @@ def build_full(users) -> World:
     world.run = targeting_actions.execute_run(run)
     world.batch = exchange_actions.create_import(actor=users["township"], name="a.csv", enqueue=False,
                                                  data=exchange_support.to_csv(exchange_support.workbook_rows(1)))
+    build_programmes(users, world)
     return world
+
+
+def build_programmes(users, world) -> None:
+    """A course, a cooperative, an employment, a public-welfare job, a renovation and a relocation in 湖坊乡."""
+    from fupin.programmes import actions as programme_actions
+    from fupin.welfare import actions as welfare_actions
+    from tests.programmes import support as programme_support
+
+    world.course = programme_support.course(factories.HUFANG)
+    world.cooperative = programme_support.cooperative(factories.HUFANG, phone="07946666666")
+    world.employment = programme_actions.record_employment(
+        actor=None, member=world.member, employer="晋江鞋厂", place="福建晋江", started_on=dt.date(2023, 6, 1),
+        monthly_wage=Decimal("4200"))
+    head = world.household.members.get(relation="head")
+    world.welfare_job = programme_actions.add_welfare_job(
+        actor=None, division_code=factories.JIANYUAN, post="保洁员", member=head, started_on=dt.date(2023, 1, 1),
+        monthly_pay=Decimal("500"))
+    shaky = factories.make_household(factories.JIANYUAN, house_grade="D", relocation_willing=True,
+                                     head=factories.person("head", birth=dt.date(1966, 6, 6)))
+    world.renovation = welfare_actions.plan_renovation(actor=None, household=shaky, year=2023, method="repair",
+                                                       subsidy=Decimal("8000"))
+    site = welfare_actions.save_site(actor=None, values={"name": "湖坊安置点", "division_code": factories.HUFANG,
+                                                         "site_type": "concentrated", "capacity": 10})
+    world.relocation = welfare_actions.allocate_relocation(actor=None, household=shaky, site=site, year=2023,
+                                                           allocated_on=dt.date(2023, 3, 1), willing_confirmed=True)

@@ -4,7 +4,7 @@ at /api/docs/, and the API-token page at /api/tokens/."""
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from fupin.api import assistance, funds, jobs, registry, targeting, views, workflows
+from fupin.api import assistance, funds, jobs, programmes, registry, targeting, views, workflows
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -23,6 +23,12 @@ router.register("identification-runs", targeting.RunViewSet, basename="identific
 router.register("assistance/plans", assistance.PlanViewSet, basename="plan")
 router.register("assistance/measures", assistance.MeasureViewSet, basename="measure")
 router.register("assistance/visits", assistance.VisitViewSet, basename="visit")
+router.register("programmes/courses", programmes.CourseViewSet, basename="course")
+router.register("programmes/cooperatives", programmes.CooperativeViewSet, basename="cooperative")
+router.register("programmes/employments", programmes.EmploymentViewSet, basename="employment")
+router.register("programmes/welfare-jobs", programmes.WelfareJobViewSet, basename="welfare-job")
+router.register("welfare/renovations", programmes.RenovationViewSet, basename="renovation")
+router.register("welfare/relocations", programmes.RelocationViewSet, basename="relocation")
 router.register("imports", jobs.ImportViewSet, basename="import")
 router.register("jobs", jobs.JobViewSet, basename="job")
 
