@@ -134,7 +134,7 @@ def test_pagination_and_filters(users, world, settings):
     client = support.client_for(users["county"])
     first = client.get("/api/v1/households/").json()
     total = Household.objects.filter(status="active").count()
-    assert first["count"] == total and len(first["results"]) == 2 and first["next"]
+    assert first["count"] == total and not first["count_capped"] and len(first["results"]) == 2 and first["next"]
     assert len(client.get("/api/v1/households/", {"page_size": 50}).json()["results"]) == 3
     monitored = client.get("/api/v1/households/", {"household_type": "monitored", "page_size": 3}).json()
     assert monitored["count"] == 3 and {h["household_type"] for h in monitored["results"]} == {"monitored"}
@@ -153,6 +153,10 @@ def test_pagination_and_filters(users, world, settings):
     codes = [h["household_code"] for h in ordered]
     assert codes == sorted(codes, reverse=True)
     assert client.get("/api/v1/households/99999/").status_code == 404
+    settings.FUPIN_LIST_COUNT_CAP = 2
+    capped = client.get("/api/v1/households/").json()
+    assert capped["count"] == 3 and capped["count_capped"] and len(capped["results"]) == 2
+    settings.FUPIN_LIST_COUNT_CAP = 10000
     detail = client.get(f"/api/v1/households/{world.household.pk}/").json()
     assert len(detail["members"]) == 2 and all("*" in m["id_number"] for m in detail["members"])
     # a township's tree: roots and children
