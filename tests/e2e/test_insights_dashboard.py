@@ -2,6 +2,7 @@
 township from the table and to a village by clicking its bar in the incidence chart."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fupin.accounts.roles import Role
 from tests import factories
@@ -31,18 +32,28 @@ def login(page, live_server, username):
 
 
 def click_bar(page, chart_testid: str, index: int = 0):
-    """Click the ``index``-th bar of the first series where it is drawn."""
+    """Click the ``index``-th bar of the first series just above its base (drawn from the start of
+    the growing animation)."""
     canvas = page.locator(f"[data-testid={chart_testid}] canvas").first
     box = canvas.bounding_box()
     layout = page.evaluate(
         """([sel, i]) => { const c = echarts.getInstanceByDom(document.querySelector(sel));
              const l = c.getModel().getSeriesByIndex(0).getData().getItemLayout(i);
-             return {x: l.x + l.width / 2, y: l.y + l.height / 2}; }""",
+             return {x: l.x + l.width / 2, y: l.y + l.height - 4}; }""",
         [f"[data-testid={chart_testid}]", index])
+    page.mouse.move(box["x"] + layout["x"], box["y"] + layout["y"])
+    page.wait_for_timeout(200)
     page.mouse.click(box["x"] + layout["x"], box["y"] + layout["y"])
 
 
+def wait_for_parts(page):
+    """The four parts (八个一, training, housing, funds) are fetched by the page once it is shown."""
+    for part in ("coverage", "training", "housing", "funds"):
+        page.wait_for_selector(f"[data-testid=part-{part}]", state="attached")
+
+
 def test_the_county_drills_down_to_a_township_and_a_village(page, live_server, people, artifacts):
+    page.set_default_timeout(30_000)  # a busy two-core machine draws sixteen charts
     login(page, live_server, "county")
     page.goto(f"{live_server.url}/insights/?year=2023")
     page.wait_for_selector("[data-testid=chart-incidence] canvas")
@@ -51,6 +62,9 @@ def test_the_county_drills_down_to_a_township_and_a_village(page, live_server, p
     assert page.locator("[data-testid=fig-incidence]").inner_text() == "30.00%"  # 3 of 10 people
     assert page.locator("[data-testid=fig-households]").inner_text() == "3"
     assert page.locator(".insights-chart[data-rendered='1']").count() >= 8  # the others say 暂无数据
+    wait_for_parts(page)
+    page.wait_for_selector("[data-testid=part-coverage] [data-testid=chart-coverage] canvas")
+    assert page.locator("[data-testid=fig-funds]").inner_text() == "0.00"
     page.screenshot(path=str(artifacts / "dashboard-county.png"), full_page=True)
 
     page.click(f"[data-testid=drill-{HUFANG}]")
@@ -61,9 +75,16 @@ def test_the_county_drills_down_to_a_township_and_a_village(page, live_server, p
     assert "黎川县" in page.locator("[data-testid=crumbs]").inner_text()
     village_row = page.locator(f"[data-testid=child-{JIANYUAN}]").inner_text()
     assert "枧源村" in village_row and "100.00" in village_row
+    wait_for_parts(page)
 
     # the incidence chart has 湖坊村 (0%) then 枧源村 (100%), in code order: click 枧源村's bar
-    click_bar(page, "chart-incidence", 1)
+    for _attempt in range(3):  # a chart still animating may miss the first click
+        click_bar(page, "chart-incidence", 1)
+        try:
+            page.wait_for_url(f"**/insights/?area={JIANYUAN}&year=2023", timeout=5_000)
+            break
+        except PlaywrightTimeout:  # try again
+            continue
     page.wait_for_url(f"**/insights/?area={JIANYUAN}&year=2023")
     assert page.locator("[data-testid=area-name]").inner_text() == "枧源村委会"
     assert page.locator("[data-testid=fig-incidence]").inner_text() == "100.00%"

@@ -22,7 +22,7 @@ def population(users):
 
 def _charts(response) -> dict:
     content = response.content.decode()
-    found = re.search(r'<script id="insights-charts" type="application/json">(.*?)</script>', content, re.S)
+    found = re.search(r'<script id="insights-charts-core" type="application/json">(.*?)</script>', content, re.S)
     return {c["id"]: c for c in json.loads(found.group(1))}
 
 
@@ -40,9 +40,40 @@ def test_county_dashboard_shows_figures_children_and_charts(client, users, popul
     assert incidence["series"][0]["data"] == [100.0, 60.0]
     assert {d["name"]: d["value"] for d in charts["types"]["data"]} == {"贫困户": 2, "一般农户": 1}
     assert charts["causes"]["table"]["rows"][0]["link"] == f"/households/?area={COUNTY}&cause=01"
-    for key in ("income_structure", "compliance", "coverage", "training", "housing", "funds_source", "funds_mode",
-                "flows", "degree", "income_children"):
+    for key in ("income_structure", "income_types", "compliance", "flows", "degree", "income_children"):
         assert key in charts and f'data-testid="table-{key}"' in content
+    assert "part=coverage" in content and "part=housing" not in content  # the parts come one after the other
+
+
+@pytest.mark.parametrize("part, keys, figure", [
+    ("coverage", ["coverage"], "fig-coverage"),
+    ("training", ["training"], "fig-training"),
+    ("housing", ["housing"], "fig-housing"),
+    ("funds", ["funds_source", "funds_mode"], "fig-funds"),
+])
+def test_each_part_answers_on_its_own(client, users, population, part, keys, figure):
+    login(client, users["county"])
+    response = client.get(f"/insights/?area={COUNTY}&year=2023&part={part}")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<html" not in content and f'data-testid="part-{part}"' in content and f'data-testid="{figure}"' in content
+    found = re.search(r'<script id="insights-charts-[a-z]+" type="application/json">(.*?)</script>', content, re.S)
+    assert [c["id"] for c in json.loads(found.group(1))] == keys
+    following = {"coverage": "housing", "housing": "funds", "funds": "training", "training": None}[part]
+    assert (f"part={following}" in content) if following else ("hx-get" not in content)
+
+
+def test_the_housing_part_counts_the_houses(client, users, population):
+    from fupin.registry import actions as registry
+    from fupin.registry.models import Household
+
+    registry.update_household(actor=None, household=Household.objects.get(division_id=JIANYUAN),
+                              changes={"house_grade": "C"})
+    login(client, users["county"])
+    content = client.get(f"/insights/?area={HUFANG}&part=housing").content.decode()
+    assert 'data-testid="fig-housing">0.00% / —%' in content
+    login(client, users["other_township"])
+    assert client.get(f"/insights/?area={HUFANG}&part=housing").status_code == 404
 
 
 def test_township_and_village_drill_down(client, users, population):

@@ -38,7 +38,8 @@ Public functions (all return plain dicts / dataclasses; percentages are Decimals
   renovations, relocation) with rates.
 - ``funds(user, area, year) -> dict``: allocated / disbursed by source kind and disbursed by mode
   (the funds ledger's attribution: by where the money was allocated), the 以奖代补 share.
-- ``overview(user, area="", year=None) -> dict``: all of the above for one page.
+- ``overview(user, area="", year=None, families=...) -> dict``: all of the above (or the families
+  asked for: "core" = population, income, results, flows and the merged child rows; ``FAMILIES``).
 """
 
 from __future__ import annotations
@@ -529,24 +530,37 @@ def funds(user, area: str, year: int) -> dict:
 
 # --- everything for one page --------------------------------------------------------------------
 
-def overview(user, area: str = "", year: int | None = None) -> dict:
-    """Every indicator family for one area and year, and the per-child rows merged by code."""
+# The families beside the core (population, income, run results, flows): each comes from another
+# app's selectors, and the dashboard loads each on its own (see views.dashboard).
+FAMILIES = ("coverage", "housing", "funds", "training")
+
+
+def overview(user, area: str = "", year: int | None = None, *, families=("core", *FAMILIES)) -> dict:
+    """The indicator families asked for (all by default) for one area and year; the core comes with
+    the per-child rows of its four families merged by code."""
     division = resolve_area(user, area)
     code = division.code
     year = year or default_year(user, code)
-    pop = population(user, code, year)
-    inc = income(user, code, year)
-    res = results(user, code, year)
-    flw = flows(user, code, year)
-    children: dict = {}
-    for family in (pop.children, inc.children, res.children, flw.children):
-        for row in family:
-            merged = children.setdefault(row["code"], {"code": row["code"], "name": row["name"]})
-            for key, value in row.items():
-                merged.setdefault(key, value)
-    return {
-        "division": division, "area": code, "year": year, "population": pop, "income": inc, "results": res,
-        "flows": flw, "coverage": coverage(user, code, year), "training": training(user, code, year),
-        "housing": housing(user, code),
-        "funds": funds(user, code, year), "children": [children[c] for c in sorted(children)],
-    }
+    data = {"division": division, "area": code, "year": year}
+    if "core" in families:
+        pop = population(user, code, year)
+        inc = income(user, code, year)
+        res = results(user, code, year)
+        flw = flows(user, code, year)
+        children: dict = {}
+        for family in (pop.children, inc.children, res.children, flw.children):
+            for row in family:
+                merged = children.setdefault(row["code"], {"code": row["code"], "name": row["name"]})
+                for key, value in row.items():
+                    merged.setdefault(key, value)
+        data.update(population=pop, income=inc, results=res, flows=flw,
+                    children=[children[c] for c in sorted(children)])
+    if "coverage" in families:
+        data["coverage"] = coverage(user, code, year)
+    if "training" in families:
+        data["training"] = training(user, code, year)
+    if "housing" in families:
+        data["housing"] = housing(user, code)
+    if "funds" in families:
+        data["funds"] = funds(user, code, year)
+    return data

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.accounts.roles import Cap
 from fupin.core import clock
 from fupin.core.views import require
 from fupin.divisions.models import Division
-from fupin.funds.models import DisbursementMode, SourceKind
 from fupin.insights import indicators
 from fupin.registry import codes
 from fupin.targeting.models import Degree
@@ -84,8 +84,44 @@ def charts(data: dict) -> list[dict]:
     """The chart specifications (plain data) the page's script turns into ECharts options, each with
     the table of the same numbers and, where a list exists, links from the numbers to it."""
     area, year = data["area"], data["year"]
+    result = []
+    if "population" in data:
+        result += _core_charts(data, area, year)
+    if "coverage" in data:
+        cov = data["coverage"]["totals"]
+        result.append(_bar(
+            "coverage", _("“八个一”覆盖率（%）"),
+            [_("户有帮扶措施"), _("户有增收项目"), _("户有帮扶人"), _("村有工作队"), _("村有帮扶方案"), _("村有扶持项目")],
+            [(_("覆盖率"), [cov["measure_rate"], cov["income_rate"], cov["helper_rate"], cov["village_team_rate"],
+                          cov["village_plan_rate"], cov["village_projects_rate"]]),
+             (_("缺少"), [cov["no_measure"], cov["no_income"], cov["no_helper"], cov["no_team"], cov["no_plan"],
+                        cov["no_projects"]])], unit="%", charted=1,
+            links=[_url("assistance:coverage", area=area, year=year)] * 6))
+    if "training" in data:
+        trn = data["training"]
+        result.append(_bar(
+            "training", _("培训与就业（人）"), [_("培训结业"), _("培训后就业"), _("公益性岗位"), _("零就业家庭")],
+            [(_("人数"), [trn["trained"], trn["employed_after_training"], trn["welfare_jobs"], trn["zero_employment"]])],
+            links=[_url("programmes:index", area=area, year=year)] * 3 + [_url("programmes:zero_employment", area=area)]))
+    if "housing" in data:
+        hsg = data["housing"]
+        result.append(_bar(
+            "housing", _("危房改造与易地搬迁（户）"), [_("C/D级危房"), _("已改造"), _("有搬迁意愿"), _("已搬迁")],
+            [(_("户数"), [hsg["cd"], hsg["renovated"], hsg["willing"], hsg["relocated"]])],
+            links=[_url("welfare:housing", area=area)] * 2 + [_url("welfare:relocation_waiting", area=area),
+                                                              _url("welfare:relocations", area=area)]))
+    if "funds" in data:
+        fnd = data["funds"]
+        result.append(_bar("funds_source", _("资金来源（元）"), [r["label"] for r in fnd["by_source"]],
+                           [(_("已分配"), [r["allocated"] for r in fnd["by_source"]]),
+                            (_("已支付"), [r["disbursed"] for r in fnd["by_source"]])], horizontal=True,
+                           links=[_url("funds:ledger", area=area, year=year)] * len(fnd["by_source"])))
+        result.append(_pie("funds_mode", _("支付方式（元）"), [(r["label"], r["disbursed"]) for r in fnd["by_mode"]]))
+    return result
+
+
+def _core_charts(data: dict, area: str, year: int) -> list[dict]:
     pop, inc, res, flw = data["population"], data["income"], data["results"], data["flows"]
-    cov, trn, hsg, fnd = data["coverage"]["totals"], data["training"], data["housing"], data["funds"]
     children = [c for c in pop.children if c["households"]]
     type_labels = _labels(codes.HouseholdType)
     households = "registry:household_list"
@@ -122,27 +158,6 @@ def charts(data: dict) -> list[dict]:
               (_("未达标户"), [res.compliance[g]["fail"] for g in (*indicators.GUARANTEES, "all")])], unit="%", charted=1,
              links=["", _url("welfare:education_missing", area=area, year=year), "",
                     _url("welfare:housing", area=area), "", ""]),
-        _bar("coverage", _("“八个一”覆盖率（%）"),
-             [_("户有帮扶措施"), _("户有增收项目"), _("户有帮扶人"), _("村有工作队"), _("村有帮扶方案"), _("村有扶持项目")],
-             [(_("覆盖率"), [cov["measure_rate"], cov["income_rate"], cov["helper_rate"], cov["village_team_rate"],
-                           cov["village_plan_rate"], cov["village_projects_rate"]]),
-              (_("缺少"), [cov["no_measure"], cov["no_income"], cov["no_helper"], cov["no_team"], cov["no_plan"],
-                         cov["no_projects"]])], unit="%", charted=1,
-             links=[_url("assistance:coverage", area=area, year=year)] * 6),
-        _bar("training", _("培训与就业（人）"), [_("培训结业"), _("培训后就业"), _("公益性岗位"), _("零就业家庭")],
-             [(_("人数"), [trn["trained"], trn["employed_after_training"], trn["welfare_jobs"],
-                         trn["zero_employment"]])],
-             links=[_url("programmes:index", area=area, year=year)] * 3
-             + [_url("programmes:zero_employment", area=area)]),
-        _bar("housing", _("危房改造与易地搬迁（户）"), [_("C/D级危房"), _("已改造"), _("有搬迁意愿"), _("已搬迁")],
-             [(_("户数"), [hsg["cd"], hsg["renovated"], hsg["willing"], hsg["relocated"]])],
-             links=[_url("welfare:housing", area=area)] * 2 + [_url("welfare:relocation_waiting", area=area),
-                                                               _url("welfare:relocations", area=area)]),
-        _bar("funds_source", _("资金来源（元）"), [r["label"] for r in fnd["by_source"]],
-             [(_("已分配"), [r["allocated"] for r in fnd["by_source"]]),
-              (_("已支付"), [r["disbursed"] for r in fnd["by_source"]])], horizontal=True,
-             links=[_url("funds:ledger", area=area, year=year)] * len(fnd["by_source"])),
-        _pie("funds_mode", _("支付方式（元）"), [(r["label"], r["disbursed"]) for r in fnd["by_mode"]]),
         _bar("flows", _("年度动态（户）"), [_("新识别贫困户"), _("脱贫退出"), _("返贫"), _("新纳入监测"), _("风险消除")],
              [(_("户数"), [flw.totals[k] for k in indicators.FLOW_KINDS.values()])],
              links=[_url("workflows:case_list", area=area, kind=k, status="done")
@@ -158,19 +173,31 @@ def charts(data: dict) -> list[dict]:
     return result
 
 
+PART_TITLES = {"coverage": _lazy("“八个一”帮扶"), "training": _lazy("培训与就业"), "housing": _lazy("住房与搬迁"),
+               "funds": _lazy("资金")}
+
+
 @require(Cap.VIEW_INSIGHTS)
 def dashboard(request):
+    """The page: key figures, the child areas and the core charts (population, income, run results,
+    flows). The families that come from the other apps (八个一, training, housing, funds) are each
+    fetched by the page with ``?part=<family>`` once it is shown, one after the other (each part
+    brings the placeholder of the next), so the page answers without waiting for them, each part
+    answers on its own, and they never compete with each other for the database."""
     user = request.user
-    data = indicators.overview(user, request.GET.get("area", ""), _year(request))
+    part = request.GET.get("part", "")
+    families = (part,) if part in indicators.FAMILIES else ("core",)
+    data = indicators.overview(user, request.GET.get("area", ""), _year(request), families=families)
     division, year = data["division"], data["year"]
-    latest = max(indicators.default_year(user, division.code), clock.today().year, year)
     chart_specs = charts(data)
+    context = {**data, "charts": {c["id"]: c for c in chart_specs}, "chart_data": chart_specs,
+               "chart_data_id": f"insights-charts-{part or 'core'}", "nav_active": "dashboard"}
+    if part in indicators.FAMILIES:
+        following = indicators.FAMILIES[indicators.FAMILIES.index(part) + 1:]
+        return render(request, "insights/_part.html", {**context, "part": part, "title": PART_TITLES[part],
+                                                       "next_part": following[0] if following else ""})
+    latest = max(indicators.default_year(user, division.code), clock.today().year, year)
     return render(request, "insights/dashboard.html", {
-        **data, "charts": {c["id"]: c for c in chart_specs}, "chart_data": chart_specs,
-        "crumbs": _crumbs(user, division), "years": list(range(latest, latest - YEARS_BACK, -1)),
-        "child_level": _("乡镇") if len(division.code) == 6 else _("村"), "is_village": len(division.code) == 12,
-        "type_labels": _labels(codes.HouseholdType), "cause_labels": _labels(codes.PovertyCause),
-        "attribute_labels": _labels(codes.PovertyAttribute), "monitoring_labels": _labels(codes.MonitoringType),
-        "degree_labels": _labels(Degree), "source_labels": _labels(SourceKind), "mode_labels": _labels(DisbursementMode),
-        "nav_active": "dashboard",
+        **context, "crumbs": _crumbs(user, division), "years": list(range(latest, latest - YEARS_BACK, -1)),
+        "child_level": _("乡镇") if len(division.code) == 6 else _("村"), "first_part": indicators.FAMILIES[0],
     })

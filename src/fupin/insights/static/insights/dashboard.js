@@ -3,15 +3,17 @@
 // with the window (phones).
 (function () {
   "use strict";
-  function start() {
-    var source = document.getElementById("insights-charts");
+  var charts = [];
+
+  // Draw the charts under ``root`` (the page, or a part the page fetched) that are not drawn yet.
+  function start(root) {
     var script = document.getElementById("insights-script");
-    if (!source || typeof echarts === "undefined") { return; }
-    var specs = JSON.parse(source.textContent);
+    if (typeof echarts === "undefined" || !script) { return; }
     var byId = {};
-    specs.forEach(function (s) { byId[s.id] = s; });
-    var charts = [];
-    document.querySelectorAll(".insights-chart").forEach(function (el) {
+    root.querySelectorAll('script[type="application/json"][id^="insights-charts"]').forEach(function (source) {
+      JSON.parse(source.textContent).forEach(function (s) { byId[s.id] = s; });
+    });
+    root.querySelectorAll(".insights-chart:not([data-rendered])").forEach(function (el) {
       var spec = byId[el.getAttribute("data-chart")];
       if (!spec) { return; }
       if (empty(spec)) {
@@ -35,13 +37,12 @@
       el.setAttribute("data-rendered", "1");
       charts.push(chart);
     });
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
   function empty(spec) {
     if (spec.kind === "pie") { return !spec.data.length; }
     return !spec.categories.length || spec.series.every(function (s) {
-      return s.data.every(function (v) { return v === null || v === 0; });
+      return s.data.every(function (v) { return v === null; });
     });
   }
 
@@ -69,5 +70,17 @@
     };
   }
 
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+  function init() {
+    start(document);
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    // htmx swaps in the parts (八个一, training, housing, funds) when they arrive
+    document.body.addEventListener("htmx:load", function (event) { start(event.detail.elt); });
+    document.body.addEventListener("htmx:responseError", function (event) {
+      var box = event.detail.elt;
+      if (!box.classList || !box.classList.contains("insights-loading")) { return; }
+      box.querySelector(".insights-loading-text").classList.add("d-none");
+      box.querySelector(".insights-retry").classList.remove("d-none");
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 }());
