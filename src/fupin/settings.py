@@ -232,7 +232,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ProcedureKindEnum": "fupin.workflows.procedures.Kind",
+        "PlanLevelEnum": "fupin.assistance.models.PlanLevel",
+        "RecordStatusEnum": "fupin.registry.codes.RecordStatus",
+        "FundRecordStatusEnum": "fupin.funds.models.RecordStatus",
+        "CaseStatusEnum": "fupin.workflows.models.CaseStatus",
+        "JobStatusEnum": "fupin.core.models.Job.Status",
+        "DepartmentEnum": "fupin.accounts.roles.Department",
+        "MonitoringTypeEnum": "fupin.registry.codes.MonitoringType",
+        "PovertyCauseEnum": "fupin.registry.codes.PovertyCause",
+        "RemovalReasonEnum": "fupin.registry.codes.RemovalReason",
+    },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
