@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fupin.accounts.roles import Role
+from fupin.insights.indicators import FAMILIES
 from tests import factories
 from tests.factories import HUFANG, HUFANG_VILLAGE, JIANYUAN, TANXI_VILLAGE, make_user
 from tests.insights.support_dashboard import household, income
@@ -47,8 +48,9 @@ def click_bar(page, chart_testid: str, index: int = 0):
 
 
 def wait_for_parts(page):
-    """The four parts (八个一, training, housing, funds) are fetched by the page once it is shown."""
-    for part in ("coverage", "training", "housing", "funds"):
+    """The parts (income, the run's results, 八个一, housing, funds, training) are fetched by the page
+    one after the other once it is shown."""
+    for part in FAMILIES:
         page.wait_for_selector(f"[data-testid=part-{part}]", state="attached")
 
 
@@ -88,6 +90,7 @@ def test_the_county_drills_down_to_a_township_and_a_village(page, live_server, p
     page.wait_for_url(f"**/insights/?area={JIANYUAN}&year=2023")
     assert page.locator("[data-testid=area-name]").inner_text() == "枧源村委会"
     assert page.locator("[data-testid=fig-incidence]").inner_text() == "100.00%"
+    wait_for_parts(page)
     assert page.locator("[data-testid=fig-income]").inner_text() == "2,000.00"  # 6000 / 3
     assert page.locator("[data-testid=child-table]").count() == 0
     page.wait_for_selector("[data-testid=chart-income_structure] canvas")

@@ -40,12 +40,14 @@ def test_county_dashboard_shows_figures_children_and_charts(client, users, popul
     assert incidence["series"][0]["data"] == [100.0, 60.0]
     assert {d["name"]: d["value"] for d in charts["types"]["data"]} == {"贫困户": 2, "一般农户": 1}
     assert charts["causes"]["table"]["rows"][0]["link"] == f"/households/?area={COUNTY}&cause=01"
-    for key in ("income_structure", "income_types", "compliance", "flows", "degree", "income_children"):
+    for key in ("attributes", "monitoring", "flows"):
         assert key in charts and f'data-testid="table-{key}"' in content
-    assert "part=coverage" in content and "part=housing" not in content  # the parts come one after the other
+    assert "part=income" in content and "part=results" not in content  # the parts come one after the other
 
 
 @pytest.mark.parametrize("part, keys, figure", [
+    ("income", ["income_structure", "income_types", "income_children"], "fig-income"),
+    ("results", ["compliance", "degree", "compliance_children"], "fig-compliance"),
     ("coverage", ["coverage"], "fig-coverage"),
     ("training", ["training"], "fig-training"),
     ("housing", ["housing"], "fig-housing"),
@@ -59,7 +61,8 @@ def test_each_part_answers_on_its_own(client, users, population, part, keys, fig
     assert "<html" not in content and f'data-testid="part-{part}"' in content and f'data-testid="{figure}"' in content
     found = re.search(r'<script id="insights-charts-[a-z]+" type="application/json">(.*?)</script>', content, re.S)
     assert [c["id"] for c in json.loads(found.group(1))] == keys
-    following = {"coverage": "housing", "housing": "funds", "funds": "training", "training": None}[part]
+    following = {"income": "results", "results": "coverage", "coverage": "housing", "housing": "funds",
+                 "funds": "training", "training": None}[part]
     assert (f"part={following}" in content) if following else ("hx-get" not in content)
 
 
@@ -114,3 +117,10 @@ def test_a_bad_year_falls_back_to_the_latest_year_with_incomes(client, users, po
     response = client.get("/insights/?year=abc")
     assert response.status_code == 200 and response.context["year"] == 2023
     assert client.get("/insights/?area=999999").status_code == 404
+
+
+def test_the_income_part_shows_the_per_capita_income(client, users, population):
+    login(client, users["county"])
+    content = client.get(f"/insights/?area={COUNTY}&year=2023&part=income").content.decode()
+    assert 'data-testid="fig-income">1,000.00' in content  # 5000 over the 5 people of the one household
+    assert f'href="/insights/?area={TANXI}&amp;year=2023"' in content  # its row drills down

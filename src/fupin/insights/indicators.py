@@ -39,7 +39,7 @@ Public functions (all return plain dicts / dataclasses; percentages are Decimals
 - ``funds(user, area, year) -> dict``: allocated / disbursed by source kind and disbursed by mode
   (the funds ledger's attribution: by where the money was allocated), the 以奖代补 share.
 - ``overview(user, area="", year=None, families=...) -> dict``: all of the above (or the families
-  asked for: "core" = population, income, results, flows and the merged child rows; ``FAMILIES``).
+  asked for: "core" = population and flows, and ``FAMILIES``), with the child rows merged by code.
 """
 
 from __future__ import annotations
@@ -530,31 +530,25 @@ def funds(user, area: str, year: int) -> dict:
 
 # --- everything for one page --------------------------------------------------------------------
 
-# The families beside the core (population, income, run results, flows): each comes from another
-# app's selectors, and the dashboard loads each on its own (see views.dashboard).
-FAMILIES = ("coverage", "housing", "funds", "training")
+# The families beside the core (population and flows): the dashboard loads each on its own.
+FAMILIES = ("income", "results", "coverage", "housing", "funds", "training")
 
 
 def overview(user, area: str = "", year: int | None = None, *, families=("core", *FAMILIES)) -> dict:
-    """The indicator families asked for (all by default) for one area and year; the core comes with
-    the per-child rows of its four families merged by code."""
+    """The indicator families asked for (all by default) for one area and year: "core" is the
+    population and the year's flows; with it come the per-child rows of every family computed here
+    (population, income, results, flows) merged by code."""
     division = resolve_area(user, area)
     code = division.code
     year = year or default_year(user, code)
     data = {"division": division, "area": code, "year": year}
     if "core" in families:
-        pop = population(user, code, year)
-        inc = income(user, code, year)
-        res = results(user, code, year)
-        flw = flows(user, code, year)
-        children: dict = {}
-        for family in (pop.children, inc.children, res.children, flw.children):
-            for row in family:
-                merged = children.setdefault(row["code"], {"code": row["code"], "name": row["name"]})
-                for key, value in row.items():
-                    merged.setdefault(key, value)
-        data.update(population=pop, income=inc, results=res, flows=flw,
-                    children=[children[c] for c in sorted(children)])
+        data["population"] = population(user, code, year)
+        data["flows"] = flows(user, code, year)
+    if "income" in families:
+        data["income"] = income(user, code, year)
+    if "results" in families:
+        data["results"] = results(user, code, year)
     if "coverage" in families:
         data["coverage"] = coverage(user, code, year)
     if "training" in families:
@@ -563,4 +557,11 @@ def overview(user, area: str = "", year: int | None = None, *, families=("core",
         data["housing"] = housing(user, code)
     if "funds" in families:
         data["funds"] = funds(user, code, year)
+    children: dict = {}
+    for key in ("population", "income", "results", "flows"):
+        for row in getattr(data.get(key), "children", []):
+            merged = children.setdefault(row["code"], {"code": row["code"], "name": row["name"]})
+            for field_name, value in row.items():
+                merged.setdefault(field_name, value)
+    data["children"] = [children[c] for c in sorted(children)]
     return data

@@ -87,6 +87,10 @@ def charts(data: dict) -> list[dict]:
     result = []
     if "population" in data:
         result += _core_charts(data, area, year)
+    if "income" in data:
+        result += _income_charts(data["income"], area, year)
+    if "results" in data:
+        result += _results_charts(data["results"], area, year)
     if "coverage" in data:
         cov = data["coverage"]["totals"]
         result.append(_bar(
@@ -121,12 +125,12 @@ def charts(data: dict) -> list[dict]:
 
 
 def _core_charts(data: dict, area: str, year: int) -> list[dict]:
-    pop, inc, res, flw = data["population"], data["income"], data["results"], data["flows"]
+    pop, flw = data["population"], data["flows"]
     children = [c for c in pop.children if c["households"]]
     type_labels = _labels(codes.HouseholdType)
     households = "registry:household_list"
     drill = [_url("insights:dashboard", area=c["code"], year=year) for c in children]
-    result = [
+    return [
         _bar("incidence", _("贫困发生率与监测对象占比（%）"), [c["name"] for c in children],
              [(_("贫困发生率"), [c["incidence"] for c in children]),
               (_("监测对象占比"), [c["monitored_share"] for c in children])],
@@ -141,8 +145,16 @@ def _core_charts(data: dict, area: str, year: int) -> list[dict]:
              links={k: _url(households, area=area, attribute=k) for k in pop.by_attribute}),
         _pie("monitoring", _("监测类型（户）"), [(k, v["households"]) for k, v in pop.by_monitoring.items()],
              labels=_labels(codes.MonitoringType)),
-        _pie("degree", _("贫困程度（户）"), [(k, v["households"]) for k, v in res.by_degree.items()],
-             labels=_labels(Degree)),
+        _bar("flows", _("年度动态（户）"), [_("新识别贫困户"), _("脱贫退出"), _("返贫"), _("新纳入监测"), _("风险消除")],
+             [(_("户数"), [flw.totals[k] for k in indicators.FLOW_KINDS.values()])],
+             links=[_url("workflows:case_list", area=area, kind=k, status="done")
+                    for k in indicators.FLOW_KINDS]),
+    ]
+
+
+def _income_charts(inc, area: str, year: int) -> list[dict]:
+    type_labels = _labels(codes.HouseholdType)
+    result = [
         _pie("income_structure", _("收入结构（元）"),
              [(_("工资性收入"), inc.totals["wage"]), (_("生产经营性净收入"), max(inc.totals["business_net"], 0)),
               (_("财产性收入"), inc.totals["property"]), (_("转移性收入"), inc.totals["transfer"])]),
@@ -152,36 +164,48 @@ def _core_charts(data: dict, area: str, year: int) -> list[dict]:
               (_("增长（%）"), [v["growth"] for v in inc.by_type.values()]),
               (_("占全县农村居民人均可支配收入（%）"), [v["of_county_average"] for v in inc.by_type.values()])],
              charted=2),
-        _bar("compliance", _("两不愁三保障及饮水安全达标率（%）"),
-             [_("吃穿"), _("义务教育"), _("基本医疗"), _("住房安全"), _("饮水安全"), _("全部达标")],
-             [(_("达标率"), [res.compliance[g]["rate"] for g in (*indicators.GUARANTEES, "all")]),
-              (_("未达标户"), [res.compliance[g]["fail"] for g in (*indicators.GUARANTEES, "all")])], unit="%", charted=1,
-             links=["", _url("welfare:education_missing", area=area, year=year), "",
-                    _url("welfare:housing", area=area), "", ""]),
-        _bar("flows", _("年度动态（户）"), [_("新识别贫困户"), _("脱贫退出"), _("返贫"), _("新纳入监测"), _("风险消除")],
-             [(_("户数"), [flw.totals[k] for k in indicators.FLOW_KINDS.values()])],
-             links=[_url("workflows:case_list", area=area, kind=k, status="done")
-                    for k in indicators.FLOW_KINDS]),
     ]
     if len(area) < 12:
-        inc_children = [c for c in inc.children if c["households"]]
-        result.append(_bar("income_children", _("各区域人均纯收入（元）及增长（%）"), [c["name"] for c in inc_children],
-                           [(_("人均纯收入"), [c["per_capita"] for c in inc_children]),
-                            (_("增长（%）"), [c["growth"] for c in inc_children])], charted=1,
-                           codes_=[c["code"] for c in inc_children],
-                           links=[_url("insights:dashboard", area=c["code"], year=year) for c in inc_children]))
+        rows = [c for c in inc.children if c["households"]]
+        result.append(_bar("income_children", _("各区域人均纯收入（元）及增长（%）"), [c["name"] for c in rows],
+                           [(_("人均纯收入"), [c["per_capita"] for c in rows]),
+                            (_("增长（%）"), [c["growth"] for c in rows])], charted=1,
+                           codes_=[c["code"] for c in rows],
+                           links=[_url("insights:dashboard", area=c["code"], year=year) for c in rows]))
     return result
 
 
-PART_TITLES = {"coverage": _lazy("“八个一”帮扶"), "training": _lazy("培训与就业"), "housing": _lazy("住房与搬迁"),
+def _results_charts(res, area: str, year: int) -> list[dict]:
+    guarantees = (*indicators.GUARANTEES, "all")
+    result = [
+        _bar("compliance", _("两不愁三保障及饮水安全达标率（%）"),
+             [_("吃穿"), _("义务教育"), _("基本医疗"), _("住房安全"), _("饮水安全"), _("全部达标")],
+             [(_("达标率"), [res.compliance[g]["rate"] for g in guarantees]),
+              (_("未达标户"), [res.compliance[g]["fail"] for g in guarantees])], unit="%", charted=1,
+             links=["", _url("welfare:education_missing", area=area, year=year), "",
+                    _url("welfare:housing", area=area), "", ""]),
+        _pie("degree", _("贫困程度（户）"), [(k, v["households"]) for k, v in res.by_degree.items()],
+             labels=_labels(Degree)),
+    ]
+    if len(area) < 12:
+        rows = [c for c in res.children if c["assisted"]]
+        result.append(_bar("compliance_children", _("各区域两不愁三保障全部达标率（%）"), [c["name"] for c in rows],
+                           [(_("全部达标"), [c["all_rate"] for c in rows]),
+                            (_("住房安全"), [c["housing_rate"] for c in rows]),
+                            (_("饮水安全"), [c["water_rate"] for c in rows])], unit="%",
+                           codes_=[c["code"] for c in rows],
+                           links=[_url("insights:dashboard", area=c["code"], year=year) for c in rows]))
+    return result
+
+
+PART_TITLES = {"income": _lazy("收入"), "results": _lazy("两不愁三保障与贫困程度"), "coverage": _lazy("“八个一”帮扶"), "training": _lazy("培训与就业"), "housing": _lazy("住房与搬迁"),
                "funds": _lazy("资金")}
 
 
 @require(Cap.VIEW_INSIGHTS)
 def dashboard(request):
-    """The page: key figures, the child areas and the core charts (population, income, run results,
-    flows). The families that come from the other apps (八个一, training, housing, funds) are each
-    fetched by the page with ``?part=<family>`` once it is shown, one after the other (each part
+    """The page: key figures, the child areas and the core charts (population and flows). The other
+    families (income, the run's results, 八个一, housing, funds, training) are each fetched by the page with ``?part=<family>`` once it is shown, one after the other (each part
     brings the placeholder of the next), so the page answers without waiting for them, each part
     answers on its own, and they never compete with each other for the database."""
     user = request.user
