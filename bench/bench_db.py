@@ -110,6 +110,9 @@ PAGES = [
     ("dashboard, county", "/insights/?area=361022&year=2023"),
     ("dashboard, township", "/insights/?area=361022201&year=2023"),
     ("dashboard, village", "/insights/?area=361022201205&year=2023"),
+    ("dashboard part: income, county", "/insights/?area=361022&year=2023&part=income"),
+    ("dashboard part: run results, county", "/insights/?area=361022&year=2023&part=results"),
+    ("dashboard part: training, county", "/insights/?area=361022&year=2023&part=training"),
 ]
 
 
