@@ -65,7 +65,7 @@
       xAxis: spec.horizontal ? value : category,
       yAxis: spec.horizontal ? Object.assign({}, category, { inverse: true }) : value,
       series: spec.series.map(function (s) {
-        return { type: "bar", name: s.name, data: s.data, label: { show: !narrow && spec.categories.length <= 8, position: spec.horizontal ? "right" : "top" } };
+        return { type: "bar", name: s.name, data: s.data, barMaxWidth: 56, label: { show: !narrow && spec.categories.length <= 8, position: spec.horizontal ? "right" : "top" } };
       })
     };
   }
