@@ -6,6 +6,7 @@ import pytest
 from fupin.accounts.roles import Role
 from fupin.registry.models import Household
 from tests import factories
+from tests.e2e.menu import open_menu
 from tests.exchange import support
 from tests.factories import HUFANG, JIANYUAN, make_household, make_user, person
 
@@ -27,9 +28,6 @@ def login(page, live_server, username):
     page.click("[data-testid=login]")
 
 
-def open_menu(page, group, item):
-    page.get_by_role("button", name=group).or_(page.get_by_role("link", name=group)).first.click()
-    page.get_by_role("link", name=item).click()
 
 
 def test_a_file_with_a_mistake_is_explained_then_imported_once_fixed(page, live_server, people, tmp_path,

@@ -9,6 +9,7 @@ import pytest
 from fupin.accounts.roles import Department, Role
 from fupin.welfare.models import CharityMatch, CharityNeed
 from tests import factories
+from tests.e2e.menu import open_menu
 from tests.factories import COUNTY, JIANYUAN, make_household, make_user, person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -29,9 +30,6 @@ def login(page, live_server, username):
     page.click("[data-testid=login]")
 
 
-def open_menu(page, group, item):
-    page.get_by_role("button", name=group).or_(page.get_by_role("link", name=group)).first.click()
-    page.get_by_role("link", name=item).click()
 
 
 def test_civil_affairs_opens_the_dibao_gap_list(page, live_server, people, artifacts):
