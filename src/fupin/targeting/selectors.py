@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Sum, Value, When
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
@@ -166,11 +166,15 @@ def compare(base: IdentificationRun, other: IdentificationRun, user=None) -> dic
         a, b = a.visible_to(user), b.visible_to(user)
     poor_a = a.filter(conclusion="poor").values("household_id")
     monitored_a = a.exclude(monitoring="").values("household_id")
+    # NOT EXISTS rather than NOT IN: an anti-join on PostgreSQL at any size (NOT IN over a set larger
+    # than work_mem is probed row by row).
+    was_poor = Exists(a.filter(conclusion="poor", household_id=OuterRef("household_id")))
+    was_monitored = Exists(a.exclude(monitoring="").filter(household_id=OuterRef("household_id")))
     changes = {
-        "added": b.filter(conclusion="poor").exclude(household_id__in=poor_a),
+        "added": b.filter(conclusion="poor").exclude(was_poor),
         # Shown with the new run's reasons (why they are no longer poor).
         "removed": b.filter(household_id__in=poor_a).exclude(conclusion="poor"),
-        "monitoring_added": b.exclude(monitoring="").exclude(household_id__in=monitored_a),
+        "monitoring_added": b.exclude(monitoring="").exclude(was_monitored),
         "monitoring_removed": b.filter(household_id__in=monitored_a, monitoring=""),
     }
     return {

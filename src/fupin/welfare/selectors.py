@@ -121,15 +121,14 @@ def able_supporter_q(year: int) -> Q:
 def tekun_uncovered(user, area: str, year: int):
     """Members with no labour capacity, no able supporter in the household and no livelihood (the
     household's latest per-capita income is below the 特困 standard, or none is recorded), not on 特困.
-    Two anti-joins against sets computed once (households with a livelihood, households with a
-    supporter), not a probe per member."""
+    Two NOT EXISTS on the household (anti-joins; NOT IN would be probed row by row on PostgreSQL once
+    the set outgrows work_mem), not a probe per member for the supporter."""
     has_livelihood = (latest_incomes(user, area, year)
-                      .filter(net__gte=F("tekun_line") * F("household__size"))
-                      .values("household_id"))
-    supported = members(user, area).filter(able_supporter_q(year)).values("household_id")
+                      .filter(household=OuterRef("household_id"), net__gte=F("tekun_line") * F("household__size")))
+    supported = Member.objects.filter(able_supporter_q(year), household=OuterRef("household_id"))
     return (members(user, area).filter(tekun=False).filter(no_labour_q(year))
-            .exclude(household_id__in=has_livelihood)
-            .exclude(household_id__in=supported))
+            .exclude(Exists(has_livelihood))
+            .exclude(Exists(supported)))
 
 
 def premium_missing(user, area: str, year: int):
