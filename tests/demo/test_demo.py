@@ -79,6 +79,20 @@ def test_the_same_seed_gives_the_same_county(demo):
     assert Household.objects.count() == 1500
 
 
+def test_reset_empties_what_users_made_in_the_demo(demo):
+    """Data made by using the demo (an API token, a visit, a payment) never blocks a new demo."""
+    from rest_framework.authtoken.models import Token
+
+    from fupin.assistance.models import Visit
+    from fupin.funds.models import Disbursement
+
+    Token.objects.create(user=User.objects.get(username="county"))
+    assert Visit.objects.exists() and Disbursement.objects.exists()
+    call_command("demo", "--households", "1500", "--seed", "8", "--no-serve", "--reset")
+    assert not Token.objects.exists()
+    assert Household.objects.count() == 1500 and Visit.objects.exists()
+
+
 def test_demo_refuses_a_database_with_real_data(settings):
     from tests import factories
 

@@ -34,6 +34,7 @@ DELETES = [
     "DELETE FROM targeting_ruleset WHERE region_code <> ''",
     "UPDATE targeting_ruleset SET created_by_id = NULL",
     "DELETE FROM django_session",
+    "DELETE FROM authtoken_token",
     "DELETE FROM accounts_areagrant",
     "DELETE FROM accounts_user",
 ]
