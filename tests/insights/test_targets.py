@@ -168,11 +168,16 @@ def test_every_able_household_needs_an_industry_and_a_skill(users):
     both = support.single(skill="skilled")
     programmes.add_participation(actor=None, household=both, industry=tea, year=YEAR, scale=Decimal(2),
                                  started_on=dt.date(YEAR, 2, 1))
+    industry_only = support.single()
+    programmes.add_participation(actor=None, household=industry_only, industry=tea, year=YEAR, scale=Decimal(1),
+                                 started_on=dt.date(YEAR, 2, 1))
     support.single(skill="lost")  # nobody able to work: not counted
     a = assess(users["county"], "industry_skill")
-    assert (a.value, a.met) == (2, False)
-    assert dict(a.figures)["有劳动能力的户"] == 3
-    assert listed(users["county"], "industry_skill") == {neither.pk, skilled_only.pk}
+    # missing an industry: neither, skilled_only; missing a skill: neither, industry_only; the value
+    # counts each household once
+    assert (a.value, a.met) == (3, False)
+    assert dict(a.figures) == {"有劳动能力的户": 4, "缺少产业": 2, "缺少技能": 2}
+    assert listed(users["county"], "industry_skill") == {neither.pk, skilled_only.pk, industry_only.pk}
 
 
 def test_a_completed_training_counts_as_a_skill(users):
