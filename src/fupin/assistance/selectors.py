@@ -267,10 +267,6 @@ def household_plan(household: Household, year: int) -> Plan | None:
     return Plan.objects.filter(county_code=household.county_code, household=household, year=year).first()
 
 
-def division_names(codes_: set[str]) -> dict[str, str]:
-    return dict(Division.objects.filter(code__in=codes_).values_list("code", "name"))
-
-
 # --- leaders ----------------------------------------------------------------------------------
 
 def leaders(user, area: str = "", *, active_only: bool = False):

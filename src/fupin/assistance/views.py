@@ -71,7 +71,7 @@ def coverage(request):
 def leader_list(request):
     area = _area(request)
     page, query = paginate(request, selectors.leaders(request.user, area if len(area) >= 6 else ""))
-    names = selectors.division_names({leader.division_code for leader in page.object_list})
+    names = Division.objects.names({leader.division_code for leader in page.object_list})
     for leader in page.object_list:
         leader.township_name = names.get(leader.division_code, leader.division_code)
     return render(request, "assistance/leader_list.html", {
@@ -127,7 +127,7 @@ def plans(request):
                          area=data.get("area", ""), status=data.get("status", ""))
     page, query = paginate(request, qs)
     page.object_list = selectors.attach_measure_counts(page.object_list)
-    names = selectors.division_names({p.division_code for p in page.object_list})
+    names = Division.objects.names({p.division_code for p in page.object_list})
     for plan in page.object_list:
         plan.area_name = names.get(plan.division_code, plan.division_code)
     return render(request, "assistance/plan_list.html", {

@@ -37,6 +37,10 @@ class UrbanRuralClass(CodeList):
 
 
 class DivisionQuerySet(ScopedQuerySet):
+    def names(self, codes) -> dict[str, str]:
+        """{code: name} for the given division codes (names only: labels for rows already scoped)."""
+        return dict(self.filter(code__in=set(codes)).values_list("code", "name"))
+
     def children_of(self, code: str):
         return self.filter(parent_code=code)
 

@@ -158,7 +158,7 @@ def _area_name(code: str) -> str:
     return division.name if division else code
 
 
-def _scoped(user, area: str):
+def scoped_entries(user, area: str):
     """Allocations and payments of ``area`` (by where they were allocated) the user may see."""
     scope = scope_for(user).narrowed(area)
     allocations = Allocation.objects.in_scope(scope).filter(status=RecordStatus.ACTIVE)
@@ -172,7 +172,7 @@ def _money_row(allocated: Decimal, disbursed: Decimal, **extra) -> dict:
 
 def ledger(user, area: str, year: int) -> Ledger:
     """The ledger of an area (county, township or village) for a year."""
-    allocations, disbursements = _scoped(user, area)
+    allocations, disbursements = scoped_entries(user, area)
     allocations, disbursements = allocations.filter(year=year), disbursements.filter(year=year)
 
     # per kind of source

@@ -163,12 +163,8 @@ def project_list(request):
     page, query = paginate(request, qs)
     return render(request, "funds/project_list.html", {
         "form": form, "page_obj": page, "query": query, "nav_active": NAV, "badges": selectors.STATUS_BADGE,
-        "names": _names(p.division_code for p in page),
+        "names": Division.objects.names(p.division_code for p in page),
         "can_propose": request.user.can(Cap.PROPOSE_PROJECT) or request.user.can(Cap.MANAGE_FUNDS)})
-
-
-def _names(codes) -> dict[str, str]:
-    return dict(Division.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
 def _require_propose(user) -> None:
@@ -212,7 +208,7 @@ def project_detail(request, pk):
         "disbursements": project.disbursements.select_related("household", "reverses", "reversed_by")
         .order_by("-paid_on", "-pk")[:200],
         "disbursement_count": project.disbursements.count(),
-        "area_name": _names([project.division_code]).get(project.division_code, ""),
+        "area_name": Division.objects.names([project.division_code]).get(project.division_code, ""),
         "steps": project.steps.order_by("acted_at", "pk"),
         "transitions": actions.allowed_transitions(user, project), "transition_form": forms.TransitionForm(),
         "can_edit": actions.can_edit_project(user, project),

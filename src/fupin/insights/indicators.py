@@ -113,10 +113,6 @@ def _sub(field_name: str, area: str):
     return Substr(field_name, 1, child_width(area))
 
 
-def _names(codes_) -> dict[str, str]:
-    return dict(Division.objects.filter(code__in=list(codes_)).values_list("code", "name"))
-
-
 def children_of(user, area: str) -> list[Division]:
     """The visible child divisions of ``area`` (none for a village)."""
     if len(area) >= 12:
@@ -497,12 +493,12 @@ def housing(user, area: str) -> dict:
 
 def funds(user, area: str, year: int) -> dict:
     """Money of the year by source kind (allocated, disbursed) and disbursed by mode, attributed like
-    the funds ledger (by where it was allocated: ``funds.selectors._scoped``)."""
+    the funds ledger (by where it was allocated: ``funds.selectors.scoped_entries``)."""
     from fupin.funds import sums
     from fupin.funds.models import DisbursementMode, SourceKind
-    from fupin.funds.selectors import _scoped
+    from fupin.funds.selectors import scoped_entries
 
-    allocations, disbursements = _scoped(user, area)
+    allocations, disbursements = scoped_entries(user, area)
     allocations, disbursements = allocations.filter(year=year), disbursements.filter(year=year)
     allocated = dict(allocations.values_list("source__kind").annotate(s=sums.total()).order_by())
     paid = {(r["source__kind"], r["mode"]): r["s"] for r in

@@ -68,10 +68,6 @@ def _filters(request, with_year=True):
     return form, area, year
 
 
-def _names(codes) -> dict[str, str]:
-    return dict(Division.objects.filter(code__in=set(codes)).values_list("code", "name"))
-
-
 def _table(request, *, title, columns, rows, page, query, testid, filters=None, buttons=(), nav="welfare",
            note="", tabs=()):
     rows = [[c if isinstance(c, Cell) else Cell("" if c is None else c) for c in row] for row in rows]
@@ -83,7 +79,7 @@ def _table(request, *, title, columns, rows, page, query, testid, filters=None, 
 def _member_rows(request, page, year, *, extra=None, action=None):
     """Rows of a member list page: name, sex, age, village, household (linked), extra cells, action."""
     ref = rules.reference_date(year)
-    names = _names(m.division_code for m in page)
+    names = Division.objects.names(m.division_code for m in page)
     rows = []
     for m in page:
         row = [Cell(m.name), m.get_sex_display(), rules.age_on(m.birth_date, ref), names.get(m.division_code, ""),
@@ -233,7 +229,7 @@ def disability_missing(request):
 def _record_list(request, *, qs, title, testid, columns, cells):
     filters, area, year = _filters(request)
     page, query = paginate(request, qs(request.user, area, year).order_by("-pk"))
-    names = _names(r.division_code for r in page)
+    names = Division.objects.names(r.division_code for r in page)
     rows = [[Cell(r.member.name), names.get(r.division_code, ""),
              Cell(r.household.household_code, r.household.get_absolute_url()), *cells(r)] for r in page]
     return _table(request, title=f"{title}（{year}）", columns=[_("姓名"), _("村"), _("户编号"), *columns], rows=rows,
@@ -359,7 +355,7 @@ def disability_pay(request, pk):
 # --- housing ----------------------------------------------------------------------------------
 
 def _household_rows(page, cells):
-    names = _names(h.division_id for h in page)
+    names = Division.objects.names(h.division_id for h in page)
     heads = {h.pk: h.head_name for h in registry_selectors.attach_heads(page)}
     return [[Cell(h.household_code, h.get_absolute_url()), heads.get(h.pk, ""), names.get(h.division_id, ""),
              *cells(h)] for h in page]
@@ -391,7 +387,7 @@ def renovation_list(request):
     status = request.GET.get("status", "")
     qs = selectors.renovations(request.user, area, status if status in RenovationStatus.values else "")
     page, query = paginate(request, qs.order_by("-year", "division_code", "pk"))
-    names = _names(r.division_code for r in page)
+    names = Division.objects.names(r.division_code for r in page)
     rows = [[Cell(r.household.household_code, r.household.get_absolute_url()), names.get(r.division_code, ""),
              r.year, r.grade, r.get_method_display(), r.subsidy, Cell(r.get_status_display(),
                                                                       reverse("welfare:renovation", args=[r.pk])),
@@ -473,7 +469,7 @@ def relocation_waiting(request):
 @require(Cap.VIEW_PROGRAMMES)
 def site_list(request):
     sites = list(selectors.sites(request.user))
-    names = _names(s.division_code for s in sites)
+    names = Division.objects.names(s.division_code for s in sites)
     for s in sites:
         s.area_name = names.get(s.division_code, s.division_code)
     return render(request, "welfare/sites.html", {"sites": sites, "can": may_manage(request.user, Domain.HOUSING),
@@ -498,7 +494,7 @@ def site_edit(request, pk=None):
 def relocation_list(request):
     filters, area, _year = _filters(request, with_year=False)
     page, query = paginate(request, selectors.relocations(request.user, area).order_by("-allocated_on", "-pk"))
-    names = _names(r.division_code for r in page)
+    names = Division.objects.names(r.division_code for r in page)
     rows = [[Cell(r.household.household_code, r.household.get_absolute_url()), names.get(r.division_code, ""),
              r.site.name, r.year, r.allocated_on, r.moved_in_on or "",
              Cell(r.get_status_display(), reverse("welfare:relocation", args=[r.pk]))] for r in page]
@@ -566,7 +562,7 @@ def charity(request):
     status = request.GET.get("status", "")
     qs = selectors.needs(request.user, area, status if status in NeedStatus.values else "")
     page, query = paginate(request, qs.order_by("-posted_on", "-pk"))
-    names = _names(n.division_code for n in page)
+    names = Division.objects.names(n.division_code for n in page)
     rows = [[Cell(n.title, reverse("welfare:need", args=[n.pk]), "need-link"), n.get_category_display(),
              names.get(n.division_code, ""), _("村级需求") if n.household_id is None else _("农户需求"),
              n.amount, n.matched_amount, n.get_status_display(), n.posted_on] for n in page]
@@ -695,7 +691,7 @@ def offer_list(request):
     status = request.GET.get("status", "")
     qs = selectors.offers(request.user, area, status if status in OfferStatus.values else "")
     page, query = paginate(request, qs.order_by("-offered_on", "-pk"))
-    names = _names(o.division_code for o in page)
+    names = Division.objects.names(o.division_code for o in page)
     can = may_manage(request.user, Domain.CHARITY)
     scope = scope_for(request.user)
     rows = [[o.donor, o.get_donor_type_display(), _mask_contact(o.contact),
