@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import fastexcel
 import pytest
@@ -32,7 +33,10 @@ def registry_state() -> tuple:
                                              "main_cause", "phone", "size", "status")),
         sorted(Member.objects.values_list("id_number", "name", "relation", "status", "education", "schooling",
                                           "chronic_illness", "medical_insurance")),
-        sorted(HouseholdIncome.objects.values_list("household_id", "year", "wage_income", "business_income")),
+        sorted(HouseholdIncome.objects.values_list("household_id", "year", "wage_income", "business_income",
+                                                   "property_dividends", "transfer_income", "transfer_dibao",
+                                                   "transfer_pension", "transfer_other")),
+        sorted(Member.objects.values_list("id_number", "work_willing")),
     )
 
 
@@ -207,8 +211,11 @@ def test_export_then_import_changes_nothing(lichuan):
     homes.append(factories.make_household(factories.HUFANG_VILLAGE, household_type="monitored"))
     for home in homes:
         HouseholdIncome.objects.create(county_code="361022", household=home, year=2023, wage_income=12345.5,
-                                       business_income=0, property_income=10, transfer_income=0,
+                                       business_income=0, property_income=10, property_dividends=10,
+                                       transfer_income=3650, transfer_dibao=2400, transfer_pension=1250,
                                        production_costs=100, insurance_payouts=0, medical_out_of_pocket=0)
+    spouse = homes[0].members.get(relation="spouse")
+    Member.objects.filter(pk=spouse.pk).update(work_willing=False)
     before = registry_state()
     events = AuditEvent.objects.count()
     for fmt in ("xlsx", "csv"):
@@ -222,6 +229,44 @@ def test_export_then_import_changes_nothing(lichuan):
         assert result.counts["households_created"] == 0 and result.counts["incomes_written"] == 0
         assert registry_state() == before
     assert AuditEvent.objects.count() == events + 2
+
+
+def test_transfer_income_by_item_the_total_and_other(lichuan):
+    itemised = support.household_rows(转移性收入="5000", 低保金="2400", 养老金="1500", 资产收益分红="300",
+                                       财产性收入="800")
+    items_only = support.household_rows(转移性收入="", 低保金="1000", 生态补偿金="250.50", 其他转移性收入="100")
+    total_only = support.household_rows(转移性收入="600")  # an older file: no items
+    result = run(itemised + items_only + total_only)
+    assert result.ok, problem_list(result)
+    incomes = {i.household.household_code: i for i in HouseholdIncome.objects.select_related("household")}
+    one = incomes[itemised[0]["户编号"]]
+    assert (one.transfer_income, one.transfer_dibao, one.transfer_pension, one.transfer_other) == (5000, 2400, 1500, 1100)
+    assert one.property_dividends == 300 and one.property_income == 800
+    two = incomes[items_only[0]["户编号"]]
+    assert two.transfer_income == Decimal("1350.50") and two.transfer_other == 100
+    three = incomes[total_only[0]["户编号"]]
+    assert three.transfer_income == 600 and three.transfer_other == 600 and three.transfer_dibao == 0
+
+
+def test_transfer_items_above_the_total_and_dividends_above_property_income_are_errors(lichuan):
+    rows = (support.household_rows(转移性收入="1000", 低保金="800", 养老金="300")
+            + support.household_rows(转移性收入="1000", 低保金="800", 其他转移性收入="300")
+            + support.household_rows(财产性收入="100", 资产收益分红="100.01"))
+    result = run(rows)
+    assert [(r, c, m) for r, c, _v, m in problem_list(result)] == [
+        (2, "转移性收入", "转移性收入小于其明细之和（1100.0 元）"),
+        (4, "其他转移性收入", "转移性收入各项之和（1100.0 元）与转移性收入不符"),
+        (6, "资产收益分红", "资产收益分红不能大于财产性收入")]
+    assert not result.written and not HouseholdIncome.objects.exists()
+
+
+def test_willingness_to_work_is_imported_and_defaults_to_yes(lichuan):
+    rows = support.household_rows(members=2)
+    rows[1]["劳动意愿"] = "否"
+    result = run(rows)
+    assert result.ok
+    willing = dict(Member.objects.values_list("relation", "work_willing"))
+    assert willing == {"head": True, "spouse": False}
 
 
 def test_a_household_without_income_exports_with_a_blank_income_year_which_import_requires(lichuan):

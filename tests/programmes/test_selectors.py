@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from fupin.core import clock
+from fupin.core.clock import years_before
 from fupin.programmes import actions, selectors
-from fupin.programmes.selectors import years_before
 from tests.factories import HUFANG, HUFANG_VILLAGE, JIANYUAN, TANXI_VILLAGE, make_household, person
 from tests.programmes import support
 

@@ -17,7 +17,7 @@ from fupin.targeting.models import (
 
 HEADER = ["户编号", "行政区划代码", "年度", "家庭人口数", "人均纯收入", "收入线", "低于收入线", "吃穿", "义务教育",
           "基本医疗", "住房安全", "饮水安全", "识别结论", "贫困程度", "多维贫困得分", "多维贫困", "监测对象类型",
-          "贫困户属性", "托底保障", "说明"]
+          "贫困户属性", "托底保障", "上年人均纯收入", "收入稳定超过收入线", "按地方规则因保障缺口纳入", "说明"]
 ATTRIBUTES = {"general": "一般贫困户", "dibao": "低保贫困户", "tekun": "特困供养贫困户"}
 
 
@@ -39,15 +39,18 @@ def rows(run: IdentificationRun, results=None) -> Iterator[list]:
     line = run.params["income_line"]
     columns = ["household__household_code", "division_code", "size", "per_capita_income", "below_line", "food_ok",
                "education_ok", "medical_ok", "housing_ok", "water_ok", "conclusion", "degree", "mpi_score",
-               "mpi_poor", "monitoring", "attribute", "safety_net", "explanation"]
+               "mpi_poor", "monitoring", "attribute", "safety_net", "previous_per_capita_income", "stable_above",
+               "gap_admitted", "explanation"]
     for (code, division, size, pc, below, food, edu, med, house, water, conclusion, degree, score, mpi_poor, mon,
-         attribute, safety_net, explanation) in qs.order_by("division_code", "household_id").values_list(
+         attribute, safety_net, prev, stable, admitted, explanation) in qs.order_by(
+            "division_code", "household_id").values_list(
             *columns).iterator(chunk_size=5000):
         poor = conclusion == "poor"
         yield [code, division, run.year, size, "" if pc is None else f"{pc:.2f}", line, _yes(below), _ok(food),
                _ok(edu), _ok(med), _ok(house), _ok(water), conclusions.get(conclusion, conclusion),
                degrees.get(degree, "") if poor else "", f"{score:.4f}", _yes(mpi_poor), monitoring.get(mon, ""),
-               ATTRIBUTES.get(attribute, ""), _yes(safety_net) if poor else "", explanation]
+               ATTRIBUTES.get(attribute, ""), _yes(safety_net) if poor else "", "" if prev is None else f"{prev:.2f}",
+               _yes(stable), _yes(admitted) if poor else "", explanation]
 
 
 def write_csv(stream, run: IdentificationRun, results=None) -> int:

@@ -35,7 +35,7 @@ MEMBER_COLUMNS = [
     ("chronic_illness", "BOOLEAN"), ("serious_illness", "BOOLEAN"), ("disabled", "BOOLEAN"),
     ("disability_category", "TEXT"), ("disability_grade", "TEXT"), ("labour_skill", "TEXT"), ("work_status", "TEXT"),
     ("work_months", "INTEGER"), ("medical_insurance", "BOOLEAN"), ("critical_illness_insurance", "BOOLEAN"),
-    ("dibao", "BOOLEAN"), ("tekun", "BOOLEAN"), ("pension_insurance", "BOOLEAN"),
+    ("dibao", "BOOLEAN"), ("tekun", "BOOLEAN"), ("pension_insurance", "BOOLEAN"), ("work_willing", "BOOLEAN"),
 ]
 HOUSEHOLD_COLUMNS = [
     ("row", "INTEGER"), ("county_code", "TEXT"), ("household_code", "TEXT"), ("division_code", "TEXT"),
@@ -43,8 +43,10 @@ HOUSEHOLD_COLUMNS = [
     ("identification_standard", "TEXT"), ("identification_year", "INTEGER"), ("exit_year", "INTEGER"),
     ("monitoring_type", "TEXT"), ("main_cause", "TEXT"), ("other_cause_1", "TEXT"), ("other_cause_2", "TEXT"),
     ("income_year", "INTEGER"), ("wage_income", "NUMERIC"), ("business_income", "NUMERIC"),
-    ("property_income", "NUMERIC"), ("transfer_income", "NUMERIC"), ("production_costs", "NUMERIC"),
-    ("house_grade", "TEXT"), ("house_renovated", "BOOLEAN"), ("safe_water", "BOOLEAN"),
+    ("property_income", "NUMERIC"), ("property_dividends", "NUMERIC"), ("transfer_income", "NUMERIC"),
+    ("transfer_dibao", "NUMERIC"), ("transfer_tekun", "NUMERIC"), ("transfer_pension", "NUMERIC"),
+    ("transfer_ecological", "NUMERIC"), ("transfer_family_planning", "NUMERIC"), ("transfer_other", "NUMERIC"),
+    ("production_costs", "NUMERIC"), ("house_grade", "TEXT"), ("house_renovated", "BOOLEAN"), ("safe_water", "BOOLEAN"),
     ("sanitary_toilet", "BOOLEAN"), ("has_power", "BOOLEAN"), ("main_fuel", "TEXT"), ("access_road", "TEXT"),
     ("farmland_area", "NUMERIC"), ("forest_area", "NUMERIC"), ("relocation_willing", "BOOLEAN"),
     ("relocated", "BOOLEAN"), ("phone", "TEXT"), ("bank_name", "TEXT"), ("bank_account", "TEXT"),
@@ -61,8 +63,10 @@ MEMBER_TEXT = ["name", "sex", "id_type", "relation", "ethnicity", "education", "
                "disability_grade", "labour_skill", "work_status"]
 MEMBER_VALUES = ["birth_date", "work_months"]
 MEMBER_FLAGS = {"chronic_illness": False, "serious_illness": False, "disabled": False, "medical_insurance": False,
-                "critical_illness_insurance": False, "dibao": False, "tekun": False, "pension_insurance": False}
-INCOME = ["wage_income", "business_income", "property_income", "transfer_income", "production_costs"]
+                "critical_illness_insurance": False, "dibao": False, "tekun": False, "pension_insurance": False,
+                "work_willing": True}
+INCOME = ["wage_income", "business_income", "property_income", "property_dividends", "transfer_income",
+          *template.TRANSFER_ITEMS, "production_costs"]
 
 
 @dataclass
@@ -390,7 +394,7 @@ def _apply(actor, *, sync_members: bool, result: ImportResult, file_name: str, s
                      "dropout_reason", "chronic_illness", "serious_illness", "disabled", "disability_category",
                      "disability_grade", "labour_skill", "work_status", "work_months", "workplace",
                      "public_welfare_job", "medical_insurance", "critical_illness_insurance", "commercial_insurance",
-                     "medical_aid", "dibao", "tekun", "pension_insurance", "speaks_putonghua", "joined_on",
+                     "medical_aid", "dibao", "tekun", "pension_insurance", "work_willing", "speaks_putonghua", "joined_on",
                      "join_reason", "removal_reason", "created_at", "updated_at"]
         m_values = {c: f"s.{c}" for c in m_columns}
         m_values.update({"status": "'active'", "political_status": "''", "dropout_reason": "''", "workplace": "''",

@@ -49,7 +49,14 @@ COLUMNS: tuple[Column, ...] = (
     _c("工资性收入", HOUSEHOLD, "wage_income", "money"),
     _c("生产经营性收入", HOUSEHOLD, "business_income", "money"),
     _c("财产性收入", HOUSEHOLD, "property_income", "money"),
+    _c("资产收益分红", HOUSEHOLD, "property_dividends", "money"),
     _c("转移性收入", HOUSEHOLD, "transfer_income", "money"),
+    _c("低保金", HOUSEHOLD, "transfer_dibao", "money"),
+    _c("特困供养金", HOUSEHOLD, "transfer_tekun", "money"),
+    _c("养老金", HOUSEHOLD, "transfer_pension", "money"),
+    _c("生态补偿金", HOUSEHOLD, "transfer_ecological", "money"),
+    _c("计划生育金", HOUSEHOLD, "transfer_family_planning", "money"),
+    _c("其他转移性收入", HOUSEHOLD, "transfer_other", "money"),
     _c("生产经营性支出", HOUSEHOLD, "production_costs", "money"),
     _c("危房等级", HOUSEHOLD, "house_grade", "code", code_list=codes.HouseGrade),
     _c("危房已改造", HOUSEHOLD, "house_renovated", "yesno"),
@@ -81,6 +88,7 @@ COLUMNS: tuple[Column, ...] = (
     _c("残疾类别", MEMBER, "disability_category", "code", code_list=codes.DisabilityCategory),
     _c("残疾等级", MEMBER, "disability_grade", "code", code_list=codes.DisabilityGrade),
     _c("劳动技能", MEMBER, "labour_skill", "code", code_list=codes.LabourSkill, width=16),
+    _c("劳动意愿", MEMBER, "work_willing", "yesno"),
     _c("务工状况", MEMBER, "work_status", "code", code_list=codes.WorkStatus),
     _c("务工时间", MEMBER, "work_months", "months"),
     _c("基本医疗保险", MEMBER, "medical_insurance", "yesno"),
@@ -89,6 +97,10 @@ COLUMNS: tuple[Column, ...] = (
     _c("特困供养", MEMBER, "tekun", "yesno"),
     _c("养老保险", MEMBER, "pension_insurance", "yesno"),
 )
+# 转移性收入 by item, as on the national card: the total is their sum; a file that gives only the
+# total (older files) puts it all under 其他转移性收入.
+TRANSFER_ITEMS = ("transfer_dibao", "transfer_tekun", "transfer_pension", "transfer_ecological",
+                  "transfer_family_planning", "transfer_other")
 BY_HEADER = {c.header: c for c in COLUMNS}
 BY_FIELD = {c.field: c for c in COLUMNS}
 HOUSEHOLD_COLUMNS = [c for c in COLUMNS if c.level == HOUSEHOLD]

@@ -405,7 +405,34 @@ def _check_households(df: pl.DataFrame, p: Problems) -> pl.DataFrame:
     for field, message, when in checks:
         p.add(households, field, _lit(message), when.fill_null(False))
     households = _other_causes(households, p)
+    households = _transfers(households, p)
     return households.drop([c for c in households.columns if c.startswith("_") and c != ROW])
+
+
+CENT = 0.005  # money compares to the fen (cells are floats here)
+
+
+def _transfers(households: pl.DataFrame, p: Problems) -> pl.DataFrame:
+    """转移性收入 is the sum of its items (registry.actions.itemise_transfers, as expressions): with a total,
+    其他 is what the named items leave (it must not be negative, and a given 其他 must fit); without one,
+    the total is the items' sum. Dividends are part of 财产性收入."""
+    named = [c for c in template.TRANSFER_ITEMS if c != "transfer_other"]
+    total, other = pl.col("transfer_income"), pl.col("transfer_other")
+    households = households.with_columns(_named=pl.sum_horizontal([pl.col(c).fill_null(0) for c in named]),
+                                         _any=pl.any_horizontal([pl.col(c).is_not_null() for c in template.TRANSFER_ITEMS]))
+    p.add(households, "transfer_income", pl.format("转移性收入小于其明细之和（{} 元）", pl.col("_named").round(2)),
+          (total.is_not_null() & (total >= 0) & (pl.col("_named") > total + CENT)).fill_null(False))
+    p.add(households, "transfer_other", pl.format("转移性收入各项之和（{} 元）与转移性收入不符",
+                                                  (pl.col("_named") + other).round(2)),
+          (total.is_not_null() & (total >= 0) & other.is_not_null() & ((pl.col("_named") + other - total).abs() > CENT)
+           & (pl.col("_named") <= total + CENT)).fill_null(False))
+    p.add(households, "property_dividends", _lit("资产收益分红不能大于财产性收入"),
+          (pl.col("property_dividends") > pl.col("property_income").fill_null(0) + CENT).fill_null(False))
+    return households.with_columns(
+        transfer_other=pl.when(total.is_not_null()).then((total - pl.col("_named")).round(2)).otherwise(other),
+        transfer_income=pl.when(total.is_not_null()).then(total)
+        .when(pl.col("_any")).then((pl.col("_named") + other.fill_null(0)).round(2)).otherwise(None),
+    )
 
 
 def _other_causes(households: pl.DataFrame, p: Problems) -> pl.DataFrame:

@@ -145,7 +145,8 @@ def household_rows(households, *, year: int | None = None, masked: bool = True) 
     member_fields = ["household_id", "name", "id_type", "id_number", "sex", "birth_date", "relation", "ethnicity",
                      "education", "schooling", "chronic_illness", "serious_illness", "disabled",
                      "disability_category", "disability_grade", "labour_skill", "work_status", "work_months",
-                     "medical_insurance", "critical_illness_insurance", "dibao", "tekun", "pension_insurance"]
+                     "medical_insurance", "critical_illness_insurance", "dibao", "tekun", "pension_insurance",
+                     "work_willing"]
     household_fields = ["id", "household_code", "division_id", "group_name", "household_type", "poverty_attribute",
                         "identification_standard", "identification_year", "exit_year", "monitoring_type",
                         "main_cause", "other_cause_1", "other_cause_2", "house_grade", "house_renovated",
@@ -156,8 +157,8 @@ def household_rows(households, *, year: int | None = None, masked: bool = True) 
                      .order_by("household_id", "relation", "birth_date").values_list(*member_fields), member_fields)
     homes = _frame(households.values_list(*household_fields), household_fields).rename(
         {"id": "household_id", "division_id": "division_code"})
-    income_fields = ["household_id", "year", "wage_income", "business_income", "property_income", "transfer_income",
-                     "production_costs"]
+    income_fields = ["household_id", "year", "wage_income", "business_income", "property_income", "property_dividends",
+                     "transfer_income", *template.TRANSFER_ITEMS, "production_costs"]
     incomes = HouseholdIncome.objects.filter(household_id__in=ids)
     if year is None:  # each household's latest year
         latest = HouseholdIncome.objects.filter(household_id=OuterRef("household_id")).order_by("-year")
@@ -311,12 +312,14 @@ def household_card(out, household, *, masked: bool = True) -> None:
             shown = masking.mask_id_number(value) if f == "id_number" and masked else display_value(Member, f, value)
             sheet.write_string(r, c, shown)
     r += 2
-    sheet.write_row(r, 0, ["年度", "工资性", "生产经营性", "财产性", "转移性", "生产经营性支出", "纯收入", "人均纯收入"], head)
+    sheet.write_row(r, 0, ["年度", "工资性", "生产经营性", "财产性", "其中分红", "转移性", "低保金", "特困供养金", "养老金",
+                           "生态补偿金", "计划生育金", "其他转移性", "生产经营性支出", "纯收入", "人均纯收入"], head)
     for row in household_incomes(household):
         r += 1
         i = row["income"]
-        values = [i.year, i.wage_income, i.business_income, i.property_income, i.transfer_income,
-                  i.production_costs, row["net"], row["per_capita"]]
+        values = [i.year, i.wage_income, i.business_income, i.property_income, i.property_dividends,
+                  i.transfer_income, *(getattr(i, f) for f in template.TRANSFER_ITEMS), i.production_costs,
+                  row["net"], row["per_capita"]]
         for c, value in enumerate(values):
             sheet.write_string(r, c, "" if value is None else str(value))
     book.close()

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from fupin.accounts.roles import Department
+from fupin.core.clock import years_before
 from fupin.divisions.models import Division
 from fupin.programmes import actions
 from fupin.programmes.models import (
@@ -43,7 +44,6 @@ from fupin.programmes.models import (
     TrainingProgramme,
     TrainingSubsidy,
 )
-from fupin.programmes.selectors import years_before
 from fupin.registry import codes
 from fupin.registry.models import Household, Member, VillageProfile
 

@@ -33,6 +33,12 @@ from fupin.programmes.models import (
 )
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
+from fupin.registry.selectors import (  # noqa: F401 - re-exported: the programme pages and insights use them
+    WORKING_AGE,
+    able_to_work,
+    division_name,
+    head_name,
+)
 
 ZERO = Decimal("0.00")
 MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
@@ -44,18 +50,11 @@ TRAINING_TARGET = 1000
 # able to work = not seriously ill, not disabled, labour skill not "lost"/"none", not in school;
 # employed = registry work status in WORKING_STATUSES with work months > 0, or a registry
 # public-welfare job, or an Employment or PublicWelfareJob open on the reference day.
-WORKING_AGE = (16, 60)
 WORKING_STATUSES = (codes.WorkStatus.IN_TOWNSHIP, codes.WorkStatus.IN_COUNTY, codes.WorkStatus.IN_PROVINCE,
                     codes.WorkStatus.OUT_OF_PROVINCE, codes.WorkStatus.OTHER)
-NOT_ABLE_SKILLS = (codes.LabourSkill.LOST, codes.LabourSkill.NONE)
 ASSISTED_TYPES = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED, codes.HouseholdType.MONITORED)
 
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _sub_sum(qs, field: str):
@@ -68,11 +67,6 @@ def _sub_sum(qs, field: str):
 def _sub_count(qs):
     counted = qs.order_by().values("county_code").annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def head_name(household_ref: str = "household_id"):
-    return Subquery(Member.objects.filter(household=OuterRef(household_ref), relation=codes.Relation.HEAD,
-                                          status=codes.RecordStatus.ACTIVE).values("name")[:1])
 
 
 # --- areas and industries ---------------------------------------------------------------------
@@ -272,10 +266,6 @@ def employments(user, *, area: str = "", current: bool = False, after_training: 
     return qs.order_by("-started_on", "pk")
 
 
-def division_name(ref: str = "division_code"):
-    return Subquery(Division.objects.filter(code=OuterRef(ref)).values("name")[:1])
-
-
 def welfare_jobs(user, *, area: str = "", current: bool = True):
     qs = PublicWelfareJob.objects.visible_to(user, area).select_related("member", "household") \
         .annotate(place=division_name())
@@ -296,14 +286,6 @@ def member_by_id_number(user, id_number: str) -> Member | None:
 
 # --- zero-employment households ---------------------------------------------------------------
 
-def able_to_work(on: dt.date, household_ref: str = "pk"):
-    """Members of the household who are of working age and able to work on ``on``."""
-    return Member.objects.active().filter(
-        household=OuterRef(household_ref), birth_date__lte=years_before(on, WORKING_AGE[0]),
-        birth_date__gt=years_before(on, WORKING_AGE[1]), serious_illness=False, disabled=False,
-    ).exclude(labour_skill__in=NOT_ABLE_SKILLS).filter(Q(schooling="") | Q(schooling=codes.Schooling.NOT_IN_SCHOOL))
-
-
 def employment_sources(on: dt.date, household_ref: str = "pk") -> list[Exists]:
     """Some member of the household is employed on ``on``, by each of the three sources (the registry's
     work status or post, an open Employment, an open PublicWelfareJob)."""
@@ -316,8 +298,10 @@ def employment_sources(on: dt.date, household_ref: str = "pk") -> list[Exists]:
 
 
 def zero_employment_households(user, *, area: str = "", on: dt.date | None = None, household_type: str = ""):
-    """Active households (of the assisted types, or the one asked for) with someone able to work and
-    nobody employed: one query with Exists."""
+    """零就业家庭: active households of the assisted types (poor, exited, monitored; or the one type
+    asked for) with someone able to work (``registry.selectors.able_to_work``) and nobody employed on
+    ``on``: one query with Exists. Yearly figures take ``on`` = ``clock.reference_day(year)`` (the
+    year's last day, or today while it runs), so every page counts the same households."""
     on = on or clock.today()
     qs = Household.objects.visible_to(user, area).active()
     qs = qs.filter(household_type=household_type) if household_type else qs.filter(household_type__in=ASSISTED_TYPES)
@@ -341,7 +325,8 @@ def overview(user, *, area: str = "", year: int) -> dict:
     trainees = Trainee.objects.visible_to(user, area).filter(course__end_on__year=year)
     trained = trainees.filter(status=TraineeStatus.COMPLETED)
     t = trained.aggregate(trained=Count("pk"), employed=Count("pk", filter=Q(employed_after())))
-    rate = (Decimal(t["employed"] * 100) / t["trained"]).quantize(Decimal("0.1")) if t["trained"] else None
+    exact = Decimal(t["employed"] * 100) / t["trained"] if t["trained"] else None
+    rate = exact.quantize(Decimal("0.1")) if exact is not None else None
     figures = {
         "households_in_industry": parts.values("household").distinct().count(),
         "participations": parts.count(),
@@ -354,11 +339,12 @@ def overview(user, *, area: str = "", year: int) -> dict:
         "certified": Certificate.objects.visible_to(user, area).filter(issued_on__year=year).count(),
         "employed_after_training": t["employed"],
         "employment_rate": rate,
+        "employment_rate_exact": exact,
         "employment_target": EMPLOYMENT_TARGET,
         "training_target": TRAINING_TARGET,
-        "rate_met": rate is not None and rate >= EMPLOYMENT_TARGET,
+        "rate_met": exact is not None and exact >= EMPLOYMENT_TARGET,  # judged unrounded, as on the targets page
         "welfare_jobs": PublicWelfareJob.objects.visible_to(user, area).filter(ended_on__isnull=True).count(),
-        "zero_employment": zero_employment_households(user, area=area).count(),
+        "zero_employment": zero_employment_households(user, area=area, on=clock.reference_day(year)).count(),
         **TrainingSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
             subsidies=Count("pk"), subsidies_pending=Count("pk", filter=Q(status="pending")),
             subsidy_amount=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_OUT)),
@@ -387,7 +373,7 @@ def area_rows(user, *, area: str, year: int) -> list[dict]:
                                                                      status=TraineeStatus.COMPLETED),
                       trained=Count("pk"), employed=Count("pk", filter=Q(employed_after())))
     jobs = grouped(PublicWelfareJob.objects.visible_to(user, area).filter(ended_on__isnull=True), jobs=Count("pk"))
-    zero = {r["sub"]: r for r in zero_employment_households(user, area=area).order_by()
+    zero = {r["sub"]: r for r in zero_employment_households(user, area=area, on=clock.reference_day(year)).order_by()
             .annotate(sub=Substr("division_id", 1, width)).values("sub").annotate(zero=Count("pk"))}
     rows = []
     for child in children:

@@ -538,8 +538,9 @@ def job_end(request, pk):
 
 @require(Cap.VIEW_PROGRAMMES)
 def zero_employment(request):
-    form, area, _year = _filters(request)
-    page, query = paginate(request, selectors.zero_employment_households(request.user, area=area))
+    form, area, year = _filters(request)
+    on = clock.reference_day(year)
+    page, query = paginate(request, selectors.zero_employment_households(request.user, area=area, on=on))
     return render(request, "programmes/zero_employment.html", _context(
-        request, form=form, area=area, page_obj=page, query=query, on=clock.today(),
+        request, form=form, area=area, year=year, page_obj=page, query=query, on=on,
         age=selectors.WORKING_AGE))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,11 +41,13 @@ MEMBER_FIELDS = [
     "disability_category", "disability_grade", "disability_cert_year", "labour_skill", "work_status",
     "work_months", "workplace", "public_welfare_job", "public_welfare_job_months", "medical_insurance",
     "critical_illness_insurance", "commercial_insurance", "medical_aid", "dibao", "tekun",
-    "pension_insurance", "speaks_putonghua",
+    "pension_insurance", "speaks_putonghua", "work_willing",
 ]
 MEMBER_TRACKED = [*MEMBER_FIELDS, "status", "joined_on", "join_reason", "removed_on", "removal_reason"]
-INCOME_FIELDS = ["wage_income", "business_income", "property_income", "transfer_income", "production_costs",
-                 "insurance_payouts", "medical_out_of_pocket"]
+TRANSFER_ITEMS = ["transfer_dibao", "transfer_tekun", "transfer_pension", "transfer_ecological",
+                  "transfer_family_planning", "transfer_other"]
+INCOME_FIELDS = ["wage_income", "business_income", "property_income", "property_dividends", "transfer_income",
+                 *TRANSFER_ITEMS, "production_costs", "insurance_payouts", "medical_out_of_pocket"]
 VILLAGE_FIELDS = [
     "poverty_status", "listed_12th_plan", "listed_13th_plan", "exit_year", "infrastructure_lagging",
     "industry_lagging", "weak_leadership", "ethnic_minority_village", "whole_village_programme",
@@ -326,7 +329,32 @@ def update_household(*, actor, household: Household, changes: Mapping, reason: s
     return household
 
 
+def itemise_transfers(income: HouseholdIncome, values: Mapping) -> None:
+    """Keep 转移性收入 the sum of its items. Given a total (``transfer_income``), 其他 is what the named
+    items leave of it; given only items, the total is their sum. Raises when the items exceed the total
+    or the dividends exceed the property income."""
+    named = sum((getattr(income, f) for f in TRANSFER_ITEMS if f != "transfer_other"), Decimal(0))
+    if values.get("transfer_income") is not None:
+        rest = income.transfer_income - named
+        if rest < 0:
+            raise ValidationError({"transfer_income": _(
+                "转移性收入（%(t)s 元）小于其明细之和（%(n)s 元）") % {"t": f"{income.transfer_income:,.2f}",
+                                                          "n": f"{named:,.2f}"}})
+        if values.get("transfer_other") is not None and income.transfer_other != rest:
+            raise ValidationError({"transfer_other": _(
+                "转移性收入各项之和（%(s)s 元）与转移性收入（%(t)s 元）不符") % {
+                    "s": f"{named + income.transfer_other:,.2f}", "t": f"{income.transfer_income:,.2f}"}})
+        income.transfer_other = rest
+    else:
+        income.transfer_income = named + income.transfer_other
+    if income.property_dividends > income.property_income:
+        raise ValidationError({"property_dividends": _("资产收益分红（%(d)s 元）不能大于财产性收入（%(p)s 元）") % {
+            "d": f"{income.property_dividends:,.2f}", "p": f"{income.property_income:,.2f}"}})
+
+
 def set_income(*, actor, household: Household, year: int, values: Mapping, reason: str = "") -> HouseholdIncome:
+    """A household's income of one year. 转移性收入 is kept equal to the sum of its items
+    (``itemise_transfers``): give the items (the total follows) or the total (其他 takes the rest)."""
     authorize(actor, Cap.EDIT_REGISTRY, household=household)
     _require_active(household)
     this_year = timezone.localdate().year
@@ -336,13 +364,14 @@ def set_income(*, actor, household: Household, year: int, values: Mapping, reaso
     if negative:
         raise ValidationError({k: _("金额不能为负数") for k in negative})
     with transaction.atomic():
-        income = HouseholdIncome.objects.filter(household=household, year=year).first()
+        income = HouseholdIncome.objects.select_for_update().filter(household=household, year=year).first()
         before = audit.snapshot(income, INCOME_FIELDS) if income else None
         if income is None:
             income = HouseholdIncome(household=household, county_code=household.county_code, year=year)
         for name in INCOME_FIELDS:
             if name in values and values[name] is not None:
                 setattr(income, name, values[name])
+        itemise_transfers(income, values)
         after = audit.snapshot(income, INCOME_FIELDS)
         old, new = audit.diff(before or {}, after)
         if before is not None and not new:

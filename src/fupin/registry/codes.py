@@ -56,6 +56,9 @@ class PovertyCause(CodeList):
     NO_CAPITAL = "09", _("缺资金")
     POOR_TRANSPORT = "10", _("交通条件落后")
     WEAK_MOTIVATION = "11", _("自身发展动力不足")
+    # A local code beside the national ones: the county plan names 因智 (intellectual disability or
+    # very low schooling) among the causes it plans for. Local codes use 81-89.
+    INTELLECT = "81", _("因智")
     OTHER = "99", _("其他")
 
 

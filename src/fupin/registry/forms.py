@@ -11,6 +11,7 @@ from fupin.registry.actions import (
     HOUSEHOLD_FIELDS,
     INCOME_FIELDS,
     MEMBER_FIELDS,
+    TRANSFER_ITEMS,
     VILLAGE_FIELDS,
     WORKTEAM_FIELDS,
 )
@@ -30,7 +31,8 @@ HOUSEHOLD_GROUPS = [
 MEMBER_GROUPS = [
     (_("身份"), ["name", "id_type", "id_number", "relation", "ethnicity", "political_status"]),
     (_("文化与健康"), ["education", "schooling", "dropout_reason", "chronic_illness", "serious_illness", "disabled",
-                   "disability_category", "disability_grade", "disability_cert_year", "labour_skill"]),
+                   "disability_category", "disability_grade", "disability_cert_year", "labour_skill",
+                   "work_willing"]),
     (_("务工"), ["work_status", "work_months", "workplace", "public_welfare_job", "public_welfare_job_months"]),
     (_("社会保障"), ["medical_insurance", "critical_illness_insurance", "commercial_insurance", "medical_aid",
                  "dibao", "tekun", "pension_insurance", "speaks_putonghua"]),
@@ -99,9 +101,17 @@ class NewMemberForm(MemberForm):
 
 
 class IncomeForm(ActionModelForm):
+    """The year's income with 转移性收入 by item (the total is their sum, computed by the action)."""
+
+    groups = [
+        (_("收入"), ["wage_income", "business_income", "production_costs", "property_income", "property_dividends"]),
+        (_("转移性收入（按项填写，合计自动计算）"), list(TRANSFER_ITEMS)),
+        (_("支出与理赔"), ["insurance_payouts", "medical_out_of_pocket"]),
+    ]
+
     class Meta:
         model = HouseholdIncome
-        fields = INCOME_FIELDS
+        fields = [f for f in INCOME_FIELDS if f != "transfer_income"]
 
 
 class RemoveMemberForm(StyledForm):

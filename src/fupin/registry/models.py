@@ -148,7 +148,16 @@ class HouseholdIncome(models.Model):
     wage_income = models.DecimalField(_("工资性收入"), default=0, **MONEY)
     business_income = models.DecimalField(_("生产经营性收入"), default=0, **MONEY)
     property_income = models.DecimalField(_("财产性收入"), default=0, **MONEY)
-    transfer_income = models.DecimalField(_("转移性收入"), default=0, **MONEY)
+    property_dividends = models.DecimalField(_("其中：资产收益分红"), default=0, **MONEY)
+    transfer_income = models.DecimalField(_("转移性收入"), default=0, **MONEY,
+                                          help_text=_("下列各项之和：低保金、特困供养金、养老金、生态补偿金、计划生育金、其他"))
+    # 转移性收入 itemised as on the national card; transfer_income is always their sum
+    transfer_dibao = models.DecimalField(_("其中：低保金"), default=0, **MONEY)
+    transfer_tekun = models.DecimalField(_("其中：特困供养金"), default=0, **MONEY)
+    transfer_pension = models.DecimalField(_("其中：养老金"), default=0, **MONEY)
+    transfer_ecological = models.DecimalField(_("其中：生态补偿金"), default=0, **MONEY)
+    transfer_family_planning = models.DecimalField(_("其中：计划生育金"), default=0, **MONEY)
+    transfer_other = models.DecimalField(_("其中：其他转移性收入"), default=0, **MONEY)
     production_costs = models.DecimalField(_("生产经营性支出"), default=0, **MONEY)
     insurance_payouts = models.DecimalField(_("理赔收入"), default=0, **MONEY)
     medical_out_of_pocket = models.DecimalField(_("合规自付医疗支出"), default=0, **MONEY)
@@ -211,6 +220,8 @@ class Member(models.Model):
                                         blank=True)
     disability_cert_year = models.PositiveSmallIntegerField(_("残疾证办证年度"), null=True, blank=True)
     labour_skill = models.CharField(_("劳动技能"), max_length=10, choices=codes.LabourSkill.choices, blank=True)
+    work_willing = models.BooleanField(_("有劳动意愿"), default=True,
+                                       help_text=_("有劳动能力的成员是否愿意务工或发展生产（劳动意愿）"))
 
     # work
     work_status = models.CharField(_("务工状况"), max_length=16, choices=codes.WorkStatus.choices, blank=True)

@@ -6,19 +6,57 @@ cause), page with a bounded count, and fetch the heads' names and village names 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
+from fupin.core.clock import years_before
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes, idnumber
-from fupin.registry.models import Household, HouseholdIncome, Member, WorkTeamMember
+from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
 
+# 有劳动能力 (able to work), one rule for every app (zero-employment households, the 以奖代补 rule,
+# the "able and willing" targets): of working age on the day (16 on the 16th birthday, no longer at
+# the 60th), not seriously ill, not disabled, labour skill not 丧失劳动力 / 无劳动力, not in school.
+# 有劳动意愿 (willing) adds the member's recorded willingness to work.
+WORKING_AGE = (16, 60)
+NOT_ABLE_SKILLS = (codes.LabourSkill.LOST, codes.LabourSkill.NONE)
 ID_LIKE = re.compile(r"^[0-9０-９]{15,17}[0-9Xx０-９ｘＸ]?$")
+
+
+def able_to_work(on: dt.date, household_ref: str = "pk", *, willing: bool = False):
+    """Active members of the outer household (``OuterRef(household_ref)``) able to work on ``on``
+    (and willing to, with ``willing``): for ``Exists`` and counts."""
+    qs = Member.objects.active().filter(
+        household=OuterRef(household_ref), birth_date__lte=years_before(on, WORKING_AGE[0]),
+        birth_date__gt=years_before(on, WORKING_AGE[1]), serious_illness=False, disabled=False,
+    ).exclude(labour_skill__in=NOT_ABLE_SKILLS).filter(Q(schooling="") | Q(schooling=codes.Schooling.NOT_IN_SCHOOL))
+    return qs.filter(work_willing=True) if willing else qs
+
+
+def head_name(household_ref: str = "household_id"):
+    """The name of the outer household's head, as a subquery (for one page of a list)."""
+    return Subquery(Member.objects.filter(household=OuterRef(household_ref), relation=codes.Relation.HEAD,
+                                          status=codes.RecordStatus.ACTIVE).values("name")[:1])
+
+
+def division_name(ref: str = "division_code"):
+    """The name of the division whose code is in the outer row's ``ref``, as a subquery."""
+    return Subquery(Division.objects.filter(code=OuterRef(ref)).values("name")[:1])
+
+
+def poor_villages(county_code: str, year: int | None = None):
+    """Codes of the county's poor villages (贫困村): registered poor now, and, for a past ``year``,
+    also those that exited after it (they were poor during that year)."""
+    q = Q(poverty_status=codes.VillagePovertyStatus.POOR)
+    if year is not None:
+        q |= Q(poverty_status=codes.VillagePovertyStatus.EXITED, exit_year__gte=year)
+    return VillageProfile.objects.filter(q, county_code=county_code).values_list("division_id", flat=True)
 
 
 def visible_households(user, area: str = ""):
