@@ -68,18 +68,30 @@ def child(birth, schooling="", education="", **fields):
 
 
 @pytest.mark.parametrize(("birth", "counted"), [
-    (dt.date(2018, 1, 1), False),   # 5 on 31 December 2023: not yet of school age
-    (dt.date(2017, 12, 31), True),  # turns 6 that day
-    (dt.date(2008, 1, 1), True),    # 15
-    (dt.date(2007, 12, 31), False),  # 16: past compulsory school age
+    (dt.date(2017, 9, 1), False),   # 6 only after the 31 August cut-off: starts school in 2024
+    (dt.date(2017, 8, 31), True),   # 6 on the cut-off day: in grade 1 of the 2023 school year
+    (dt.date(2008, 9, 1), True),    # 14 on the cut-off day: in grade 9
+    (dt.date(2008, 8, 31), False),  # 15 on the cut-off day: the nine years are done
 ])
-def test_school_age_edges(rules, birth, counted):
+def test_school_age_follows_the_school_year(rules, birth, counted):
     home = make_household(members=[child(birth, schooling="preschool_age" if birth.year >= 2017 else "not_in_school",
                                          education="" if birth.year >= 2017 else "primary")])
     income(home, 30000)
     r = result(identify(rules), home)
     assert r.education_ok is (not counted)
-    assert (r.conclusion == "poor") is counted
+    assert r.conclusion == "not_poor"  # far above the line: a gap to close, never 贫困户 by itself
+
+
+def test_the_school_year_cut_off_is_a_rule_set_value(rules):
+    home = make_household(members=[child(dt.date(2017, 12, 31), schooling="preschool_age")])
+    income(home, 30000)
+    assert result(identify(rules, dry_run=True), home).education_ok is True  # starts in September 2024
+    draft = actions.copy_rule_set(actor=None, source=rules)
+    actions.update_rule_set(actor=None, rule_set=draft, changes={"school_year_cutoff": "12-31"})
+    assert result(identify(draft, dry_run=True), home).education_ok is False
+    with pytest.raises(ValidationError) as err:
+        actions.update_rule_set(actor=None, rule_set=draft, changes={"school_year_cutoff": "13-01"})
+    assert "school_year_cutoff" in err.value.message_dict
 
 
 def test_the_explanation_names_the_child_out_of_school(rules):
@@ -133,13 +145,68 @@ def test_food_and_water(rules):
     assert result(run, on_dibao).food_ok is True  # the minimum living allowance secures food
 
 
-def test_guarantees_alone_make_a_household_poor_only_when_the_rules_say_so(rules):
-    home = make_household(house_grade="D")
-    income(home, 30000)
-    assert result(identify(rules, dry_run=True), home).conclusion == "poor"
+def test_a_guarantee_gap_far_above_the_line_is_a_gap_to_close_not_poverty(rules):
+    uninsured = make_household(household_type="ordinary", members=[
+        person("spouse", sex="2", medical_insurance=False, critical_illness_insurance=False)])
+    income(uninsured, 101200)  # 50,600 per person
+    house = make_household(household_type="ordinary", house_grade="C")
+    income(house, 21358)
+    run = identify(rules)
+    for home in (uninsured, house):
+        r = result(run, home)
+        assert r.conclusion == "not_poor" and r.monitoring == "" and not r.gap_admitted
+        assert r.explanation.count("结论：") == 1 and r.explanation.endswith("结论：非贫困户，有保障缺口须解决")
+    assert result(run, uninsured).medical_ok is False and result(run, house).housing_ok is False
+
+
+@pytest.mark.parametrize(("net", "grade", "poor", "admitted"), [
+    (Decimal("3999"), "A", True, False),   # one yuan below the line, no gap: poor by income
+    (Decimal("4000"), "A", False, False),  # at the line, no gap
+    (Decimal("4000"), "D", True, True),    # at the line with a D house: admitted by the local rule
+    (Decimal("4499"), "C", True, True),    # one yuan under the ceiling
+    (Decimal("4500"), "C", False, False),  # at the ceiling: not admitted
+])
+def test_a_county_may_admit_a_gap_just_above_the_line_up_to_its_ceiling(rules, net, grade, poor, admitted):
     draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"guarantees_in_identification": False})
-    assert result(identify(draft, dry_run=True), home).conclusion == "not_poor"
+    actions.update_rule_set(actor=None, rule_set=draft, changes={"gap_ceiling": Decimal(4500),
+                                                                  "gap_tests": "housing,education"})
+    home = make_household(household_type="ordinary", house_grade=grade)
+    income(home, net)
+    r = result(identify(draft, dry_run=True), home)
+    assert (r.conclusion == "poor") is poor and r.gap_admitted is admitted
+    assert r.explanation.count("结论：") == 1 and r.explanation.count("结论：贫困户") == (1 if poor else 0)
+    if admitted:
+        assert "人均纯收入低于本县规定的 4,500 元且义务教育、住房安全有未达标项，按地方规则纳入识别" in r.explanation
+        assert r.monitoring == ""  # one conclusion: poor, not also a monitoring candidate
+
+
+def test_only_the_gaps_the_rule_set_names_count_toward_identification(rules):
+    draft = actions.copy_rule_set(actor=None, source=rules)
+    actions.update_rule_set(actor=None, rule_set=draft, changes={"gap_ceiling": Decimal(5000), "gap_tests": "housing"})
+    uninsured = make_household(household_type="ordinary",
+                               head=person("head", medical_insurance=False, critical_illness_insurance=False))
+    income(uninsured, 4200)
+    r = result(identify(draft, dry_run=True), uninsured)
+    assert r.conclusion == "not_poor" and r.medical_ok is False and r.monitoring == "marginal"
+    assert r.explanation.count("结论：") == 1 and "列为边缘易致贫户监测对象" in r.explanation
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"gap_ceiling": Decimal(6001)}, "gap_ceiling"),  # above the monitoring line (6,000)
+    ({"gap_ceiling": Decimal(4000)}, "gap_ceiling"),  # at the line: would do nothing
+    ({"gap_ceiling": Decimal(5000), "gap_tests": ""}, "gap_tests"),
+    ({"gap_ceiling": Decimal(5000), "gap_tests": "housing,luck"}, "gap_tests"),
+    ({"gap_ceiling": Decimal(5000), "monitoring_threshold": None}, "gap_ceiling"),
+    ({"exit_margin": Decimal(-1)}, "exit_margin"),
+    ({"risk_clear_years": 0}, "risk_clear_years"),
+])
+def test_the_gap_ceiling_is_at_most_the_monitoring_line_and_other_limits(rules, changes, field):
+    draft = actions.copy_rule_set(actor=None, source=rules)
+    with pytest.raises(ValidationError) as err:
+        actions.update_rule_set(actor=None, rule_set=draft, changes=changes)
+    assert field in err.value.message_dict
+    draft.refresh_from_db()
+    assert draft.gap_ceiling is None  # nothing written
 
 
 @pytest.mark.parametrize(("skills", "degree"), [
@@ -179,18 +246,94 @@ def test_monitoring_candidates_under_the_consolidation_regime(rules):
     # an ordinary household needs more than 100% (20,000)
     ordinary_spending = make_household(household_type="ordinary")
     income(ordinary_spending, 30000, medical_out_of_pocket=Decimal(15000))
-    cleared = make_household(household_type="monitored")
-    income(cleared, 9000)
+    # below the line: 贫困户 (a relapse for the ex-poor), not also a monitoring candidate
+    relapsed = make_household(household_type="exited")
+    income(relapsed, 3999)
+    # a gap far above the monitoring range is a gap to close, not a candidate
+    gap_only = make_household(household_type="ordinary", house_grade="D")
+    income(gap_only, 30000)
     run = identify(rules)
     assert result(run, unstable).monitoring == "unstable"
+    assert result(run, unstable).explanation.endswith("结论：列为脱贫不稳定户监测对象（脱贫户人均纯收入低于监测线 6,000 元）")
     assert result(run, marginal).monitoring == "marginal"
     assert result(run, safe).monitoring == ""
     r = result(run, hardship)
     assert r.monitoring == "hardship" and "合规自付医疗支出 10,001 元" in r.explanation
     assert result(run, below_half).monitoring == ""
     assert result(run, ordinary_spending).monitoring == ""
-    assert result(run, cleared).risk_cleared is True
-    assert "符合风险消除条件" in result(run, cleared).explanation
+    r = result(run, relapsed)
+    assert r.conclusion == "poor" and r.monitoring == "" and "监测对象" not in r.explanation
+    r = result(run, gap_only)
+    assert r.conclusion == "not_poor" and r.monitoring == "" and r.housing_ok is False
+    for home in (unstable, marginal, safe, hardship, below_half, ordinary_spending, relapsed, gap_only):
+        assert result(run, home).explanation.count("结论：") == 1
+
+
+def test_risk_elimination_in_the_run_needs_two_years_above_the_monitoring_line_and_six_months(rules):
+    long_ago = dt.date(2022, 1, 1)
+    both_years = make_household(household_type="monitored", monitoring_start=long_ago)
+    income(both_years, 9000)
+    income(both_years, 6000, year=2022)  # at the monitoring line last year: not below it
+    last_year_below = make_household(household_type="monitored", monitoring_start=long_ago)
+    income(last_year_below, 9000)
+    income(last_year_below, 5999, year=2022)
+    recent = make_household(household_type="monitored", monitoring_start=dt.date(2023, 6, 30))  # 6 months on 30 Dec
+    income(recent, 9000)
+    income(recent, 9000, year=2022)
+    too_recent = make_household(household_type="monitored", monitoring_start=dt.date(2023, 7, 1))  # on 1 January
+    income(too_recent, 9000)
+    income(too_recent, 9000, year=2022)
+    with_gap = make_household(household_type="monitored", monitoring_start=long_ago, house_grade="C")
+    income(with_gap, 9000)
+    income(with_gap, 9000, year=2022)
+    nobody_works = make_household(household_type="monitored", monitoring_start=long_ago,
+                                  head=person("head", labour_skill="lost"))
+    income(nobody_works, 9000)
+    income(nobody_works, 9000, year=2022)
+    run = identify(rules)
+    assert result(run, both_years).risk_cleared is True
+    assert result(run, both_years).explanation.endswith("结论：监测户，符合风险消除条件")
+    assert result(run, recent).risk_cleared is True
+    for home in (last_year_below, too_recent, with_gap, nobody_works):
+        r = result(run, home)
+        assert r.risk_cleared is False and r.explanation.count("结论：监测户，继续监测") == 1
+    assert "上年人均纯收入 5,999 元 低于上年监测线 6,000 元" in result(run, last_year_below).explanation
+    draft = actions.copy_rule_set(actor=None, source=rules)
+    actions.update_rule_set(actor=None, rule_set=draft, changes={"risk_clear_years": 1, "risk_clear_min_months": 0})
+    dry = identify(draft, dry_run=True)
+    assert result(dry, last_year_below).risk_cleared is True and result(dry, too_recent).risk_cleared is True
+
+
+@pytest.mark.parametrize(("now", "before", "stable"), [
+    (Decimal("4001"), Decimal("4001"), True),   # one yuan above the line, both years
+    (Decimal("4000"), Decimal("5000"), False),  # exactly at the line this year is not above it
+    (Decimal("4001"), Decimal("3999"), False),  # below the line last year: not stable
+    (Decimal("50000"), None, False),            # no income last year: stability unknown
+])
+def test_exit_needs_income_above_the_line_this_year_and_last(rules, now, before, stable):
+    home = make_household()  # registered poor
+    income(home, now)
+    if before is not None:
+        income(home, before, year=2022)
+    r = result(identify(rules), home)
+    assert r.stable_above is stable and r.conclusion == "not_poor"
+    assert r.explanation.count("结论：") == 1
+    expected = "收入稳定超过收入线，符合退出条件" if stable else "收入尚未稳定超过收入线"
+    assert r.explanation.endswith(expected)
+
+
+def test_the_exit_margin_and_the_previous_year_switch_are_rule_set_values(rules):
+    home = make_household()
+    income(home, 4299)
+    income(home, 3000, year=2022)
+    draft = actions.copy_rule_set(actor=None, source=rules)
+    actions.update_rule_set(actor=None, rule_set=draft, changes={"exit_prior_year": False})
+    assert result(identify(draft, dry_run=True), home).stable_above is True
+    actions.update_rule_set(actor=None, rule_set=draft, changes={"exit_margin": Decimal(300)})
+    r = result(identify(draft, dry_run=True), home)
+    assert r.stable_above is False and "未高出收入线 300 元" in r.explanation
+    income(home, 4300)
+    assert result(identify(draft, dry_run=True), home).stable_above is True
 
 
 def test_a_sharp_income_drop_is_a_sudden_hardship(rules):
@@ -317,5 +460,6 @@ def test_rule_sets_without_monitoring_threshold_or_province_figures_still_run(ru
     income(home, 3000)
     r = result(identify(draft, dry_run=True), home)
     assert r.conclusion == "poor" and r.monitoring == "" and r.below_monitoring is None
+    assert r.explanation.count("结论：") == 1
     village = IdentificationResult.objects.get(pk=r.pk).run.village_results.get()
     assert village.high_incidence is None and village.low_income is None

@@ -48,11 +48,12 @@ def test_the_county_admin_edits_a_copy_dry_runs_it_and_sees_the_difference(clien
                                             "unsafe_house_grades", "oop_ratio_exited", "oop_ratio_others",
                                             "income_drop_ratio", "village_incidence_multiple",
                                             "village_income_ratio", "mpi_k", "monitoring_threshold",
-                                            "province_rural_income")}
+                                            "province_rural_income", "school_year_cutoff", "exit_margin",
+                                            "risk_clear_years", "risk_clear_min_months")}
     data = {k: v for k, v in data.items() if v is not None}
     data.update({f"w_{k}": v for k, v in draft.mpi_weights.items()})
     data.update({"income_line": "2400", "require_basic_insurance": "on", "water_test": "on",
-                 "guarantees_in_identification": "on", "renovation_counts": "on", "relocation_counts": "on"})
+                 "exit_prior_year": "on", "renovation_counts": "on", "relocation_counts": "on"})
     bad = client.post(reverse("targeting:rule_set_edit", args=[draft.pk]), {**data, "w_income": "x"})
     assert bad.status_code == 200 and "请填写分数或小数" in bad.content.decode()
     assert client.post(reverse("targeting:rule_set_edit", args=[draft.pk]), data).status_code == 302

@@ -144,6 +144,13 @@ def test_who_may_start_what(users, rules):
     identify(rules)
     with pytest.raises(ValidationError, match="未超过收入线"):
         actions.start_case(actor=village, household=at_line, kind="exit")
+    # above the line this year, below it last year: not yet stable
+    relapsing = make_household(household_type="poor")
+    income(relapsing, 4001)
+    income(relapsing, 3999, year=2022)
+    identify(rules)
+    with pytest.raises(ValidationError, match=r"上年人均纯收入 3,999\.00 元未超过上年收入线 4,000 元，收入尚不稳定"):
+        actions.start_case(actor=village, household=relapsing, kind="exit")
     ordinary = make_household(household_type="ordinary", poverty_attribute="", main_cause="")
     actions.start_case(actor=village, household=ordinary, kind="identify", note="申请")
     with pytest.raises(ValidationError, match="已有办理中"):
@@ -158,9 +165,12 @@ def test_who_may_start_what(users, rules):
         actions.start_case(actor=village, household=nobody_works, kind="risk_clear", note="x")
 
 
-def test_risk_elimination_needs_a_method_and_assistance(users, clock):
+def test_risk_elimination_needs_a_method_and_assistance(users, clock, rules):
     village, township, county = users["village"], users["township"], users["county"]
     home = make_household(household_type="monitored")
+    income(home, 9000)
+    income(home, 9000, year=2022)
+    identify(rules)
     case = actions.start_case(actor=village, household=home, kind="risk_clear", note="收入恢复")
     pass_step(village, case, **votes(review(village, JIANYUAN)))
     run_notice(village, case, clock)
@@ -170,6 +180,57 @@ def test_risk_elimination_needs_a_method_and_assistance(users, clock):
         pass_step(county, case)
     with pytest.raises(ValidationError, match="帮扶措施"):
         pass_step(county, case, method="assisted")
+
+
+def _to_final_step(users, clock, home):
+    village, township, county = users["village"], users["township"], users["county"]
+    case = actions.start_case(actor=village, household=home, kind="risk_clear", note="收入恢复")
+    pass_step(village, case, **votes(review(village, JIANYUAN)))
+    run_notice(village, case, clock)
+    pass_step(township, case)
+    pass_step(county, case, decision_no="x")
+    return case
+
+
+@pytest.mark.parametrize(("now", "before", "start", "house", "reason"), [
+    (5999, 9000, dt.date(2020, 1, 1), "A", "人均纯收入 5,999.00 元低于监测线 6,000 元"),
+    (9000, 5999, dt.date(2020, 1, 1), "A", "上年人均纯收入 5,999.00 元低于上年监测线 6,000 元"),
+    (9000, None, dt.date(2020, 1, 1), "A", "缺少 2022 年度收入数据"),
+    (9000, 9000, dt.date(2020, 1, 1), "D", "住房安全不达标"),
+    (9000, 9000, None, "A", None),  # the time under monitoring is checked where the start is known
+])
+def test_risk_elimination_is_refused_at_its_final_step_when_a_rule_fails(users, clock, rules, now, before, start,
+                                                                          house, reason):
+    home = make_household(household_type="monitored", monitoring_start=start, house_grade=house)
+    income(home, now)
+    if before is not None:
+        income(home, before, year=2022)
+    identify(rules)
+    case = _to_final_step(users, clock, home)
+    if reason is None:
+        pass_step(users["county"], case, method="natural")
+        home.refresh_from_db()
+        assert home.household_type == "ordinary"
+        return
+    with pytest.raises(ValidationError, match=reason):
+        pass_step(users["county"], case, method="natural")
+    home.refresh_from_db()
+    case.refresh_from_db()
+    assert home.household_type == "monitored" and case.step == "mark_cleared"  # nothing written
+
+
+def test_risk_elimination_waits_for_the_minimum_time_under_monitoring(users, clock, rules):
+    home = make_household(household_type="monitored", monitoring_start=clock.today() - dt.timedelta(days=30))
+    income(home, 9000)
+    income(home, 9000, year=2022)
+    identify(rules)
+    case = _to_final_step(users, clock, home)
+    with pytest.raises(ValidationError, match="纳入监测不满 6 个月"):
+        pass_step(users["county"], case, method="natural")
+    clock.advance(160)  # 30 + 5 (notice) + 160 days: six months have passed
+    pass_step(users["county"], case, method="natural")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DONE and case.data["method"] == "natural"
 
 
 def test_attachments_are_checked_for_type_and_size(users, settings, case):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -99,6 +100,13 @@ def test_the_yearly_dynamic_adjustment(users, clock, rules):
     county = users["county"]
     ready = make_household(household_type="poor")
     income(ready, 9000)
+    income(ready, 8000, year=2022)
+    below_last_year = make_household(household_type="poor")  # above the line only this year: not proposed
+    income(below_last_year, 9000)
+    income(below_last_year, 3999, year=2022)
+    just_above = make_household(household_type="poor")  # 1.50 per person above, both years: stable
+    income(just_above, Decimal("4001.50"))
+    income(just_above, Decimal("4001.50"), year=2022)
     not_yet = make_household(household_type="poor")
     income(not_yet, 3000)
     unstable = make_household(household_type="exited")
@@ -106,7 +114,8 @@ def test_the_yearly_dynamic_adjustment(users, clock, rules):
     year = actions.open_year(actor=county, county_code="361022", year=2023)
     run = identify(rules)
     actions.attach_run(actor=county, work_year=year, run=run)
-    assert actions.generate_exit_candidates(actor=county, work_year=year) == 1
+    assert actions.generate_exit_candidates(actor=county, work_year=year) == 2
+    assert not below_last_year.cases.exists() and just_above.cases.get().kind == "exit"
     exit_case = ready.cases.get()
     assert exit_case.kind == "exit" and exit_case.step == "democratic_review"
     assert exit_case.steps.get().outcome == "start"
@@ -129,6 +138,7 @@ def test_the_yearly_dynamic_adjustment(users, clock, rules):
     run_notice(village, exit_case, clock)
     run_notice(township, exit_case, clock)
     pass_step(county, exit_case)
+    actions.act(actor=village, case=just_above.cases.get(), outcome="reject", note="户主不认可退出")
     actions.close_year(actor=county, work_year=year)
     year.refresh_from_db()
     assert year.status == "closed"
@@ -137,7 +147,7 @@ def test_the_yearly_dynamic_adjustment(users, clock, rules):
     assert counts["joined"]["birth"] == 1
     snapshot = dict(YearSnapshot.objects.filter(year=2023).values_list("household_id", "household_type"))
     assert snapshot[ready.pk] == "exited" and snapshot[not_yet.pk] == "poor"
-    assert selectors.year_counts("361022", 2023)["totals"][2023]["poor"]["households"] == 1
+    assert selectors.year_counts("361022", 2023)["totals"][2023]["poor"]["households"] == 3  # not_yet and two kept
 
 
 def test_workflow_pages(client, users, clock, rules):

@@ -53,7 +53,8 @@ class RunViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
                    tags=TAGS, responses=ResultSerializer(many=True), filters=True)
     @action(detail=True, filterset_class=ResultFilter, ordering_fields=["household_id", "per_capita_income"])
     def results(self, request, pk=None):
-        run = self.get_object()
+        # not self.get_object(): it would apply this action's result filters to the runs
+        run = selectors.get_run(request.user, int(pk))
         qs = self.filter_queryset(selectors.results(request.user, run).order_by("household_id"))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ResultSerializer(page, many=True).data)

@@ -32,7 +32,8 @@ RULE_FIELDS = [
     "province_rural_income", "province_poverty_rate", "food_min_income", "safety_net_secures_food",
     "school_age_from", "school_age_to", "age_reference", "health_exempts_schooling", "require_basic_insurance",
     "require_critical_insurance", "require_medical_aid", "unsafe_house_grades", "renovation_counts",
-    "relocation_counts", "water_test", "guarantees_in_identification", "oop_ratio_exited", "oop_ratio_others",
+    "relocation_counts", "water_test", "school_year_cutoff", "gap_ceiling", "gap_tests", "exit_prior_year",
+    "exit_margin", "risk_clear_years", "risk_clear_min_months", "oop_ratio_exited", "oop_ratio_others",
     "income_drop_ratio", "village_incidence_multiple", "village_income_ratio", "mpi_k", "mpi_weights",
 ]
 
@@ -137,7 +138,7 @@ def start_run(*, actor, area_code: str, year: int, rule_set: RuleSet | None = No
         raise ValidationError({"rule_set": _("规则集年度与识别年度不一致。")})
     if not dry_run and rule_set.status != RuleSetStatus.PUBLISHED:
         raise ValidationError({"rule_set": _("正式识别只能使用已发布的规则集；草稿请用试算。")})
-    params = Params.from_rule_set(rule_set)
+    params = with_last_year(Params.from_rule_set(rule_set), area.county_code)
     _check(rule_set)
     with transaction.atomic():
         job = jobs.create(kind="targeting.identify", actor=actor, division_code=area.code,
@@ -159,6 +160,18 @@ def start_run(*, actor, area_code: str, year: int, rule_set: RuleSet | None = No
 
             transaction.on_commit(lambda: run_identification.enqueue(run.pk))
     return run
+
+
+def with_last_year(params: Params, county_code: str) -> Params:
+    """The run's parameters with the previous year's lines, from the rule set that applied then
+    (published), for "above the line this year and the year before"."""
+    from dataclasses import replace
+
+    before = selectors.applicable_rule_set(county_code, params.year - 1)
+    if before is None:
+        return params
+    return replace(params, previous_income_line=before.income_line,
+                   previous_monitoring_threshold=before.monitoring_threshold)
 
 
 def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:

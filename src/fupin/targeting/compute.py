@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.utils import translation
 
+from fupin.core import clock
 from fupin.core.scope import prefix_upper_bound
 from fupin.registry import codes
 from fupin.targeting import indicators
@@ -36,7 +37,8 @@ RESULT_COLUMNS = [
     "run_id", "county_code", "division_code", "household_id", "household_type", "size", "net_income",
     "per_capita_income", "previous_per_capita_income", "medical_out_of_pocket", "below_line", "below_monitoring",
     "food_ok", "education_ok", "medical_ok", "housing_ok", "water_ok", "out_of_school", "uninsured",
-    "uninsured_critical", "able_members", "weak_members", "conclusion", "monitoring", "risk_cleared", "attribute",
+    "uninsured_critical", "able_members", "weak_members", "conclusion", "gap_admitted", "stable_above", "monitoring",
+    "risk_cleared", "attribute",
     "degree", "safety_net", *[f"dep_{i.key}" for i in indicators.INDICATORS], "mpi_units", "mpi_score", "mpi_poor",
     "explanation",
 ]
@@ -111,9 +113,12 @@ def result_insert_sql(params: Params, area: str) -> str:
     units = {key: int(w * params.denominator) for key, w in params.weights.items()}
     k_units = params.k * params.denominator
 
-    # Members, grouped per household.
-    school_lo = _date(params.years_before(params.school_age_to + 1))  # born after: not too old yet
-    school_hi = _date(params.years_before(params.school_age_from))  # born on or before: old enough
+    # Members, grouped per household. Compulsory-school age is taken by the school year that began this
+    # year: a child who reached ``school_age_from`` by the cut-off (8-31) has started; one born after it
+    # starts a year later; one who reached ``school_age_to`` by the cut-off has done the nine years.
+    cutoff = params.school_cutoff_date
+    school_lo = _date(clock.years_before(cutoff, params.school_age_to))  # born after: not done yet
+    school_hi = _date(clock.years_before(cutoff, params.school_age_from))  # born on or before: has started
     out = (f"m.birth_date > {school_lo} AND m.birth_date <= {school_hi} AND m.schooling IN {_in(NOT_IN_SCHOOL)}"
            f" AND m.education NOT IN {_in(EDUCATED)}")
     if params.health_exempts_schooling:
@@ -164,14 +169,15 @@ def result_insert_sql(params: Params, area: str) -> str:
                      f" * mem.n THEN 1 ELSE 0 END")
     # MATERIALIZED: computed once; inlined, its CASE expressions would be evaluated again at every use.
     households = f"""f AS MATERIALIZED (
-      SELECT h.id AS hid, h.county_code, h.division_code, h.household_type, h.house_grade,
+      SELECT h.id AS hid, h.county_code, h.division_code, h.household_type, h.house_grade, h.monitoring_start,
         COALESCE(mem.n, 0) AS n, COALESCE(mem.able, 0) AS able, COALESCE(mem.weak, 0) AS weak,
         COALESCE(mem.uninsured, 0) AS uninsured, COALESCE(mem.uninsured_critical, 0) AS uninsured_critical,
         COALESCE(mem.serious_no_aid, 0) AS serious_no_aid, COALESCE(mem.dibao, 0) AS dibao,
         COALESCE(mem.tekun, 0) AS tekun, COALESCE(mem.ill, 0) AS ill,
         COALESCE(mem.out_of_school, 0) AS out_of_school, mem.first_out,
         COALESCE(mem.adults, 0) AS adults, COALESCE(mem.adults_educated, 0) AS adults_educated,
-        {net} AS net, {prev_net} AS prev_net, i.medical_out_of_pocket AS oop,
+        {net} AS net, {prev_net} AS prev_net, CAST(ROUND({prev_net} * 100) AS INTEGER) AS prev_net_fen,
+        {net_fen} AS net_fen, i.medical_out_of_pocket AS oop,
         CASE WHEN {no_data} THEN NULL WHEN {net_fen} < {_int(fen(params.income_line))} * mem.n THEN 1 ELSE 0 END
           AS below,
         {below_mon} AS below_mon,
@@ -192,11 +198,21 @@ def result_insert_sql(params: Params, area: str) -> str:
       WHERE h.status = 'active' AND h.division_code >= {lo} AND h.division_code < {hi}
     )"""
 
-    # Conclusions: the campaign regime, the consolidation regime, degree, MPI.
+    # Conclusions. Income decides (domain.md 2.1): below the line is 贫困户. A guarantee gap above the
+    # line is a gap to close; it admits a household only under the local option (up to gap_ceiling,
+    # at most the monitoring line). Each household gets one conclusion: 贫困户, else a monitoring
+    # candidate (income within the monitoring range, or severe hardship), else not poor.
     # Every condition is COALESCEd to false: SQL's unknowns (a missing last-year income) must not
     # turn a NOT into unknown as well.
-    fail = "COALESCE((f.food_ok = 0 OR f.edu_ok = 0 OR f.med_ok = 0 OR f.house_ok = 0 OR f.water_ok = 0), FALSE)"
-    poor = "f.below = 1" + (f" OR {fail}" if params.guarantees_in_identification else "")
+    checks = {"food": "f.food_ok = 0", "education": "f.edu_ok = 0", "medical": "f.med_ok = 0",
+              "housing": "f.house_ok = 0", "water": "f.water_ok = 0"}
+    fail = "COALESCE((" + " OR ".join(checks.values()) + "), FALSE)"
+    gap_admitted = "1 = 0"
+    if params.gaps_counted:
+        counted = " OR ".join(checks[t] for t in params.gaps_counted)
+        gap_admitted = (f"(f.below = 0 AND f.net_fen < {_int(fen(params.gap_ceiling))} * f.n"
+                        f" AND COALESCE(({counted}), FALSE))")
+    poor = f"(f.below = 1 OR {gap_admitted})"
     hardship = []
     if params.province_rural_income:
         exited = _int(fen(params.province_rural_income * params.oop_ratio_exited))
@@ -206,14 +222,29 @@ def result_insert_sql(params: Params, area: str) -> str:
     if params.income_drop_ratio > 0:
         hardship.append(f"(f.prev_net > 0 AND f.net < f.prev_net * {_dec(Decimal(1) - params.income_drop_ratio)})")
     hardship_cond = "COALESCE((" + (" OR ".join(hardship) or "1 = 0") + "), FALSE)"
+    # 收入稳定超过收入线 (exit): above the line (and by the margin) this year, and above last year's line
+    # last year when the rule set asks for it.
+    stable = f"f.net_fen > {_int(fen(params.income_line))} * f.n"
+    if params.exit_margin > 0:
+        stable += f" AND f.net_fen >= {_int(fen(params.income_line + params.exit_margin))} * f.n"
+    if params.exit_prior_year:
+        stable += f" AND COALESCE(f.prev_net_fen > {_int(fen(params.line_last_year))} * f.n, FALSE)"
     if params.monitoring_threshold is not None:
-        at_risk = f"(f.below_mon = 1 OR {fail})"
-        monitoring = (f"CASE WHEN f.household_type = 'exited' AND {at_risk} THEN 'unstable'"
-                      f" WHEN f.household_type = 'ordinary' AND {at_risk} THEN 'marginal'"
-                      f" WHEN f.household_type IN ('exited', 'ordinary', 'monitored') AND {hardship_cond}"
-                      f" THEN 'hardship' ELSE '' END")
+        monitoring = (f"CASE WHEN f.below IS NULL OR {poor} THEN ''"
+                      f" WHEN f.household_type = 'exited' AND f.below_mon = 1 THEN 'unstable'"
+                      f" WHEN f.household_type = 'ordinary' AND f.below_mon = 1 THEN 'marginal'"
+                      f" WHEN f.household_type IN ('exited', 'ordinary') AND {hardship_cond} THEN 'hardship'"
+                      f" ELSE '' END")
+        # 风险消除 (domain.md 3): income not below the monitoring line for the set years, no guarantee gap,
+        # no hardship, long enough under monitoring, and someone who can work (a household with nobody
+        # able to work stays monitored on the safety net).
+        last = params.monitoring_last_year
+        years = (f" AND COALESCE(f.prev_net_fen >= {_int(fen(last))} * f.n, FALSE)"
+                 if params.risk_clear_years >= 2 else "")
+        since = _date(clock.months_before(params.reference_date, params.risk_clear_min_months))
         cleared = (f"CASE WHEN f.household_type = 'monitored' AND f.below_mon = 0 AND NOT {fail}"
-                   f" AND NOT {hardship_cond} THEN 1 ELSE 0 END")
+                   f" AND NOT {hardship_cond}{years} AND f.able + f.weak > 0"
+                   f" AND (f.monitoring_start IS NULL OR f.monitoring_start <= {since}) THEN 1 ELSE 0 END")
     else:
         monitoring, cleared = "''", "0"
     deprivation = {
@@ -229,6 +260,9 @@ def result_insert_sql(params: Params, area: str) -> str:
     decided = f"""g AS (
       SELECT f.*,
         CASE WHEN f.below IS NULL THEN 'no_data' WHEN {poor} THEN 'poor' ELSE 'not_poor' END AS conclusion,
+        CASE WHEN f.below IS NULL THEN 0 WHEN {gap_admitted} THEN 1 ELSE 0 END AS gap_admitted,
+        CASE WHEN f.below IS NULL THEN NULL WHEN {stable} THEN 1 ELSE 0 END AS stable,
+        CASE WHEN {fail} THEN 1 ELSE 0 END AS any_gap,
         {monitoring} AS monitoring,
         {cleared} AS cleared,
         CASE WHEN f.able > 0 THEN 'mild' WHEN f.weak > 0 THEN 'moderate' ELSE 'severe' END AS degree,
@@ -247,7 +281,8 @@ def result_insert_sql(params: Params, area: str) -> str:
     SELECT %s, g.county_code, g.division_code, g.hid, g.household_type, g.n, g.net, g.pc, g.prev_pc,
       g.oop, (g.below = 1), (g.below_mon = 1), (g.food_ok = 1), (g.edu_ok = 1), (g.med_ok = 1), (g.house_ok = 1),
       (g.water_ok = 1), g.out_of_school, g.uninsured, g.uninsured_critical, g.able, g.weak, g.conclusion,
-      g.monitoring, (g.cleared = 1), {attribute}, g.degree, (g.degree = 'severe'),
+      (g.gap_admitted = 1), (g.stable = 1), g.monitoring, (g.cleared = 1), {attribute}, g.degree,
+      (g.degree = 'severe'),
       {", ".join(f"(g.dep_{i.key} = 1)" for i in indicators.INDICATORS)},
       g.units, ROUND(1.0 * g.units / {_int(params.denominator)}, 4), {mpi_poor},
       {_explanation(params, ref, mpi_poor)}
@@ -294,9 +329,23 @@ def _explanation(params: Params, ref: dt.date, mpi_poor: str) -> str:
                       f" ELSE '' END")
     pieces.append("CASE WHEN g.house_ok = 0 THEN '；住房安全不达标：' || g.house_grade || ' 级危房未改造' ELSE '' END")
     pieces.append("CASE WHEN g.water_ok = 0 THEN '；饮水安全不达标' ELSE '' END")
+    if params.gaps_counted:
+        names = "、".join(GUARANTEE_LABELS[t] for t in params.gaps_counted)
+        pieces.append(f"CASE WHEN g.gap_admitted = 1 THEN '；人均纯收入低于本县规定的 {yuan_text(params.gap_ceiling)}"
+                      f" 元且{names}有未达标项，按地方规则纳入识别' ELSE '' END")
+    # the previous year, where it decides: exit of a registered poor household, risk elimination
+    prev = (f"'；上年人均纯收入 ' || {money_text('g.prev_pc')} || ' 元' || CASE WHEN g.prev_net_fen > "
+            f"{_int(fen(params.line_last_year))} * g.n THEN ' 高于' ELSE ' 未高于' END"
+            f" || '上年收入线 {yuan_text(params.line_last_year)} 元'")
+    if params.exit_margin > 0:
+        least = _int(fen(params.income_line + params.exit_margin))
+        pieces.append(f"CASE WHEN g.household_type = 'poor' AND g.conclusion = 'not_poor' AND g.net_fen < {least}"
+                      f" * g.n THEN '；未高出收入线 {yuan_text(params.exit_margin)} 元' ELSE '' END")
+    if params.exit_prior_year:
+        pieces.append(f"CASE WHEN g.household_type = 'poor' AND g.conclusion = 'not_poor' THEN CASE WHEN"
+                      f" g.prev_net IS NULL THEN '；缺少上年收入数据' ELSE {prev} END ELSE '' END")
+    hardship_text = "''"
     if params.monitoring_threshold is not None:
-        line = yuan_text(params.monitoring_threshold)
-        risk = f"CASE WHEN g.below_mon = 1 THEN '人均纯收入低于监测线 {line} 元' ELSE '两不愁三保障及饮水安全未全部达标' END"
         hardship = []
         if params.province_rural_income:
             hardship.append(
@@ -308,22 +357,50 @@ def _explanation(params: Params, ref: dt.date, mpi_poor: str) -> str:
             hardship.append(f"CASE WHEN g.prev_net > 0 AND g.net < g.prev_net THEN '；人均纯收入由 ' || "
                             f"{money_text('g.prev_pc')} || ' 元降至 ' || {pc} || ' 元' ELSE '' END")
         hardship_text = " || ".join(hardship) or "''"
-        pieces.append(
-            f"CASE g.monitoring WHEN 'unstable' THEN '；脱贫户' || {risk} || '，列为脱贫不稳定户监测对象'"
-            f" WHEN 'marginal' THEN '；一般农户' || {risk} || '，列为边缘易致贫户监测对象'"
-            f" WHEN 'hardship' THEN {hardship_text} || '，列为突发严重困难户监测对象' ELSE '' END")
-        pieces.append(f"CASE WHEN g.cleared = 1 THEN '；人均纯收入不低于监测线 {line} 元且两不愁三保障达标，"
-                      f"符合风险消除条件' ELSE '' END")
+        pieces.append(f"CASE WHEN g.monitoring = 'hardship' THEN {hardship_text} ELSE '' END")
+        if params.risk_clear_years >= 2:
+            last = yuan_text(params.monitoring_last_year)
+            pieces.append(
+                f"CASE WHEN g.household_type = 'monitored' AND g.conclusion = 'not_poor' THEN CASE WHEN"
+                f" g.prev_net IS NULL THEN '；缺少上年收入数据' ELSE '；上年人均纯收入 ' || {money_text('g.prev_pc')}"
+                f" || ' 元' || CASE WHEN g.prev_net_fen >= {_int(fen(params.monitoring_last_year))} * g.n"
+                f" THEN ' 不低于' ELSE ' 低于' END || '上年监测线 {last} 元' END ELSE '' END")
     score = fraction_text(f"1.0 * g.units / {_int(params.denominator)}")
     pieces.append(f"'；多维贫困得分 ' || {score} || CASE WHEN {mpi_poor} THEN '（多维贫困）' ELSE '' END")
+    pieces.append(_conclusion_text(params))
+    return "\n      || ".join(f"({piece})" for piece in pieces)
+
+
+GUARANTEE_LABELS = {"food": "吃穿", "education": "义务教育", "medical": "基本医疗", "housing": "住房安全",
+                    "water": "饮水安全"}
+
+
+def _conclusion_text(params: Params) -> str:
+    """The one conclusion of the household, in words: 贫困户 (with degree, attribute and the help it
+    needs), a monitoring candidate (with the reason), or not poor (with what the exit or risk
+    elimination still needs, and whether a guarantee gap must be closed)."""
     with translation.override("zh-hans"):
         degree = " ".join(f"WHEN '{d.value}' THEN '{d.label}'" for d in Degree)
-    pieces.append(
-        f"CASE g.conclusion WHEN 'poor' THEN '。结论：贫困户（' || CASE g.degree {degree} END || '，'"
-        f" || CASE WHEN g.tekun = 1 THEN '特困供养贫困户' WHEN g.dibao = 1 THEN '低保贫困户' ELSE '一般贫困户' END"
-        f" || '，' || CASE WHEN g.degree = 'severe' THEN '托底保障' ELSE '开发式帮扶' END || '）'"
-        f" WHEN 'not_poor' THEN '。结论：非贫困户' ELSE '。结论：无法判定' END")
-    return "\n      || ".join(f"({piece})" for piece in pieces)
+    poor = (f"'。结论：贫困户（' || CASE g.degree {degree} END || '，'"
+            f" || CASE WHEN g.tekun = 1 THEN '特困供养贫困户' WHEN g.dibao = 1 THEN '低保贫困户' ELSE '一般贫困户' END"
+            f" || '，' || CASE WHEN g.degree = 'severe' THEN '托底保障' ELSE '开发式帮扶' END || '）'")
+    gap = "CASE WHEN g.any_gap = 1 THEN '，有保障缺口须解决' ELSE '' END"
+    not_poor = f"'。结论：非贫困户' || {gap}"
+    registered = ("'。结论：非贫困户，' || CASE WHEN g.stable = 1 THEN '收入稳定超过收入线' ELSE"
+                  " '收入尚未稳定超过收入线' END || CASE WHEN g.any_gap = 1 THEN '，有保障缺口须解决后方可退出'"
+                  " WHEN g.stable = 1 THEN '，符合退出条件' ELSE '' END")
+    whens = ["WHEN g.conclusion = 'no_data' THEN '。结论：无法判定'", f"WHEN g.conclusion = 'poor' THEN {poor}"]
+    if params.monitoring_threshold is not None:
+        line = yuan_text(params.monitoring_threshold)
+        whens += [
+            f"WHEN g.monitoring = 'unstable' THEN '。结论：列为脱贫不稳定户监测对象（脱贫户人均纯收入低于监测线 {line} 元）'",
+            f"WHEN g.monitoring = 'marginal' THEN '。结论：列为边缘易致贫户监测对象（一般农户人均纯收入低于监测线 {line} 元）'",
+            "WHEN g.monitoring = 'hardship' THEN '。结论：列为突发严重困难户监测对象'",
+            "WHEN g.cleared = 1 THEN '。结论：监测户，符合风险消除条件'",
+            f"WHEN g.household_type = 'monitored' THEN '。结论：监测户，继续监测' || {gap}",
+        ]
+    whens.append(f"WHEN g.household_type = 'poor' THEN {registered}")
+    return f"CASE {' '.join(whens)} ELSE {not_poor} END"
 
 
 def village_insert_sql(params: Params) -> str:

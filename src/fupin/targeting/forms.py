@@ -10,15 +10,21 @@ from fupin.core.forms import ActionModelForm, StyledForm
 from fupin.targeting import indicators
 from fupin.targeting.actions import RULE_FIELDS
 from fupin.targeting.models import Conclusion, Degree, MonitoringCandidate, RuleSet
+from fupin.targeting.params import LOCAL_RULES
+
+GAP_CHOICES = [("food", _("吃穿")), ("education", _("义务教育")), ("medical", _("基本医疗")), ("housing", _("住房安全")),
+               ("water", _("饮水安全"))]
 
 GROUPS = [
     (_("基本信息"), ["name", "notes", "identification_standard"]),
     (_("收入线与收入"), ["income_line", "monitoring_threshold", "county_rural_income", "province_rural_income",
                     "province_poverty_rate"]),
     (_("两不愁三保障及饮水安全"), ["food_min_income", "safety_net_secures_food", "school_age_from", "school_age_to",
-                           "age_reference", "health_exempts_schooling", "require_basic_insurance",
-                           "require_critical_insurance", "require_medical_aid", "unsafe_house_grades",
-                           "renovation_counts", "relocation_counts", "water_test", "guarantees_in_identification"]),
+                           "school_year_cutoff", "age_reference", "health_exempts_schooling",
+                           "require_basic_insurance", "require_critical_insurance", "require_medical_aid",
+                           "unsafe_house_grades", "renovation_counts", "relocation_counts", "water_test"]),
+    (_("识别：保障缺口（地方规则）"), ["gap_ceiling", "gap_tests"]),
+    (_("退出与风险消除"), ["exit_prior_year", "exit_margin", "risk_clear_years", "risk_clear_min_months"]),
     (_("防止返贫监测"), ["oop_ratio_exited", "oop_ratio_others", "income_drop_ratio"]),
     (_("贫困村识别（一高一低一无）"), ["village_incidence_multiple", "village_income_ratio"]),
     (_("多维贫困（Alkire-Foster）"), ["mpi_k", *[f"w_{i.key}" for i in indicators.INDICATORS]]),
@@ -43,6 +49,13 @@ class RuleSetForm(ActionModelForm):
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
         self.fields["mpi_k"].help_text = _("得分不低于 k 即为多维贫困，如 1/3")
+        self.fields["gap_tests"] = forms.MultipleChoiceField(
+            label=RuleSet._meta.get_field("gap_tests").verbose_name, required=False,
+            choices=GAP_CHOICES, widget=forms.CheckboxSelectMultiple,
+            initial=[t for t in (self.instance.gap_tests or "").split(",") if t],
+            help_text=_("只在填写了收入上限时使用"))
+        for name in LOCAL_RULES & set(self.fields):
+            self.fields[name].label = f"{self.fields[name].label}（{_('地方规则')}）"
 
     def clean(self):
         data = super().clean()
@@ -54,6 +67,7 @@ class RuleSetForm(ActionModelForm):
             except (ValueError, ZeroDivisionError):
                 self.add_error(f"w_{indicator.key}", _("请填写分数或小数，如 1/6"))
         data["mpi_weights"] = weights
+        data["gap_tests"] = ",".join(data.get("gap_tests") or [])
         return data
 
     def changes(self) -> dict:

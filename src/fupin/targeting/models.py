@@ -86,9 +86,30 @@ class RuleSet(models.Model):
     renovation_counts = models.BooleanField(_("住房：已改造视为安全"), default=True)
     relocation_counts = models.BooleanField(_("住房：已搬迁入住视为安全"), default=True)
     water_test = models.BooleanField(_("饮水安全：纳入判定"), default=True)
-    guarantees_in_identification = models.BooleanField(
-        _("两不愁三保障未达标也识别为贫困户"), default=True,
-        help_text=_("否：只按收入线识别；两不愁三保障仅作说明"))
+    school_year_cutoff = models.CharField(
+        _("义务教育：入学年龄截止日（月-日）"), max_length=5, default="08-31",
+        help_text=_("在该日前年满起始年龄的儿童当年入学；此后出生的推迟一年（如 9-12 月出生）"))
+    gap_ceiling = models.DecimalField(
+        _("保障缺口纳入识别的收入上限"), null=True, blank=True, **MONEY,
+        help_text=_("空表示只按收入线识别。填写后，人均纯收入不低于收入线但低于此数、且下列保障项未达标的户也识别为"
+                    "贫困户；不得高于监测线"))
+    gap_tests = models.CharField(
+        _("纳入识别的保障缺口"), max_length=60, blank=True, default="housing,education",
+        help_text=_("只在填写了上限时使用：吃穿 food、义务教育 education、基本医疗 medical、住房安全 housing、"
+                    "饮水安全 water"))
+
+    # 退出与风险消除 (domain.md 2.2, 3): "stably above"
+    exit_prior_year = models.BooleanField(
+        _("退出：上年人均纯收入也须高于上年收入线"), default=True,
+        help_text=_("收入稳定超过收入线：本年与上年都高于当年的收入线"))
+    exit_margin = models.DecimalField(
+        _("退出：本年人均纯收入须高出收入线（元）"), default=0, **MONEY,
+        help_text=_("0 表示高于收入线即可"))
+    risk_clear_years = models.PositiveSmallIntegerField(
+        _("风险消除：人均纯收入连续高于监测线的年数"), default=2,
+        help_text=_("1 表示只看本年；2 表示本年与上年都不低于当年的监测线"))
+    risk_clear_min_months = models.PositiveSmallIntegerField(
+        _("风险消除：纳入监测满（月）"), default=6, help_text=_("纳入监测不满此月数的户不能消除风险"))
 
     # 防返贫监测 (domain.md 3)
     oop_ratio_exited = models.DecimalField(_("医疗自付：脱贫户阈值（占省农村人均收入）"), max_digits=5,
@@ -240,6 +261,10 @@ class IdentificationResult(models.Model):
     able_members = models.PositiveSmallIntegerField(_("有劳动能力人数"), default=0)
     weak_members = models.PositiveSmallIntegerField(_("弱劳动力人数"), default=0)
     conclusion = models.CharField(_("识别结论"), max_length=10, choices=Conclusion.choices)
+    gap_admitted = models.BooleanField(_("按保障缺口识别（地方规则）"), default=False,
+                                       help_text=_("收入不低于收入线，但低于规则集的上限且有规定的保障缺口"))
+    stable_above = models.BooleanField(_("收入稳定超过收入线"), null=True,
+                                       help_text=_("退出的收入条件：本年（及上年，按规则集）高于收入线"))
     monitoring = models.CharField(_("监测对象类型"), max_length=10, choices=MonitoringCandidate.choices, blank=True)
     risk_cleared = models.BooleanField(_("符合风险消除条件"), default=False)
     attribute = models.CharField(_("贫困户属性"), max_length=10, blank=True)

@@ -16,8 +16,17 @@ from fupin.targeting import indicators
 DECIMAL_FIELDS = {
     "income_line", "monitoring_threshold", "county_rural_income", "province_rural_income", "province_poverty_rate",
     "food_min_income", "oop_ratio_exited", "oop_ratio_others", "income_drop_ratio", "village_incidence_multiple",
-    "village_income_ratio",
+    "village_income_ratio", "gap_ceiling", "exit_margin", "previous_income_line", "previous_monitoring_threshold",
 }
+GUARANTEE_TESTS = ("food", "education", "medical", "housing", "water")
+
+# The values that are local rules (地方规则): where the national practice leaves the number to the
+# province or county, or where domain.md marks the source as unverified. The rule-set page marks them.
+LOCAL_RULES = frozenset({
+    "food_min_income", "school_year_cutoff", "gap_ceiling", "gap_tests", "exit_prior_year", "exit_margin",
+    "risk_clear_years", "risk_clear_min_months", "income_drop_ratio", "oop_ratio_exited", "oop_ratio_others",
+    "monitoring_threshold",
+})
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,13 @@ class Params:
     renovation_counts: bool = True
     relocation_counts: bool = True
     water_test: bool = True
-    guarantees_in_identification: bool = True
+    school_year_cutoff: str = "08-31"
+    gap_ceiling: Decimal | None = None
+    gap_tests: str = "housing,education"
+    exit_prior_year: bool = True
+    exit_margin: Decimal = Decimal(0)
+    risk_clear_years: int = 2
+    risk_clear_min_months: int = 6
     oop_ratio_exited: Decimal = Decimal("0.5")
     oop_ratio_others: Decimal = Decimal("1.0")
     income_drop_ratio: Decimal = Decimal("0.5")
@@ -50,6 +65,10 @@ class Params:
     village_income_ratio: Decimal = Decimal("0.6")
     mpi_k: str = str(indicators.DEFAULT_K)
     mpi_weights: dict = field(default_factory=indicators.default_weights)
+    # The previous year's lines (from the rule set that applied then; this year's when there was none),
+    # for "above the line this year and the year before". Taken when the run starts, not rule-set fields.
+    previous_income_line: Decimal | None = None
+    previous_monitoring_threshold: Decimal | None = None
     rule_set_id: int | None = None
     rule_set_label: str = ""
 
@@ -65,6 +84,31 @@ class Params:
     def years_before(self, years: int) -> dt.date:
         ref = self.reference_date
         return ref.replace(year=ref.year - years)
+
+    @property
+    def school_cutoff_date(self) -> dt.date:
+        """This year's school-entry cut-off (8-31: a child of age by 31 August starts in September)."""
+        month, day = (int(x) for x in self.school_year_cutoff.split("-"))
+        if (month, day) == (2, 29):
+            day = 28
+        return dt.date(self.year, month, day)
+
+    @property
+    def gaps_counted(self) -> tuple[str, ...]:
+        """The guarantee tests that admit a household up to ``gap_ceiling`` (none when it is not set)."""
+        if self.gap_ceiling is None:
+            return ()
+        return tuple(t for t in GUARANTEE_TESTS if t in {x.strip() for x in self.gap_tests.split(",")})
+
+    @property
+    def line_last_year(self) -> Decimal:
+        return self.previous_income_line if self.previous_income_line is not None else self.income_line
+
+    @property
+    def monitoring_last_year(self) -> Decimal | None:
+        if self.previous_monitoring_threshold is not None:
+            return self.previous_monitoring_threshold
+        return self.monitoring_threshold
 
     @property
     def k(self) -> Fraction:
@@ -100,9 +144,10 @@ class Params:
 
     @classmethod
     def from_rule_set(cls, rule_set) -> Params:
-        names = {f.name for f in fields(cls)} - {"year", "rule_set_id", "rule_set_label"}
+        names = {f.name for f in fields(cls)} - {"year", "rule_set_id", "rule_set_label", "previous_income_line",
+                                                 "previous_monitoring_threshold"}
         values = {name: getattr(rule_set, name) for name in names}
-        for name in DECIMAL_FIELDS:
+        for name in DECIMAL_FIELDS & values.keys():
             if values[name] is not None:
                 values[name] = Decimal(str(values[name]))
         values["mpi_weights"] = dict(rule_set.mpi_weights or {})
@@ -124,6 +169,29 @@ def validate(params: Params) -> list[tuple[str, str]]:
         params.reference_date  # noqa: B018 - validates the month-day text
     except ValueError:
         problems.append(("age_reference", _("年龄计算日应为“月-日”，如 12-31")))
+    try:
+        params.school_cutoff_date  # noqa: B018 - validates the month-day text
+    except ValueError:
+        problems.append(("school_year_cutoff", _("入学年龄截止日应为“月-日”，如 08-31")))
+    if params.gap_ceiling is not None:
+        tests = {x.strip() for x in params.gap_tests.split(",") if x.strip()}
+        if params.monitoring_threshold is None:
+            problems.append(("gap_ceiling", _("须先填写监测线：保障缺口纳入识别的收入上限不得高于监测线")))
+        elif params.gap_ceiling > params.monitoring_threshold:
+            problems.append(("gap_ceiling", _("收入上限不得高于监测线（%(m)s 元）") % {
+                "m": f"{params.monitoring_threshold:,.2f}"}))
+        if params.gap_ceiling <= params.income_line:
+            problems.append(("gap_ceiling", _("收入上限须高于收入线，否则不起作用")))
+        if not tests:
+            problems.append(("gap_tests", _("请选择纳入识别的保障缺口")))
+        elif tests - set(GUARANTEE_TESTS):
+            problems.append(("gap_tests", _("未知的保障项：%(t)s") % {"t": "、".join(sorted(tests - set(GUARANTEE_TESTS)))}))
+    if params.exit_margin < 0:
+        problems.append(("exit_margin", _("金额不能为负")))
+    if not 1 <= params.risk_clear_years <= 3:
+        problems.append(("risk_clear_years", _("年数应为 1 至 3")))
+    if params.risk_clear_min_months > 36:
+        problems.append(("risk_clear_min_months", _("月数不应超过 36")))
     if set(params.unsafe_house_grades) - set("ABCD") or not params.unsafe_house_grades:
         problems.append(("unsafe_house_grades", _("不安全等级只能由 A、B、C、D 组成")))
     try:

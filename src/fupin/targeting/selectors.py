@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
 from fupin.core.scope import scope_for
+from fupin.registry.models import Household
 from fupin.targeting import indicators
 from fupin.targeting.models import (
     IdentificationResult,
@@ -90,6 +91,11 @@ def summarize(run: IdentificationRun) -> dict:
         severe=_count_when(conclusion="poor", degree="severe"),
         general=_count_when(attribute="general"), dibao=_count_when(attribute="dibao"),
         tekun=_count_when(attribute="tekun"), mpi_poor=_count_when(mpi_poor=True),
+        gap_admitted=_count_when(gap_admitted=True),
+        gap_not_poor=Sum(Case(When(Q(conclusion="not_poor") & (Q(food_ok=False) | Q(education_ok=False)
+                                                               | Q(medical_ok=False) | Q(housing_ok=False)
+                                                               | Q(water_ok=False)), then=1),
+                              default=0, output_field=IntegerField())),
     )
     totals = {k: v or 0 for k, v in totals.items()}
     totals["incidence"] = round(100 * totals["poor_people"] / totals["people"], 2) if totals["people"] else 0
@@ -183,6 +189,47 @@ def compare(base: IdentificationRun, other: IdentificationRun, user=None) -> dic
         "poor": (a.filter(conclusion="poor").count(), b.filter(conclusion="poor").count()),
         "monitoring": (a.exclude(monitoring="").count(), b.exclude(monitoring="").count()),
     }
+
+
+# --- the register beside the run ----------------------------------------------------------------
+
+REGISTER_LISTS = ("add", "remove", "not_stable")
+
+
+def register_differences(user, run: IdentificationRun, area: str = "") -> dict:
+    """Where a run and the register differ (the run proposes, the procedures decide), over the active
+    households of the user's area as they are registered now:
+
+    - ``add``: the run concludes 贫困户 (income below the line, or a gap the rule set admits) and the
+      household is not registered poor: start 贫困户识别 (ordinary, monitored) or 返贫识别 (ex-poor).
+    - ``remove``: registered poor, the run concludes not poor and the income is stably above the
+      line (``stable_above``): start 贫困户退出 once every guarantee is met.
+    - ``not_stable``: registered poor, not poor this year, but not yet stably above the line: stays.
+
+    Each is a queryset of results with the household's current type, head and village, and whether a
+    case of the matching kind is already open."""
+    from fupin.registry.selectors import division_name, head_name
+    from fupin.workflows.models import Case as WorkCase
+    from fupin.workflows.models import CaseStatus
+
+    base = (results(user, run, area).filter(household__status="active")
+            .annotate(current_type=F("household__household_type")))
+    open_case = WorkCase.objects.filter(household=OuterRef("household_id"), status=CaseStatus.OPEN,
+                                    kind__in=("identify", "reentry", "exit"))
+    lists = {
+        "add": base.filter(conclusion="poor").exclude(household__household_type="poor"),
+        "remove": base.filter(household__household_type="poor", conclusion="not_poor", stable_above=True),
+        "not_stable": base.filter(household__household_type="poor", conclusion="not_poor").exclude(
+            stable_above=True),
+    }
+    counts = {key: qs.count() for key, qs in lists.items()}
+    decorated = {key: qs.annotate(head=head_name("household_id"), village=division_name("division_code"),
+                                  open_case=Exists(open_case))
+                 for key, qs in lists.items()}
+    # the two figures side by side, as the dashboard counts them: the register now, the run as it was
+    registered = Household.objects.visible_to(user, area).active().filter(household_type="poor").count()
+    return {"lists": decorated, "counts": counts, "registered_poor": registered,
+            "run_poor": results(user, run, area).filter(conclusion="poor").count()}
 
 
 def village_results(user, run: IdentificationRun):

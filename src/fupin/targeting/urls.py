@@ -14,6 +14,7 @@ urlpatterns = [
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/results/", views.run_results, name="run_results"),
     path("runs/<int:pk>/mpi/", views.run_mpi, name="run_mpi"),
+    path("runs/<int:pk>/register/", views.run_register, name="run_register"),
     path("runs/<int:pk>/villages/", views.run_villages, name="run_villages"),
     path("runs/<int:pk>/compare/<int:other>/", views.run_compare, name="run_compare"),
 ]

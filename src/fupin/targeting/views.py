@@ -17,6 +17,7 @@ from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.targeting import actions, forms, indicators, selectors
 from fupin.targeting.models import IdentificationRun, RuleSet, RunStatus
+from fupin.targeting.params import LOCAL_RULES
 
 
 @require(Cap.VIEW_TARGETING)
@@ -39,7 +40,9 @@ def rule_set_detail(request, pk):
     can_manage = request.user.can(Cap.MANAGE_RULES)
     return render(request, "targeting/rule_set_detail.html", {
         "rule_set": rule_set, "groups": forms.GROUPS, "weights": rule_set.weights,
-        "indicators": indicators.INDICATORS,
+        "indicators": indicators.INDICATORS, "local_rules": LOCAL_RULES,
+        "gap_tests": "、".join(str(label) for key, label in forms.GAP_CHOICES
+                               if key in (rule_set.gap_tests or "").split(",")),
         "can_edit": can_manage and not rule_set.is_locked and rule_set.region_code and
         scope_for(request.user).contains_code(rule_set.region_code),
         "can_copy": can_manage and bool(county), "county": county,
@@ -116,6 +119,8 @@ def run_detail(request, pk):
             context["diff"] = selectors.compare(baseline, run, user=request.user)
         context["others"] = selectors.visible_runs(request.user).filter(
             county_code=run.county_code, status=RunStatus.DONE).exclude(pk=run.pk)[:20]
+        if not run.dry_run:
+            context["register"] = selectors.register_differences(request.user, run)
     return render(request, "targeting/run_detail.html", context)
 
 
@@ -156,6 +161,27 @@ def run_results(request, pk):
     page, query = paginate(request, qs.select_related("household").order_by("division_code", "household_id"))
     return render(request, "targeting/run_results.html", {"run": run, "form": form, "page_obj": page,
                                                           "query": query, "nav_active": "targeting"})
+
+
+@require(Cap.VIEW_TARGETING)
+def run_register(request, pk):
+    """The run beside the register: households the run would add and take out, with the reason and
+    a link to start the procedure (the run proposes; the procedures decide)."""
+    run = selectors.get_run(request.user, pk)
+    if run.status != RunStatus.DONE:
+        return redirect("targeting:run_detail", pk=run.pk)
+    which = request.GET.get("list", "add")
+    if which not in selectors.REGISTER_LISTS:
+        which = "add"
+    area = request.GET.get("area", "")
+    if area and not (area.isdigit() and scope_for(request.user).contains_code(area)):
+        area = ""
+    found = selectors.register_differences(request.user, run, area)
+    page, query = paginate(request, found["lists"][which].select_related("household")
+                           .order_by("division_code", "household_id"))
+    return render(request, "targeting/run_register.html", {
+        "run": run, "found": found, "which": which, "page_obj": page, "query": query, "area": area,
+        "nav_active": "targeting"})
 
 
 @require(Cap.VIEW_TARGETING)

@@ -109,23 +109,85 @@ def _latest_result(household: Household):
     return found[0] if found else None
 
 
+def _guarantee_gaps(result) -> list[str]:
+    return [_("%(g)s不达标") % {"g": label} for field, label in (
+        ("food_ok", _("吃穿")), ("education_ok", _("义务教育")), ("medical_ok", _("基本医疗")),
+        ("housing_ok", _("住房安全")), ("water_ok", _("饮水安全"))) if getattr(result, field) is False]
+
+
+def _money(value) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
 def exit_blockers(household: Household) -> list[str]:
     """Why a poor household may not exit yet, from its latest identification result (empty: it may).
-    The income must be above the line (at the line is not enough) and every guarantee met."""
+    The income must be stably above the line (the run's rule: above the line this year, by the rule
+    set's margin, and above last year's line last year when the rule set asks) and every guarantee met."""
+    from fupin.targeting.params import Params
+
     result = _latest_result(household)
     if result is None:
         return [_("尚无识别结果：请先进行年度识别")]
+    params = Params.from_json(result.run.params)
+    line = params.income_line
     reasons = []
-    line = Decimal(str(result.run.params["income_line"]))
     if result.per_capita_income is None:
         reasons.append(_("缺少 %(y)s 年度收入数据") % {"y": result.run.year})
     elif result.per_capita_income <= line:
         reasons.append(_("人均纯收入 %(pc)s 元未超过收入线 %(line)s 元") % {
-            "pc": f"{result.per_capita_income:,.2f}", "line": f"{line:,.0f}"})
-    for field, label in (("food_ok", _("吃穿")), ("education_ok", _("义务教育")), ("medical_ok", _("基本医疗")),
-                         ("housing_ok", _("住房安全")), ("water_ok", _("饮水安全"))):
-        if getattr(result, field) is False:
-            reasons.append(_("%(g)s不达标") % {"g": label})
+            "pc": _money(result.per_capita_income), "line": f"{line:,.0f}"})
+    elif result.stable_above is False:  # None: a run from before the rule (income above the line sufficed)
+        if params.exit_margin and result.per_capita_income < line + params.exit_margin:
+            reasons.append(_("人均纯收入 %(pc)s 元未高出收入线 %(m)s 元") % {
+                "pc": _money(result.per_capita_income), "m": f"{params.exit_margin:,.0f}"})
+        if params.exit_prior_year:
+            if result.previous_per_capita_income is None:
+                reasons.append(_("缺少 %(y)s 年度收入数据，无法判断收入是否稳定") % {"y": result.run.year - 1})
+            else:
+                reasons.append(_("上年人均纯收入 %(pc)s 元未超过上年收入线 %(line)s 元，收入尚不稳定") % {
+                    "pc": _money(result.previous_per_capita_income), "line": f"{params.line_last_year:,.0f}"})
+        if not reasons:
+            reasons.append(_("收入尚未稳定超过收入线"))
+    return reasons + _guarantee_gaps(result)
+
+
+def risk_clear_blockers(household: Household, on: dt.date | None = None) -> list[str]:
+    """Why a monitored household's risk may not be declared eliminated yet (empty: it may), by the rule
+    set of its latest identification run (domain.md 3): income not below the monitoring line this year
+    and, for ``risk_clear_years`` >= 2, last year; no guarantee gap; under monitoring at least
+    ``risk_clear_min_months``; someone able to work (a household with nobody stays monitored)."""
+    from fupin.registry.models import HouseholdIncome
+    from fupin.targeting.params import Params
+
+    on = on or clock.today()
+    result = _latest_result(household)
+    if result is None:
+        return [_("尚无识别结果：请先进行年度识别")]
+    params = Params.from_json(result.run.params)
+    if params.monitoring_threshold is None:
+        return [_("%(y)s 年度规则集未设监测线，无法判断") % {"y": result.run.year}]
+    reasons = []
+    if result.per_capita_income is None:
+        reasons.append(_("缺少 %(y)s 年度收入数据") % {"y": result.run.year})
+    elif result.below_monitoring:
+        reasons.append(_("人均纯收入 %(pc)s 元低于监测线 %(line)s 元") % {
+            "pc": _money(result.per_capita_income), "line": f"{params.monitoring_threshold:,.0f}"})
+    if params.risk_clear_years >= 2:
+        before = HouseholdIncome.objects.filter(household=household, year=result.run.year - 1).first()
+        last = params.monitoring_last_year
+        if before is None:
+            reasons.append(_("缺少 %(y)s 年度收入数据，无法判断收入是否稳定") % {"y": result.run.year - 1})
+        elif before.net_income < last * result.size:
+            reasons.append(_("上年人均纯收入 %(pc)s 元低于上年监测线 %(line)s 元") % {
+                "pc": _money(before.net_income / result.size), "line": f"{last:,.0f}"})
+    reasons += _guarantee_gaps(result)
+    if household.monitoring_start and params.risk_clear_min_months:
+        due = clock.months_before(on, params.risk_clear_min_months)
+        if household.monitoring_start > due:
+            reasons.append(_("纳入监测不满 %(n)d 个月（%(d)s 纳入）") % {
+                "n": params.risk_clear_min_months, "d": household.monitoring_start.isoformat()})
+    if not household.members.active().filter(labour_skill__in=["ordinary", "skilled", "weak"]).exists():
+        reasons.append(_("整户无劳动能力的兜底户继续监测，不进行风险消除"))
     return reasons
 
 
@@ -319,6 +381,9 @@ def _apply_outcome(actor, case: Case, data: dict) -> None:
         if household.household_type == codes.HouseholdType.ORDINARY:
             changes["poverty_attribute"] = ""
     elif kind == Kind.RISK_CLEAR:
+        blockers = risk_clear_blockers(household)
+        if blockers:
+            raise ValidationError(_("不符合风险消除条件：%(r)s") % {"r": "；".join(blockers)})
         method = data.get("method") or case.data.get("method")
         if method not in RiskMethod.values:
             raise ValidationError({"method": _("请选择风险消除方式（帮扶消除或自然消除）。")})
@@ -663,8 +728,9 @@ def attach_run(*, actor, work_year: WorkYear, run) -> WorkYear:
 
 
 def generate_exit_candidates(*, actor, work_year: WorkYear) -> int:
-    """Set-based: every poor household whose result in the year's run is 'not poor' with all
-    guarantees met and income above the line gets an exit case at its first step."""
+    """Set-based: every poor household whose result in the year's run is 'not poor' with its income
+    stably above the line (``stable_above``: the rule set's margin and previous year) and all
+    guarantees met gets an exit case at its first step."""
     from fupin.targeting.models import RunStatus
 
     _county_admin(actor, work_year.county_code)
@@ -684,11 +750,11 @@ def generate_exit_candidates(*, actor, work_year: WorkYear) -> int:
             FROM targeting_identificationresult r
             JOIN registry_household h ON h.id = r.household_id
             WHERE r.run_id = %s AND h.household_type = 'poor' AND h.status = 'active'
-              AND r.conclusion = 'not_poor' AND r.below_line = %s AND r.food_ok = %s AND r.education_ok = %s
+              AND r.conclusion = 'not_poor' AND r.stable_above = %s AND r.food_ok = %s AND r.education_ok = %s
               AND r.medical_ok = %s AND r.housing_ok = %s AND r.water_ok = %s
               AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = r.household_id
                               AND k.kind = 'exit' AND k.status = 'open')""",
-                       [work_year.year, first.key, now, due, actor_id, now, run.pk, False, True, True, True, True,
+                       [work_year.year, first.key, now, due, actor_id, now, run.pk, True, True, True, True, True,
                         True])
         count = cursor.rowcount
         cursor.execute("""

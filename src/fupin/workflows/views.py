@@ -19,6 +19,7 @@ from fupin.core import clock
 from fupin.core.scope import scope_for
 from fupin.core.views import paginate, require
 from fupin.divisions.models import Division, Level
+from fupin.registry import codes
 from fupin.registry import selectors as registry_selectors
 from fupin.workflows import actions, forms, pdf, procedures, selectors
 from fupin.workflows.models import (
@@ -128,8 +129,11 @@ def case_new(request):
         else:
             messages.success(request, _("已发起：%(c)s") % {"c": form.case})
             return redirect(form.case)
-    return render(request, "workflows/case_new.html", {"form": form, "household": household, "nav_active": "cases",
-                                                       "blockers": actions.exit_blockers(household)})
+    risk = household.household_type == codes.HouseholdType.MONITORED
+    return render(request, "workflows/case_new.html", {
+        "form": form, "household": household, "nav_active": "cases",
+        "blockers": actions.exit_blockers(household) if household.household_type == codes.HouseholdType.POOR else [],
+        "risk_blockers": actions.risk_clear_blockers(household) if risk else []})
 
 
 @require(Cap.VIEW_REGISTRY)
@@ -146,8 +150,18 @@ def case_detail(request, pk):
         "notices": case.notices.order_by("posted_on"), "form": forms.StepForm(reviews=reviews),
         "document_form": forms.DocumentForm(), "can_act": can_act, "today": clock.today(),
         "posted": case.notices.filter(step=case.step, status=NoticeStatus.POSTED).first() if step else None,
-        "nav_active": "cases",
+        "conditions": _conditions(case) if step else None, "nav_active": "cases",
     })
+
+
+def _conditions(case) -> dict | None:
+    """The rule-set conditions an open exit or risk-elimination case is checked against at its final
+    step, as they stand now (so nobody walks a case to the end to learn it will be refused)."""
+    if case.kind == procedures.Kind.EXIT:
+        return {"title": _("退出条件"), "blockers": actions.exit_blockers(case.household)}
+    if case.kind == procedures.Kind.RISK_CLEAR:
+        return {"title": _("风险消除条件"), "blockers": actions.risk_clear_blockers(case.household)}
+    return None
 
 
 @require_POST
