@@ -20,6 +20,10 @@ def _check(user, key, year=2023):
     return next(c for c in found if c.key == key), limits
 
 
+def figures(check) -> dict:
+    return {f[0]: f[1] for f in check.figures}
+
+
 def _poor(*codes):
     for code in codes:
         registry_actions.update_village(actor=None, division=Division.objects.get(code=code),
@@ -38,7 +42,8 @@ def test_reward_share_boundary(users, paid, passed):
     actions.disburse(actor=fin, allocation=a, amount="1000", mode=DisbursementMode.DIRECT_SUBSIDY, voucher_no="W")
     check, limits = _check(fin, "reward_share")
     assert check.passed is passed
-    assert dict(check.figures)["以奖代补到户支付"] == D(paid)
+    assert figures(check)["以奖代补支付（计入：有劳动能力和劳动意愿的户）"] == D(paid)
+    assert figures(check)["实际比例"] == D(paid) / D("1000000") * 100
     assert limits.reward_share == D("0.30") and "默认值" in limits.origin
 
 
@@ -70,6 +75,52 @@ def test_reward_share_threshold_from_rule_table(users):
     assert not check.passed and "新标准" in limits.origin
 
 
+def test_reward_share_counts_only_households_able_and_willing_to_work(users):
+    """The plan aims 以奖代补 at households able and willing to work: payments to others are listed, not counted."""
+    import datetime as dt
+
+    from tests.factories import person
+
+    fin = users["finance"]
+    able = household()
+    no_labour = household(head=person("head", labour_skill="lost"))
+    too_old = household(head=person("head", birth=dt.date(1963, 12, 31), exact=True))  # 60 on 31 Dec 2023
+    unwilling = household(head=person("head", work_willing=False))
+    s = source(fin, amount="1000", kind=SourceKind.CENTRAL_INDUSTRY)
+    p = project(fin, budget="1000", households=[able, no_labour, too_old, unwilling])
+    for h, amount in ((able, "250"), (no_labour, "100"), (too_old, "60"), (unwilling, "40")):
+        a = actions.allocate(actor=fin, source=s, project=p, amount=amount, household=h)
+        actions.disburse(actor=fin, allocation=a, amount=amount, mode=DisbursementMode.REWARD, voucher_no="V")
+    check, _ = _check(fin, "reward_share")
+    assert not check.passed  # 250 of 1,000 counts: 25% < 30%
+    f = figures(check)
+    assert f["以奖代补支付（计入：有劳动能力和劳动意愿的户）"] == D("250")
+    assert f["以奖代补支付（不计入：无劳动能力或无劳动意愿的户）"] == D("200")
+    assert f["实际比例"] == D(25)
+    assert {e["code"]: e["received"] for e in check.shortfalls} == {
+        no_labour.household_code: D("100"), too_old.household_code: D("60"), unwilling.household_code: D("40")}
+    share = selectors.reward_share(fin, COUNTY, 2023)
+    assert share.fund == D("1000") and share.share == D("0.25") and share.required == D("300.00")
+
+
+def test_household_projects_benefit_registered_or_monitored_households_unless_village_wide(users):
+    from django.core.exceptions import ValidationError
+
+    fin = users["finance"]
+    ordinary = household(household_type="ordinary", poverty_attribute="", main_cause="")
+    monitored = household(household_type="monitored")
+    p = project(fin, budget="1000", approve=False)
+    with pytest.raises(ValidationError, match="到户扶贫项目的受益户须为建档立卡户或监测户"):
+        actions.add_beneficiaries(actor=fin, project=p, household_codes=[ordinary.household_code,
+                                                                          monitored.household_code])
+    assert not p.beneficiaries.exists()  # all or nothing
+    actions.add_beneficiaries(actor=fin, project=p, household_codes=[monitored.household_code])
+    road = project(fin, budget="1000", approve=False, village_wide=True, type=ProjectType.INFRASTRUCTURE)
+    actions.add_beneficiaries(actor=fin, project=road, household_codes=[ordinary.household_code])
+    with pytest.raises(ValidationError, match="惠及全村"):
+        actions.update_project(actor=fin, project=road, changes={"village_wide": False})
+
+
 @pytest.mark.parametrize("second, passed", [("200000.00", True), ("199999.99", False)])
 def test_every_poor_village_gets_its_200000(users, second, passed):
     fin = users["finance"]
@@ -88,7 +139,7 @@ def test_every_poor_village_gets_its_200000(users, second, passed):
     else:
         assert [(s_["code"], s_["received"], s_["missing"]) for s_ in check.shortfalls] == [
             (HUFANG_VILLAGE, D("199999.99"), D("0.01"))]
-        assert dict(check.figures)["未足额的村"] == 1
+        assert figures(check)["未足额的村"] == 1
 
 
 def test_poor_village_with_nothing_is_listed(users):
@@ -101,7 +152,11 @@ def test_poor_village_with_nothing_is_listed(users):
 @pytest.mark.parametrize("amount, passed", [("1500000.00", True), ("1499999.99", False)])
 def test_county_integrated_into_village_infrastructure(users, amount, passed):
     fin = users["finance"]
+    _poor(JIANYUAN)
     s = source(fin, amount="5000000", kind=SourceKind.COUNTY_INTEGRATED)
+    # a road in a village that is not poor does not count toward the poor villages' 1.5 million
+    other_village_road = project(fin, area=HUFANG_VILLAGE, budget="2000000", type=ProjectType.INFRASTRUCTURE)
+    actions.allocate(actor=fin, source=s, project=other_village_road, amount="900000")
     village_road = project(fin, area=JIANYUAN, budget="2000000", type=ProjectType.INFRASTRUCTURE)
     township_road = project(fin, area=HUFANG, budget="2000000", type=ProjectType.INFRASTRUCTURE)
     village_tea = project(fin, area=JIANYUAN, budget="2000000", type=ProjectType.INDUSTRY)
@@ -112,11 +167,26 @@ def test_county_integrated_into_village_infrastructure(users, amount, passed):
     actions.allocate(actor=fin, source=other, project=village_road, amount="100000")
     check, _ = _check(fin, "village_infrastructure")
     assert check.passed is passed
-    assert dict(check.figures)["分配到村基础设施项目"] == D(amount)
+    assert figures(check)["分配到贫困村基础设施项目"] == D(amount)
+    assert figures(check)["分配到非贫困村或乡镇的基础设施（不计入）"] == D("1900000")
+
+
+def test_a_village_that_exited_during_the_year_counts_as_poor_for_that_year(users):
+    fin = users["finance"]
+    registry_actions.update_village(actor=None, division=Division.objects.get(code=JIANYUAN),
+                                    changes={"poverty_status": "exited", "exit_year": 2023})
+    s = source(fin, amount="2000000", kind=SourceKind.COUNTY_INTEGRATED)
+    p = project(fin, area=JIANYUAN, budget="2000000", type=ProjectType.INFRASTRUCTURE)
+    actions.allocate(actor=fin, source=s, project=p, amount="1500000")
+    assert _check(fin, "village_infrastructure")[0].passed
+    registry_actions.update_village(actor=None, division=Division.objects.get(code=JIANYUAN),
+                                    changes={"exit_year": 2022})
+    assert not _check(fin, "village_infrastructure")[0].passed
 
 
 def test_checks_are_per_year(users):
     fin = users["finance"]
+    _poor(JIANYUAN)
     s = source(fin, amount="2000000", kind=SourceKind.COUNTY_INTEGRATED, year=2022)
     p = project(fin, area=JIANYUAN, budget="2000000", type=ProjectType.INFRASTRUCTURE, year=2022)
     actions.allocate(actor=fin, source=s, project=p, amount="1500000")

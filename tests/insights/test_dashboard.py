@@ -31,7 +31,8 @@ def test_county_dashboard_shows_figures_children_and_charts(client, users, popul
     response = client.get("/insights/?year=2023")
     assert response.status_code == 200
     content = response.content.decode()
-    assert "黎川县" in content and 'data-testid="fig-incidence">80.00%' in content  # 8 / 10
+    assert "黎川县" in content and 'data-figure="incidence" data-value="80">80.00</span>%' in content  # 8 / 10
+    assert 'data-figure="registered_poor_households" data-value="2">2<' in content
     assert f"?area={HUFANG}&year=2023" in content and "湖坊乡" in content and "潭溪乡" in content
     assert "vendor/echarts-5.6.0/echarts.min.js" in content
     charts = _charts(response)
@@ -74,7 +75,9 @@ def test_the_housing_part_counts_the_houses(client, users, population):
                               changes={"house_grade": "C"})
     login(client, users["county"])
     content = client.get(f"/insights/?area={HUFANG}&part=housing").content.decode()
-    assert 'data-testid="fig-housing">0.00% / —%' in content
+    assert 'data-figure="cd_houses" data-value="1">1<' in content and "（0.00%）" in content
+    # a poor household's C house, not renovated, not relocated: the plan's figure too
+    assert 'data-figure="plan_unrenovated" data-value="1">1<' in content
     login(client, users["other_township"])
     assert client.get(f"/insights/?area={HUFANG}&part=housing").status_code == 404
 
@@ -84,11 +87,11 @@ def test_township_and_village_drill_down(client, users, population):
     township = client.get(f"/insights/?area={HUFANG}&year=2023").content.decode()
     assert f'data-testid="drill-{JIANYUAN}"' in township and "枧源村" in township
     assert "潭溪乡" not in township.split('data-testid="crumbs"')[1].split("</ol>")[0]
-    assert '60.00%' in township  # 3 / 5
+    assert '>60.00</span>%' in township  # 3 / 5
     village = client.get(f"/insights/?area={JIANYUAN}&year=2023")
     assert village.status_code == 200
     text = village.content.decode()
-    assert 'data-testid="child-table"' not in text and "100.00%" in text
+    assert 'data-testid="child-table"' not in text and ">100.00</span>%" in text
     assert f'href="/insights/?area={HUFANG}&year=2023"' in text  # breadcrumb back up
 
 

@@ -93,6 +93,20 @@ def test_moderate_households_are_those_with_only_weak_labour(users):
     assert listed(users["county"], "moderate_income") == {weak.pk}
 
 
+def test_income_shares_are_over_the_registered_households_of_the_degree_not_the_runs_poor(users):
+    """建档立卡 (registered poor and exited) of the degree, whatever the run concluded: a registered
+    household above the line still counts (it is the plan's population); ordinary households never."""
+    support.rule_sets()  # county rural income 5,000
+    support.single(net=3000)  # registered poor, poor in the run
+    support.single(net=6000)  # registered poor, above the line this year: still counted
+    support.single(net=4000, household_type="exited", exit_year=2019)  # exited: counted
+    support.single(net=1000, household_type="ordinary", poverty_attribute="", main_cause="")  # poor, not 建档立卡
+    support.identify()
+    a = assess(users["county"], "mild_income")
+    assert a.value == Decimal("86.7")  # (3000 + 6000 + 4000) / 3 / 5000 = 86.67%
+    assert dict(a.figures)["户数"] == 3
+
+
 def test_income_targets_without_a_run_or_county_income_are_not_assessed(users):
     support.rule_sets()
     support.single(net=3000)
@@ -141,6 +155,35 @@ def test_dangerous_houses_value_is_what_is_left(users):
     assert listed(users["county"], "houses") == set()
 
 
+def test_houses_count_registered_households_not_relocated_only(users):
+    """建档立卡 households with an unrenovated C/D house that have not moved away."""
+    poor = make_household(house_grade="C")
+    exited = make_household(house_grade="D", household_type="exited")
+    make_household(house_grade="C", relocated=True, relocation_willing=True)  # moved: the house is left behind
+    make_household(house_grade="D", household_type="ordinary", poverty_attribute="", main_cause="")
+    make_household(house_grade="C", household_type="monitored")  # a gap to close, not the plan's target
+    a = assess(users["county"], "houses")
+    assert a.value == 2 and listed(users["county"], "houses") == {poor.pk, exited.pk}
+    assert "建档立卡" in str(a.definition.population)
+
+
+def test_relocation_counts_willing_registered_households(users):
+    waiting = make_household(relocation_willing=True, household_type="exited")
+    make_household(relocation_willing=True, household_type="ordinary", poverty_attribute="", main_cause="")
+    make_household(relocation_willing=True, household_type="monitored")
+    a = assess(users["county"], "relocation")
+    assert a.value == 1 and listed(users["county"], "relocation") == {waiting.pk}
+
+
+def test_industry_and_skill_count_households_able_and_willing_to_work(users):
+    unwilling = make_household(head=person("head", work_willing=False))
+    willing = make_household()
+    make_household(household_type="monitored")  # not 建档立卡
+    assert listed(users["county"], "industry_skill") == {willing.pk}
+    registry.update_member(actor=None, member=unwilling.members.get(), changes={"work_willing": True})
+    assert listed(users["county"], "industry_skill") == {willing.pk, unwilling.pk}
+
+
 def test_willing_households_not_relocated(users):
     waiting = make_household(relocation_willing=True)
     make_household(relocation_willing=True, relocated=True)
@@ -176,7 +219,7 @@ def test_every_able_household_needs_an_industry_and_a_skill(users):
     # missing an industry: neither, skilled_only; missing a skill: neither, industry_only; the value
     # counts each household once
     assert (a.value, a.met) == (3, False)
-    assert dict(a.figures) == {"有劳动能力的户": 4, "缺少产业": 2, "缺少技能": 2}
+    assert dict(a.figures) == {"有劳动能力和劳动意愿的户": 4, "缺少产业": 2, "缺少技能": 2}
     assert listed(users["county"], "industry_skill") == {neither.pk, skilled_only.pk, industry_only.pk}
 
 

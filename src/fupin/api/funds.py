@@ -363,5 +363,6 @@ class LedgerViewSet(ScopedViewSet):
         checks, _limits = selectors.policy_checks(request.user, county, year)
         return Response({"county": county, "year": year, "checks": [
             {"key": c.key, "title": str(c.title), "rule": str(c.rule), "passed": c.passed,
-             "figures": [{"label": str(label), "value": plain(value)} for label, value in c.figures],
+             "figures": [{"label": str(f[0]), "value": plain(f[1]), **({"key": f[2]} if len(f) > 2 else {})}
+                         for f in c.figures],
              "shortfalls": plain(c.shortfalls)} for c in checks]})

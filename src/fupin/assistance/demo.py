@@ -63,6 +63,34 @@ CAUSE_MEASURE = {
 }
 
 
+# The measure that closes each guarantee gap (assistance.selectors.GAP_CATEGORIES).
+GAP_MEASURE = {
+    "food_ok": (Category.SAFETY_NET, "纳入农村低保，落实临时救助", "黎川县民政局", 3600),
+    "education_ok": (Category.COMPULSORY_EDUCATION, "控辍保学，劝返复学或送教上门", "黎川县教育体育局", 0),
+    "medical_ok": (Category.HEALTH, "代缴城乡居民医保和大病保险个人缴费", "黎川县医疗保障局", 380),
+    "housing_ok": (Category.HOUSING, "纳入农村危房改造", "黎川县住房和城乡建设局", 20000),
+    "water_ok": (Category.WATER, "接通集中供水管网", "黎川县水利局", 1200),
+}
+
+
+def _gaps(county_code: str) -> dict[int, list[str]]:
+    """{household id: the guarantee tests it fails} in the county's latest 2023 official run."""
+    from fupin.targeting.models import IdentificationResult
+    from fupin.targeting.selectors import latest_official_run
+
+    run = latest_official_run(county_code, YEAR)
+    if run is None or run.year != YEAR:
+        return {}
+    found: dict[int, list[str]] = {}
+    rows = (IdentificationResult.objects.filter(run=run)
+            .filter(Q(food_ok=False) | Q(education_ok=False) | Q(medical_ok=False) | Q(housing_ok=False)
+                    | Q(water_ok=False))
+            .values_list("household_id", *GAP_MEASURE))
+    for hid, *flags in rows:
+        found[hid] = [key for key, ok in zip(GAP_MEASURE, flags, strict=True) if ok is False]
+    return found
+
+
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
@@ -259,7 +287,19 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                     .values_list("household_id", "id"))
     measures = []
     income_projects = 0
+    # Households whose 2023 identification found a guarantee gap mostly get a measure of its kind;
+    # the rest stay on the gap list (八个一 → 保障缺口与措施).
+    gaps = _gaps(county_code)
+    gap_measures = 0
     for hid, village, cause, attribute in chosen:
+        for gap in gaps.get(hid, ()):
+            if rng.random() < 0.8:
+                category, text, unit, cost = GAP_MEASURE[gap]
+                measures.append(Measure(
+                    county_code=county_code, division_code=village, plan_id=plan_ids[hid], household_id=hid,
+                    year=YEAR, category=category, description=text, cost=Decimal(cost), lead_unit=unit,
+                    planned_on=dt.date(YEAR, rng.randrange(3, 12), 1), status=MeasureStatus.IN_PROGRESS))
+                gap_measures += 1
         category, text, unit, cost = CAUSE_MEASURE.get(cause or "99", CAUSE_MEASURE["99"])
         done = rng.random() < 0.6
         common = {"county_code": county_code, "division_code": village, "plan_id": plan_ids[hid], "household_id": hid,
@@ -313,5 +353,5 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     Visit.objects.bulk_create(visits)
     return (f"assistance: {len(leaders)} county leaders, {len(plans) - village_plans} county/township plans, "
             f"{village_plans} village plans, {village_projects} village projects declared, {len(household_plans):,} household plans with {len(measures):,} measures "
-            f"({income_projects:,} income projects), {len(team)} work-team members added, {len(unhelped)} households "
+            f"({income_projects:,} income projects, {gap_measures:,} for guarantee gaps), {len(team)} work-team members added, {len(unhelped)} households "
             f"left without a helper, {len(visits)} visits")

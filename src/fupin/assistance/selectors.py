@@ -12,10 +12,12 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from fupin.assistance import rules
 from fupin.assistance.models import (
     LIVE_MEASURE_STATUSES,
+    Category,
     CountyLeader,
     Measure,
     Plan,
@@ -226,6 +228,60 @@ def missing_households(user, area: str, year: int, missing: str = ""):
     else:
         qs = qs.filter(Q(has_measure=False) | Q(has_income_project=False) | Q(has_helper_flag=False))
     return qs.order_by("division_id", "household_code")
+
+
+# --- guarantee gaps (两不愁三保障 and water) ---------------------------------------------------------
+
+# Which measure closes which gap: a household with a gap needs a live measure of the matching
+# category in the year (a housing gap may also be closed by relocation).
+GAP_CATEGORIES = {
+    "food_ok": (Category.SAFETY_NET,), "education_ok": (Category.COMPULSORY_EDUCATION,),
+    "medical_ok": (Category.HEALTH,), "housing_ok": (Category.HOUSING, Category.RELOCATION),
+    "water_ok": (Category.WATER,),
+}
+
+
+def guarantee_gaps(user, area: str, year: int, gap: str = ""):
+    """The households whose result in the year's official identification run has a guarantee gap (any
+    income: above the line it is a gap to close, not poverty), each with whether the year's plans hold
+    a live measure for every gap it has (``covered``); or only the households with ``gap``.
+
+    Returns (run, results queryset); the run is None when the year has no official run."""
+    from fupin.targeting.models import IdentificationResult
+    from fupin.targeting.selectors import latest_official_run
+
+    county = area[:6]
+    run = latest_official_run(county, year)
+    if run is None or run.year != year:
+        return None, IdentificationResult.objects.none()
+    qs = IdentificationResult.objects.visible_to(user, area).filter(run=run, household__status="active")
+    if gap in GAP_CATEGORIES:
+        qs = qs.filter(**{gap: False})
+    else:
+        qs = qs.filter(Q(food_ok=False) | Q(education_ok=False) | Q(medical_ok=False) | Q(housing_ok=False)
+                       | Q(water_ok=False))
+    missing = Q()
+    for field, categories in GAP_CATEGORIES.items():
+        measure = Measure.objects.filter(household_id=OuterRef("household_id"), year=year,
+                                         status__in=LIVE_MEASURE_STATUSES, category__in=categories)
+        missing |= Q(**{field: False}) & ~Q(Exists(measure))
+    return run, qs.annotate(uncovered=ExpressionWrapper(missing, output_field=BooleanField()))
+
+
+def gap_counts(user, area: str, year: int) -> dict | None:
+    """Per gap: households with it, and those with no matching measure; None without an official run."""
+    run, qs = guarantee_gaps(user, area, year)
+    if run is None:
+        return None
+    counts = {"run": run, "total": qs.count(), "uncovered": qs.filter(uncovered=True).count(), "gaps": []}
+    for field, label in (("food_ok", _("吃穿")), ("education_ok", _("义务教育")), ("medical_ok", _("基本医疗")),
+                         ("housing_ok", _("住房安全")), ("water_ok", _("饮水安全"))):
+        _run, one = guarantee_gaps(user, area, year, field)
+        measure = Measure.objects.filter(household_id=OuterRef("household_id"), year=year,
+                                         status__in=LIVE_MEASURE_STATUSES, category__in=GAP_CATEGORIES[field])
+        counts["gaps"].append({"key": field, "label": label, "households": one.count(),
+                               "uncovered": one.exclude(Exists(measure)).count()})
+    return counts
 
 
 # --- plans ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from fupin.assistance import views
 app_name = "assistance"
 urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
+    path("gaps/", views.gaps, name="gaps"),
     path("leaders/", views.leader_list, name="leaders"),
     path("leaders/new/", views.leader_new, name="leader_new"),
     path("leaders/<int:pk>/end/", views.leader_end, name="leader_end"),

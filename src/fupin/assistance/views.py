@@ -65,6 +65,30 @@ def coverage(request):
     return render(request, "assistance/coverage.html", context)
 
 
+@require(Cap.VIEW_ASSISTANCE)
+def gaps(request):
+    """两不愁三保障 and water gaps of the year's run in an area, and which have no matching measure:
+    a gap of a household above the line is a gap to close, with a measure of its kind."""
+    user = request.user
+    area = _area(request)
+    if not area or not scope_for(user).contains_code(area):
+        raise Http404
+    year = _year(request, user)
+    gap = request.GET.get("gap", "")
+    only_uncovered = request.GET.get("uncovered") == "1"
+    counts = selectors.gap_counts(user, area, year)
+    run, qs = selectors.guarantee_gaps(user, area, year, gap)
+    if only_uncovered:
+        qs = qs.filter(uncovered=True)
+    page, query = paginate(request, qs.select_related("household").annotate(
+        head=registry_selectors.head_name("household_id"), village=registry_selectors.division_name())
+        .order_by("division_code", "household_id"))
+    return render(request, "assistance/gaps.html", {
+        "counts": counts, "run": run, "year": year, "area": area, "gap": gap, "only_uncovered": only_uncovered,
+        "division": Division.objects.filter(code=area).first(), "page_obj": page, "query": query,
+        "nav_active": "coverage"})
+
+
 # --- county leaders ---------------------------------------------------------------------------
 
 @require(Cap.VIEW_ASSISTANCE)

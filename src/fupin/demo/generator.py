@@ -210,6 +210,8 @@ class Generator:
         else:
             labour = "skilled" if rng.random() < (0.12 if poor else 0.25) else "ordinary"
         p["labour_skill"] = labour
+        # 劳动意愿: most who can work want to; a few (more among the poor) say they do not
+        p["work_willing"] = labour not in ("ordinary", "skilled", "weak") or rng.random() > (0.06 if poor else 0.02)
         # work
         if labour in ("ordinary", "skilled") and 18 <= age <= 58 and rng.random() < 0.62:
             place = _pick(rng, WORK_PLACE)
@@ -307,17 +309,25 @@ class Generator:
         workers = [p for p in people if p.get("work_status") not in (None, "", "none")]
         farmers = [p for p in people if p["labour_skill"] in ("ordinary", "skilled", "weak") and p not in workers]
         target = per_capita * size
-        transfer = 0.0
+        # 转移性收入 by item, as on the national card
         elderly = sum(1 for p in people if p["age"] >= 60)
-        transfer += elderly * rng.uniform(1500, 2200)  # basic pension
+        items = {"transfer_pension": elderly * rng.uniform(1500, 2200), "transfer_dibao": 0.0, "transfer_tekun": 0.0,
+                 "transfer_ecological": 0.0, "transfer_family_planning": 0.0, "transfer_other": 0.0}
         if attribute == "dibao":
-            transfer += size * rng.uniform(1800, 2600)
+            items["transfer_dibao"] = size * rng.uniform(1800, 2600)
         elif attribute == "tekun":
-            transfer += size * rng.uniform(2800, 3500)
+            items["transfer_tekun"] = size * rng.uniform(2800, 3500)
         if rng.random() < 0.15:
-            transfer += rng.uniform(200, 1500)  # ecological compensation, family-planning pay
-        if kind == "poor":
-            transfer = min(transfer, target * 0.8)  # registered poor: support does not lift them out yet
+            items["transfer_ecological" if rng.random() < 0.6 else "transfer_family_planning"] = rng.uniform(200, 1500)
+        if rng.random() < 0.1:
+            items["transfer_other"] = rng.uniform(100, 800)  # relief, temporary assistance
+        transfer = sum(items.values())
+        if kind == "poor" and transfer > target * 0.8:  # registered poor: support does not lift them out yet
+            scale = target * 0.8 / transfer
+            items = {k: v * scale for k, v in items.items()}
+            transfer = target * 0.8
+        items = {k: round(v) for k, v in items.items()}
+        transfer = sum(items.values())
         target = max(target, transfer * 1.05)
         rest = target - transfer
         wage_share = 0.75 if workers else 0.05
@@ -337,7 +347,8 @@ class Generator:
             oop = rng.uniform(300, 3000)
         return {
             "wage_income": round(wage), "business_income": round(business), "property_income": round(prop),
-            "transfer_income": round(transfer), "production_costs": round(costs),
+            "property_dividends": round(prop), "transfer_income": transfer, **items,
+            "production_costs": round(costs),
             "insurance_payouts": round(oop * 0.2) if oop and rng.random() < 0.3 else 0,
             "medical_out_of_pocket": round(oop),
         }
@@ -411,7 +422,19 @@ class Generator:
                 hh_rows.new(**h)
                 attribute = h.get("poverty_attribute", "")
                 per_capita = self._per_capita_target(kind)
-                for year, factor in ((cfg.year - 1, 0.93), (cfg.year, 1.0)):
+                factors = (0.93, 1.0)
+                # What a county office finds when the run meets the register: a few ordinary households
+                # poor all along (missed, 漏评), ex-poor households fallen back this year (返贫), and
+                # registered poor lifted above the line only this year (not yet stable).
+                turn = rng.random()
+                if kind == "ordinary" and turn < 0.004:
+                    per_capita = rng.uniform(2400, 3900)
+                elif kind == "exited" and turn < 0.02:
+                    factors = (0.93, rng.uniform(2600, 3900) / per_capita)
+                elif kind == "poor" and turn < 0.03:
+                    per_capita = rng.uniform(4100, 5200)
+                    factors = (rng.uniform(3000, 3900) / per_capita, 1.0)
+                for year, factor in zip((cfg.year - 1, cfg.year), factors, strict=True):
                     noise = rng.uniform(0.95, 1.05)
                     i_rows.new(county_code=COUNTY, household=hid, year=year,
                                **self._income(kind, people, attribute, per_capita * factor * noise))

@@ -41,12 +41,16 @@ from fupin.funds.models import (
     SourceKind,
 )
 from fupin.funds.sums import total
+from fupin.registry import codes
 from fupin.registry.models import Household
 
 FEN = Decimal("0.01")
 SOURCE_FIELDS = ["year", "kind", "department", "name", "document_no", "amount", "received_on", "note"]
 PROJECT_FIELDS = ["code", "name", "type", "budget", "lead_unit", "cooperating_units", "starts_on", "ends_on",
-                  "description"]
+                  "description", "village_wide"]
+# Who a household-level poverty project may benefit (建档立卡 and monitored households), unless the
+# project is marked village-wide.
+BENEFICIARY_TYPES = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED, codes.HouseholdType.MONITORED)
 
 
 # --- guards and small helpers ------------------------------------------------------------------
@@ -225,6 +229,7 @@ def _clean_project(data: dict, county_code: str, *, exclude: int | None = None) 
     data["code"] = code
     for k in ("cooperating_units", "description"):
         data[k] = data.get(k) or ""
+    data["village_wide"] = bool(data.get("village_wide"))
     if errors:
         raise ValidationError(errors)
     return data
@@ -285,6 +290,12 @@ def update_project(*, actor, project: Project, changes: Mapping) -> Project:
     allocated = _allocated_to(project)
     if data["budget"] < allocated:
         raise ValidationError({"budget": _("已分配 %(a)s 元，预算不能少于已分配额。") % {"a": yuan(allocated)}})
+    if not data["village_wide"]:
+        others = (ProjectBeneficiary.objects.filter(project=project).exclude(household__household_type__in=BENEFICIARY_TYPES)
+                  .values_list("household__household_code", flat=True)[:5])
+        if others:
+            raise ValidationError({"village_wide": _("受益户中有非建档立卡、非监测户（%(c)s），项目须保持“惠及全村”。") % {
+                "c": "、".join(others)}})
     for k, v in data.items():
         setattr(project, k, v)
     project.save()
@@ -393,6 +404,9 @@ def add_beneficiaries(*, actor, project: Project, household_codes: Iterable[str]
             problems.append(_("%(c)s 不在项目实施区域内") % {"c": code})
         elif actor is not None and not scope_for(actor).contains_code(household.division_id):
             problems.append(_("%(c)s 不在您的管辖范围内") % {"c": code})
+        elif not project.village_wide and household.household_type not in BENEFICIARY_TYPES:
+            problems.append(_("%(c)s 是%(t)s：到户扶贫项目的受益户须为建档立卡户或监测户"
+                              "（村内公共项目请标为“惠及全村”）") % {"c": code, "t": household.get_household_type_display()})
     already = set(ProjectBeneficiary.objects.filter(project=project, household__household_code__in=wanted)
                   .values_list("household__household_code", flat=True))
     problems += [_("%(c)s 已是本项目受益户") % {"c": c} for c in wanted if c in already]

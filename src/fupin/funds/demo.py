@@ -130,11 +130,19 @@ def _generate(county_code: str, seed: int, users: dict) -> str:
             household_id=household, paid_on=when or _day(rng, 5, 11), voucher_no=f"LC{YEAR}-{next(voucher):06d}",
             created_by=finance))
 
-    # --- A: per township, industry rewards to every poor household (allocated per village) -------------
+    # --- A: per township, industry rewards (以奖代补) to the poor households able and willing to work
+    # (allocated per village); a few went to households with nobody able or willing, which the
+    # 以奖代补 check lists as exceptions for the office to correct.
+    from django.db.models import Exists
+
+    from fupin.registry.selectors import able_to_work
+
+    able = set(Household.objects.filter(pk__in=[row[0] for row in poor])
+               .filter(Exists(able_to_work(dt.date(YEAR, 12, 31), willing=True))).values_list("pk", flat=True))
     central_used = D(0)
     reward_total = D(0)
     for t in townships:
-        rows = by_township.get(t.code, [])
+        rows = [row for row in by_township.get(t.code, []) if row[0] in able or rng.random() < 0.04]
         if not rows:
             continue
         industry = INDUSTRIES[int(t.code[-3:]) % len(INDUSTRIES)]

@@ -161,6 +161,9 @@ class Project(models.Model):
     starts_on = models.DateField(_("计划开工日期"), null=True, blank=True)
     ends_on = models.DateField(_("计划完成日期"), null=True, blank=True)
     description = models.TextField(_("建设内容"), blank=True)
+    village_wide = models.BooleanField(
+        _("惠及全村"), default=False,
+        help_text=_("村内公共项目（如道路、饮水）：受益户可为一般农户。否则到户项目的受益户须为建档立卡户或监测户"))
     status = models.CharField(_("状态"), max_length=12, choices=ProjectStatus.choices,
                               default=ProjectStatus.DECLARED)
     status_reason = models.CharField(_("驳回或撤销原因"), max_length=300, blank=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Length, Substr
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -275,7 +275,7 @@ class Check:
     title: str
     rule: str
     passed: bool
-    figures: list[tuple[str, object]]
+    figures: list[tuple]  # (label, value) or (label, value, figure key: the same figure on other pages)
     shortfalls: list[dict] = field(default_factory=list)
 
 
@@ -289,25 +289,80 @@ def check_county(user, area: str = "") -> str:
     return county
 
 
+@dataclass
+class RewardShare:
+    """以奖代补 (seed-plan 四(二)1(1)): at least ``limit`` of the year's central industry fund
+    (中央财政专项扶贫资金（产业）) paid as 以奖代补 to households able and willing to work.
+
+    - denominator ``fund``: the year's central industry fund, the active sources' amounts (not what was
+      allocated or paid: one denominator everywhere);
+    - numerator ``counted``: 以奖代补 payments (reversals included) from that fund to households with a
+      member able and willing to work on the year's reference day (``registry.selectors.able_to_work``);
+    - ``excluded``: 以奖代补 paid to other households: listed as exceptions, not counted.
+    """
+
+    fund: Decimal
+    counted: Decimal
+    excluded: Decimal
+    limit: Decimal
+    exceptions: list = field(default_factory=list)  # households paid but not able and willing to work
+
+    @property
+    def share(self) -> Decimal | None:
+        return self.counted / self.fund if self.fund else None
+
+    @property
+    def required(self) -> Decimal:
+        return (self.fund * self.limit).quantize(Decimal("0.01"))
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.fund) and self.counted >= self.fund * self.limit
+
+
+def reward_share(user, county_code: str, year: int) -> RewardShare:
+    """The county's 以奖代补 share of a year (see ``RewardShare``): two grouped sums."""
+    from fupin.core.clock import reference_day
+    from fupin.registry.selectors import able_to_work
+
+    limits = rules.thresholds(county_code, year)
+    fund = (FundSource.objects.visible_to(user, county_code)
+            .filter(year=year, status=RecordStatus.ACTIVE, kind=SourceKind.CENTRAL_INDUSTRY).aggregate(s=_sum())["s"])
+    paid = (Disbursement.objects.visible_to(user, county_code)
+            .filter(year=year, source__kind=SourceKind.CENTRAL_INDUSTRY, mode=DisbursementMode.REWARD,
+                    household__isnull=False)
+            .annotate(able=Exists(able_to_work(reference_day(year), "household_id", willing=True))))
+    counted = paid.filter(able=True).aggregate(s=_sum())["s"]
+    excluded = paid.filter(able=False).aggregate(s=_sum())["s"]
+    exceptions = list(paid.filter(able=False).values("household_id", "household__household_code", "division_code")
+                      .annotate(total=sums.total()).filter(total__gt=0).order_by("division_code",
+                                                                                  "household__household_code"))
+    return RewardShare(fund, counted, excluded, limits.reward_share, exceptions)
+
+
 def policy_checks(user, county_code: str, year: int) -> tuple[list[Check], rules.Thresholds]:
     """The plan's three fund rules for a county and year, each with its figures and pass/fail."""
+    from fupin.registry.selectors import poor_villages
+
     limits = rules.thresholds(county_code, year)
     sources_ = FundSource.objects.visible_to(user, county_code).filter(year=year, status=RecordStatus.ACTIVE)
     allocations = Allocation.objects.visible_to(user, county_code).filter(year=year, status=RecordStatus.ACTIVE)
     payments = Disbursement.objects.visible_to(user, county_code).filter(year=year)
 
-    # (a) at least 30% of the central industry fund paid to households as 以奖代补
-    industry = sources_.filter(kind=SourceKind.CENTRAL_INDUSTRY).aggregate(s=_sum())["s"]
-    reward = payments.filter(source__kind=SourceKind.CENTRAL_INDUSTRY, mode=DisbursementMode.REWARD,
-                             household__isnull=False).aggregate(s=_sum())["s"]
-    required = (industry * limits.reward_share).quantize(Decimal("0.01"))
-    share = (reward / industry) if industry else None
+    # (a) at least 30% of the central industry fund paid as 以奖代补 to households able and willing to work
+    reward = reward_share(user, county_code, year)
     checks = [Check(
         "reward_share", _("以奖代补比例"),
-        _("当年中央产业扶贫资金中不低于 %(p)s 以以奖代补方式扶持贫困户发展产业") % {"p": _pct(limits.reward_share)},
-        bool(industry) and reward >= industry * limits.reward_share,
-        [(_("中央产业扶贫资金"), industry), (_("以奖代补到户支付"), reward), (_("应不低于"), required),
-         (_("实际比例"), _pct(share) if share is not None else _("未登记该项资金"))])]
+        _("当年中央产业扶贫资金中不低于 %(p)s 以以奖代补方式扶持有劳动能力和劳动意愿的贫困户发展产业") % {
+            "p": _pct(limits.reward_share)},
+        reward.passed,
+        [(_("中央产业扶贫资金"), reward.fund, "central_industry_fund"),
+         (_("以奖代补支付（计入：有劳动能力和劳动意愿的户）"), reward.counted, "reward_counted"),
+         (_("以奖代补支付（不计入：无劳动能力或无劳动意愿的户）"), reward.excluded, "reward_excluded"),
+         (_("应不低于"), reward.required),
+         (_("实际比例"), reward.share * 100 if reward.share is not None else None, "reward_share", "pct")],
+        [{"code": r["household__household_code"], "household_id": r["household_id"], "division_code": r["division_code"],
+          "received": r["total"]} for r in reward.exceptions])]
 
     # (b) every poor village received its 200,000 from the province
     poor = list(VillageProfile.objects.visible_to(user, county_code)
@@ -324,23 +379,30 @@ def policy_checks(user, county_code: str, year: int) -> tuple[list[Check], rules
         "poor_villages", _("贫困村省级资金"),
         _("每个贫困村每年获得省级资金 %(a)s 元") % {"a": f"{limits.poor_village_amount:,.2f}"},
         bool(poor) and not short,
-        [(_("贫困村数"), len(poor)), (_("已足额的村"), len(poor) - len(short)), (_("未足额的村"), len(short)),
-         (_("分配到贫困村的省级资金"), provincial)], short))
+        [(_("贫困村数"), len(poor), "poor_villages"), (_("已足额的村"), len(poor) - len(short)),
+         (_("未足额的村"), len(short)), (_("分配到贫困村的省级资金"), provincial)], short))
 
-    # (c) the county's integrated funds: at least 1.5 million into village infrastructure
-    infra = allocations.filter(source__kind=SourceKind.COUNTY_INTEGRATED, project__type=ProjectType.INFRASTRUCTURE)
-    infra = infra.annotate(n=Length("project__division_code")).filter(n=12)
+    # (c) the county's integrated funds: at least 1.5 million into the poor villages' infrastructure
+    villages = poor_villages(county_code, year)
+    infra = allocations.filter(source__kind=SourceKind.COUNTY_INTEGRATED, project__type=ProjectType.INFRASTRUCTURE,
+                               project__division_code__in=villages)
     put = infra.aggregate(s=_sum())["s"]
-    paid = (payments.filter(source__kind=SourceKind.COUNTY_INTEGRATED, project__type=ProjectType.INFRASTRUCTURE)
-            .annotate(n=Length("project__division_code")).filter(n=12).aggregate(s=_sum())["s"])
+    elsewhere = (allocations.filter(source__kind=SourceKind.COUNTY_INTEGRATED,
+                                    project__type=ProjectType.INFRASTRUCTURE)
+                 .exclude(project__division_code__in=villages).aggregate(s=_sum())["s"])
+    paid = (payments.filter(source__kind=SourceKind.COUNTY_INTEGRATED, project__type=ProjectType.INFRASTRUCTURE,
+                            project__division_code__in=villages).aggregate(s=_sum())["s"])
     integrated = sources_.filter(kind=SourceKind.COUNTY_INTEGRATED).aggregate(s=_sum())["s"]
     checks.append(Check(
         "village_infrastructure", _("县级整合资金用于贫困村基础设施"),
-        _("县级每年整合不低于 %(a)s 元财政资金用于村基础设施建设") % {"a": f"{limits.village_infrastructure_min:,.2f}"},
+        _("县级每年整合不低于 %(a)s 元财政资金用于贫困村基础设施建设") % {
+            "a": f"{limits.village_infrastructure_min:,.2f}"},
         put >= limits.village_infrastructure_min,
-        [(_("县级整合资金"), integrated), (_("分配到村基础设施项目"), put), (_("其中已支付"), paid),
+        [(_("县级整合资金"), integrated), (_("分配到贫困村基础设施项目"), put, "poor_village_infrastructure"),
+         (_("其中已支付"), paid),
+         (_("分配到非贫困村或乡镇的基础设施（不计入）"), elsewhere),
          (_("应不低于"), limits.village_infrastructure_min),
-         (_("村基础设施项目数"), infra.values("project").distinct().count())]))
+         (_("贫困村基础设施项目数"), infra.values("project").distinct().count())]))
     return checks, limits
 
 

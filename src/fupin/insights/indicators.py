@@ -37,7 +37,10 @@ Public functions (all return plain dicts / dataclasses; percentages are Decimals
 - ``housing(user, area) -> dict``: ``fupin.welfare.selectors.housing_overview`` (C/D houses,
   renovations, relocation) with rates.
 - ``funds(user, area, year) -> dict``: allocated / disbursed by source kind and disbursed by mode
-  (the funds ledger's attribution: by where the money was allocated), the 以奖代补 share.
+  (the funds ledger's attribution: by where the money was allocated); at county level the 以奖代补
+  share of ``funds.selectors.reward_share`` (the one definition, also on the checks and targets).
+- ``run_poor(user, area, year) -> dict``: the households and people the year's official run concludes
+  poor (beside the registered poor of ``population``: the dashboard shows both).
 - ``overview(user, area="", year=None, families=...) -> dict``: all of the above (or the families
   asked for: "core" = population and flows, and ``FAMILIES``), with the child rows merged by code.
 """
@@ -414,6 +417,20 @@ def results(user, area: str, year: int) -> Results:
     return result
 
 
+def run_poor(user, area: str, year: int) -> dict:
+    """The year's official run (``official_run``) over the area: households and people it concludes
+    poor, one aggregate. The registered poor are ``population(...).by_type["poor"]``."""
+    from fupin.targeting.models import IdentificationResult
+
+    run = official_run(area, year)
+    if run is None or run.year != year:
+        return {"run": None, "households": None, "people": None}
+    found = (IdentificationResult.objects.visible_to(user, area).filter(county_code=area[:6], run=run,
+                                                                        conclusion="poor")
+             .aggregate(households=Count("pk"), people=Sum("size")))
+    return {"run": run, "households": found["households"] or 0, "people": found["people"] or 0}
+
+
 # --- year-over-year flows -------------------------------------------------------------------------
 
 FLOW_KINDS = {"identify": "new_poor", "exit": "exited", "reentry": "relapsed", "monitor": "monitored",
@@ -496,7 +513,7 @@ def funds(user, area: str, year: int) -> dict:
     the funds ledger (by where it was allocated: ``funds.selectors.scoped_entries``)."""
     from fupin.funds import sums
     from fupin.funds.models import DisbursementMode, SourceKind
-    from fupin.funds.selectors import scoped_entries
+    from fupin.funds.selectors import check_county, reward_share, scoped_entries
 
     allocations, disbursements = scoped_entries(user, area)
     allocations, disbursements = allocations.filter(year=year), disbursements.filter(year=year)
@@ -517,11 +534,15 @@ def funds(user, area: str, year: int) -> dict:
             by_mode.append({"mode": mode.value, "label": str(mode.label), "disbursed": d})
     total_allocated = sum((r["allocated"] for r in by_source), ZERO)
     total_paid = sum((r["disbursed"] for r in by_source), ZERO)
-    industry_paid = sum((v for (k, _m), v in paid.items() if k == SourceKind.CENTRAL_INDUSTRY), ZERO)
-    reward = paid.get((SourceKind.CENTRAL_INDUSTRY.value, DisbursementMode.REWARD.value)) or ZERO
+    reward_paid = sum((v for (_k, m), v in paid.items() if m == DisbursementMode.REWARD.value), ZERO)
+    # 以奖代补's share is the county's (over the county's central industry fund): one selector, shown
+    # only at county level.
+    share = None
+    if len(area) == 6 and check_county(user, area) == area:
+        share = reward_share(user, area, year)
     return {"by_source": by_source, "by_mode": by_mode, "allocated": total_allocated, "disbursed": total_paid,
-            "disbursed_rate": pct(total_paid, total_allocated), "industry_disbursed": industry_paid,
-            "reward": reward, "reward_share": pct(reward, industry_paid)}
+            "disbursed_rate": pct(total_paid, total_allocated), "reward_paid": reward_paid, "reward": share,
+            "reward_share": share.share * HUNDRED if share is not None and share.share is not None else None}
 
 
 # --- everything for one page --------------------------------------------------------------------
@@ -540,6 +561,7 @@ def overview(user, area: str = "", year: int | None = None, *, families=("core",
     data = {"division": division, "area": code, "year": year}
     if "core" in families:
         data["population"] = population(user, code, year)
+        data["run_poor"] = run_poor(user, code, year)
         data["flows"] = flows(user, code, year)
     if "income" in families:
         data["income"] = income(user, code, year)

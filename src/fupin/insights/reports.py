@@ -23,7 +23,8 @@ T is ``settings.FUPIN_SUPPRESS_BELOW`` (default 5, at least 3):
    Columns are protected one at a time; different columns come from different sources (registry
    households, the identification run, procedure cases), so they are not exact sums of each other.
    Counts that add up elsewhere in the report are protected as one small table too: C/D houses =
-   renovated + not renovated, willing = relocated + waiting (the targets show the remainders).
+   renovated + not renovated, willing = relocated + waiting (all households; the targets count the
+   建档立卡 households, a different population, and are protected as single counts).
    The guarantee is per table: reports of nested areas are not coordinated (a township hidden as "×"
    in the county's public report is the total of that township's own public report), so publish
    one level (normally the county's report, townships as rows) to the outside.
@@ -114,14 +115,14 @@ class Column:
 AREA_COLUMNS = [
     Column("households", gettext_lazy("户数")),
     Column("people", gettext_lazy("人口")),
-    Column("poor_households", gettext_lazy("贫困户")),
-    Column("poor_people", gettext_lazy("贫困人口")),
+    Column("poor_households", gettext_lazy("在册贫困户")),
+    Column("poor_people", gettext_lazy("在册贫困人口")),
     Column("incidence", gettext_lazy("贫困发生率（%）"), "rate", ("poor_people", "people"), ("poor_people", "people")),
     Column("exited_households", gettext_lazy("脱贫户")),
     Column("monitored_households", gettext_lazy("监测户")),
-    Column("mild", gettext_lazy("轻度贫困户")),
-    Column("moderate", gettext_lazy("中度贫困户")),
-    Column("severe", gettext_lazy("重度贫困户")),
+    Column("mild", gettext_lazy("本年识别：轻度贫困户")),
+    Column("moderate", gettext_lazy("本年识别：中度贫困户")),
+    Column("severe", gettext_lazy("本年识别：重度贫困户")),
     Column("all_rate", gettext_lazy("两不愁三保障达标率（%）"), "rate", ("assisted",), ("all_ok", "assisted")),
     Column("per_capita", gettext_lazy("人均纯收入（元）"), "money", ("income_households",)),
     Column("growth", gettext_lazy("收入增幅（%）"), "rate", ("income_households",)),
@@ -227,10 +228,8 @@ def area_table(data: dict) -> tuple[list[dict], dict]:
 MONEY_SHARES = ("mild_income", "moderate_income", "income_growth")  # over households (first figure)
 
 
-def target_rows(assessments: list[targets.Assessment], public: bool, threshold: int,
-                linked: dict | None = None) -> list[dict]:
-    """The targets as published. ``linked`` gives the published cell of counts that also appear
-    elsewhere in the report (houses and relocation are the remainders of the summary's counts)."""
+def target_rows(assessments: list[targets.Assessment], public: bool, threshold: int) -> list[dict]:
+    """The targets as published (the public variant protects their small counts)."""
     rows = []
     for a in assessments:
         value, gap = a.value, a.gap
@@ -244,14 +243,13 @@ def target_rows(assessments: list[targets.Assessment], public: bool, threshold: 
                 hidden = False
             if hidden:
                 value, gap = HIDDEN, HIDDEN
-            elif linked and a.key in linked:
-                value = linked[a.key]
-                gap = a.gap if isinstance(value, int) else value
             elif isinstance(a.value, int):
                 value = protect_value(a.value, threshold)
                 gap = a.gap if value == a.value else value
         rows.append({"key": a.key, "label": str(a.definition.label), "unit": str(a.definition.unit),
-                     "value": value, "target": a.target, "gap": gap, "met": a.met, "enabled": a.enabled,
+                     "value": value, "exact": a.exact if value == a.value else None, "figure": a.definition.figure,
+                     "population": str(a.definition.population), "target": a.target, "gap": gap, "met": a.met,
+                     "enabled": a.enabled,
                      "origin": a.origin, "note": a.note, "rule": str(a.definition.rule)})
     return rows
 
@@ -266,36 +264,42 @@ def build(user, area: str, year: int, *, public: bool = False) -> dict:
     assessments = targets.assess_all(user, code, year)
     housing = data["housing"]
     coverage = data["coverage"]["totals"]
-    # C/D houses = renovated + not renovated; willing = relocated + waiting: each a small table with a total
+    # C/D houses = renovated + not renovated; willing = relocated + waiting (all households): each a small
+    # table with a total. The plan's 建档立卡 figures (the targets) are single published counts.
     (renovated, not_renovated), cd = [housing["renovated"], housing["not_renovated"]], housing["cd"]
     (relocated, waiting), willing = [housing["relocated"], housing["waiting"]], housing["willing"]
     measure_rate, helper_rate = coverage.get("measure_rate"), coverage.get("helper_rate")
-    linked = None
+    run_poor = data["run_poor"]["households"]
     if public:
         (renovated, not_renovated), cd = protect_column([renovated, not_renovated], cd, threshold)
         (relocated, waiting), willing = protect_column([relocated, waiting], willing, threshold)
-        linked = {"houses": not_renovated, "relocation": waiting}
+        run_poor = protect_value(run_poor, threshold)
         households = coverage.get("households")
         if rate_hidden(coverage.get("with_measure"), households, threshold) or small(households, threshold):
             measure_rate = HIDDEN
         if rate_hidden(coverage.get("with_helper"), households, threshold) or small(households, threshold):
             helper_rate = HIDDEN
+    # (label, value, figure key: the same figure on the other pages)
     summary = [
         (_("户数"), total["households"]), (_("人口"), total["people"]),
-        (_("贫困户"), total["poor_households"]), (_("贫困人口"), total["poor_people"]),
+        (_("在册贫困户"), total["poor_households"], "registered_poor_households"),
+        (_("在册贫困人口"), total["poor_people"], "registered_poor_people"),
+        (_("本年正式识别为贫困户"), run_poor, "run_poor_households"),
         (_("监测户"), total["monitored_households"]), (_("新识别贫困户"), total["new_poor"]),
         (_("脱贫退出户"), total["exited"]),
-        (_("贫困发生率（%）"), total["incidence"]),
+        (_("贫困发生率（在册贫困人口 ÷ 人口，%）"), total["incidence"], "incidence"),
         (_("两不愁三保障达标率（%）"), total["all_rate"]),
         (_("人均纯收入（元）"), total["per_capita"]), (_("人均纯收入增幅（%）"), total["growth"]),
         (_("帮扶措施覆盖率（%）"), measure_rate), (_("帮扶责任人覆盖率（%）"), helper_rate),
-        (_("C/D 级危房户"), cd), (_("已改造危房户"), renovated), (_("尚未改造危房户"), not_renovated),
-        (_("有搬迁意愿的户"), willing), (_("已搬迁户"), relocated), (_("尚未搬迁户"), waiting),
+        (_("全部农户：C/D 级危房户"), cd, "cd_houses"), (_("全部农户：已改造危房户"), renovated, "cd_renovated"),
+        (_("全部农户：尚未改造危房户"), not_renovated),
+        (_("全部农户：有搬迁意愿的户"), willing, "relocation_willing"),
+        (_("全部农户：已搬迁户"), relocated, "relocation_done"), (_("全部农户：尚未搬迁户"), waiting),
     ]
     return {"division": data["division"], "area": code, "year": year, "public": public, "threshold": threshold,
             "small": small_label(threshold), "summary": summary, "columns": AREA_COLUMNS, "rows": rows,
             "total": total, "child_level": _("乡镇") if len(code) == 6 else _("村"),
-            "targets": target_rows(assessments, public, threshold, linked), "funds": data["funds"]}
+            "targets": target_rows(assessments, public, threshold), "funds": data["funds"]}
 
 
 # --- the workbook --------------------------------------------------------------------------------
@@ -324,7 +328,7 @@ def workbook(report: dict) -> bytes:
     sheet = book.add_worksheet(_("概况"))
     sheet.write(0, 0, _("%(n)s %(y)s 年度巩固脱贫成果报告") % {"n": name, "y": report["year"]}, title)
     sheet.write(1, 0, variant)
-    for i, (label, value) in enumerate(report["summary"], start=3):
+    for i, (label, value, *_key) in enumerate(report["summary"], start=3):
         sheet.write(i, 0, str(label))
         sheet.write(i, 1, _cell(value))
     sheet.set_column(0, 0, 28)

@@ -7,21 +7,15 @@ already computes a figure, it is reused: the programmes app's zero-employment ru
 members and training figures, the welfare app's unrenovated and willing-not-relocated lists, the funds
 app's policy checks (以奖代补).
 
-Definitions (documented on the pages too):
-- 轻度/中度贫困户人均收入: the households the year's latest official identification run concluded
-  poor with that degree (targeting: mild = someone able to work, moderate = only weak labour, severe =
-  nobody); their total net income over their people, as a percentage of the county's rural per-capita
-  income in the year's published rule set (``county_rural_income``). The list: those households whose
-  own per-capita income is below the target share.
-- 收入增幅: 建档立卡 households (poor and exited) in that run with both years' incomes; growth of their
-  total income (this year's net income against last year's per-capita income times the household's
-  size). The county's growth is taken from the ``county_rural_income`` of the rule sets of the year
-  and the year before, unless the target row sets a figure (then that figure is used). The list:
-  households whose own growth is not above the county's.
+Each target says over which people it is counted and how (``Definition.population`` and
+``formula``, shown on its page): one definition, and the figure is computed from it by one selector
+(the ones the dashboard, the report and the programme pages read too).
+
 - Absolute targets (the number of people trained) apply only to the region they are set for: the
   plan's 1,000 is the county's, a township has one only if a row is set for it.
 - County-wide targets (以奖代补) are assessed for the county only.
-- Housing and relocation are the current state of the registry (not dated by year).
+- Housing and relocation are the current state of the registry (not dated by year); the states of
+  people (able to work, employed) are taken on the year's reference day (``clock.reference_day``).
 """
 
 from __future__ import annotations
@@ -45,7 +39,8 @@ from fupin.programmes import selectors as programmes
 from fupin.programmes.models import IndustryParticipation, Trainee, TraineeStatus
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
-from fupin.targeting.models import Conclusion, Degree, IdentificationResult
+from fupin.registry.selectors import able_to_work
+from fupin.targeting.models import Degree, IdentificationResult
 from fupin.targeting.selectors import applicable_rule_set, latest_official_run
 from fupin.welfare import selectors as welfare
 
@@ -72,6 +67,9 @@ class Definition:
     absolute: bool = False
     county_only: bool = False
     optional_threshold: bool = False  # blank threshold means "derived" (the county's growth)
+    population: str = ""  # over which households or people the figure is counted
+    formula: str = ""  # how it is computed from them
+    figure: str = ""  # the key of the same figure on other pages (core.templatetags.fupin.fig)
 
     @property
     def label(self) -> str:
@@ -80,32 +78,64 @@ class Definition:
 
 PCT, PEOPLE, HH = "%", gettext_lazy("人"), gettext_lazy("户")
 
+_lazy = gettext_lazy
+JIANDANG = _lazy("建档立卡户（在册贫困户和脱贫户）")
+
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in [
-    Definition(TargetKey.MILD_INCOME, gettext_lazy("轻度户收入占比"), PCT, MIN, Decimal(70),
-               gettext_lazy("具备劳动能力的轻度贫困户人均可支配收入达全县农村居民平均水平的 70% 左右"),
-               RESULTS, gettext_lazy("人均收入低于目标比例的轻度贫困户")),
-    Definition(TargetKey.MODERATE_INCOME, gettext_lazy("中度户收入占比"), PCT, MIN, Decimal(50),
-               gettext_lazy("具有部分劳动能力的中度贫困户人均可支配收入达全县平均水平的 50% 左右"),
-               RESULTS, gettext_lazy("人均收入低于目标比例的中度贫困户")),
-    Definition(TargetKey.INCOME_GROWTH, gettext_lazy("收入增幅"), PCT, ABOVE, None,
-               gettext_lazy("贫困人口人均可支配收入年均增幅高于全县平均增幅"),
-               RESULTS, gettext_lazy("收入增幅未高于全县增幅的建档立卡户"), optional_threshold=True),
-    Definition(TargetKey.HOUSES, gettext_lazy("未改造危房"), HH, MAX, Decimal(0), gettext_lazy("全面完成危旧房（C/D 级）改造任务"),
-               HOUSEHOLDS, gettext_lazy("危房尚未改造的户")),
-    Definition(TargetKey.TRAINED, gettext_lazy("培训结业"), PEOPLE, MIN, Decimal(1000), gettext_lazy("完成贫困人口技能培训 1000 人"),
-               AREAS, gettext_lazy("各区域培训结业人数"), absolute=True),
-    Definition(TargetKey.TRAINED_EMPLOYED, gettext_lazy("培训后就业率"), PCT, MIN, Decimal(90), gettext_lazy("培训后就业率在 90% 以上"),
-               TRAINEES, gettext_lazy("培训结业后尚未就业的学员")),
-    Definition(TargetKey.INDUSTRY_SKILL, gettext_lazy("缺产业或技能"), HH, MAX, Decimal(0),
-               gettext_lazy("有劳动能力的贫困户都有一个以上增收产业、掌握一门以上就业创业技能"),
-               HOUSEHOLDS, gettext_lazy("缺少产业或技能的有劳动能力户")),
-    Definition(TargetKey.ZERO_EMPLOYMENT, gettext_lazy("零就业家庭"), HH, MAX, Decimal(0), gettext_lazy("零就业家庭至少有 1 人就业"),
-               HOUSEHOLDS, gettext_lazy("尚无人就业的零就业家庭")),
-    Definition(TargetKey.RELOCATION, gettext_lazy("待搬迁"), HH, MAX, Decimal(0), gettext_lazy("有搬迁意愿的建档立卡贫困户应搬尽搬"),
-               HOUSEHOLDS, gettext_lazy("有搬迁意愿尚未搬迁的户")),
-    Definition(TargetKey.REWARD_SHARE, gettext_lazy("以奖代补比例"), PCT, MIN, None,
-               gettext_lazy("每年产业扶贫资金中不低于 30% 采取以奖代补方式扶持贫困户发展产业"),
-               NONE, "", county_only=True),
+    Definition(TargetKey.MILD_INCOME, _lazy("轻度户收入占比"), PCT, MIN, Decimal(70),
+               _lazy("具备劳动能力的轻度贫困户人均可支配收入达全县农村居民平均水平的 70% 左右"),
+               RESULTS, _lazy("人均收入低于目标比例的轻度户"),
+               population=_lazy("建档立卡户中的轻度户：本年正式识别时有普通或技能劳动力的在册贫困户和脱贫户"),
+               formula=_lazy("这些户纯收入合计 ÷ 人口合计 ÷ 全县农村居民人均可支配收入 × 100%"),
+               figure="mild_income_share"),
+    Definition(TargetKey.MODERATE_INCOME, _lazy("中度户收入占比"), PCT, MIN, Decimal(50),
+               _lazy("具有部分劳动能力的中度贫困户人均可支配收入达全县平均水平的 50% 左右"),
+               RESULTS, _lazy("人均收入低于目标比例的中度户"),
+               population=_lazy("建档立卡户中的中度户：本年正式识别时只有弱劳动力或半劳动力的在册贫困户和脱贫户"),
+               formula=_lazy("这些户纯收入合计 ÷ 人口合计 ÷ 全县农村居民人均可支配收入 × 100%"),
+               figure="moderate_income_share"),
+    Definition(TargetKey.INCOME_GROWTH, _lazy("收入增幅"), PCT, ABOVE, None,
+               _lazy("贫困人口人均可支配收入年均增幅高于全县平均增幅"),
+               RESULTS, _lazy("收入增幅未高于全县增幅的建档立卡户"), optional_threshold=True,
+               population=_lazy("本年正式识别中有本年和上年收入的建档立卡户"),
+               formula=_lazy("（本年纯收入合计 ÷ 上年纯收入合计 − 1）× 100%，上年纯收入按本年人口折算"),
+               figure="registered_income_growth"),
+    Definition(TargetKey.HOUSES, _lazy("未改造危房"), HH, MAX, Decimal(0),
+               _lazy("全面完成建档立卡贫困户危旧房（C/D 级）改造任务"),
+               HOUSEHOLDS, _lazy("危房尚未改造的建档立卡户"),
+               population=_lazy("建档立卡户中住 C/D 级危房、尚未改造且未搬迁的户"),
+               formula=_lazy("户数（目标为 0）"),
+               figure="plan_unrenovated"),
+    Definition(TargetKey.TRAINED, _lazy("培训结业"), PEOPLE, MIN, Decimal(1000),
+               _lazy("完成贫困人口技能培训 1000 人"), AREAS, _lazy("各区域培训结业人数"), absolute=True,
+               population=_lazy("本年结业的培训班中结业的学员"), formula=_lazy("人数"),
+               figure="trained"),
+    Definition(TargetKey.TRAINED_EMPLOYED, _lazy("培训后就业率"), PCT, MIN, Decimal(90),
+               _lazy("培训后就业率在 90% 以上"), TRAINEES, _lazy("培训结业后尚未就业的学员"),
+               population=_lazy("本年结业的学员"),
+               formula=_lazy("结业后（不早于结业日）有就业记录的人数 ÷ 结业人数 × 100%"),
+               figure="trained_employed_rate"),
+    Definition(TargetKey.INDUSTRY_SKILL, _lazy("缺产业或技能"), HH, MAX, Decimal(0),
+               _lazy("有劳动能力和劳动意愿的贫困户都有一个以上增收产业、掌握一门以上就业创业技能"),
+               HOUSEHOLDS, _lazy("缺少产业或技能的有劳动能力和劳动意愿的户"),
+               population=_lazy("建档立卡户中有成员在年末具备劳动能力（16-59 周岁、无大病残疾、非在校、非丧失劳动力）且有劳动意愿的户"),
+               formula=_lazy("其中没有本年产业、或没有成员掌握技能（技能劳动力或培训结业）的户数（目标为 0）"),
+               figure="industry_skill_gap"),
+    Definition(TargetKey.ZERO_EMPLOYMENT, _lazy("零就业家庭"), HH, MAX, Decimal(0),
+               _lazy("零就业家庭至少有 1 人就业"), HOUSEHOLDS, _lazy("尚无人就业的零就业家庭"),
+               population=_lazy("在册贫困户、脱贫户和监测户中有成员在年末具备劳动能力的户"),
+               formula=_lazy("其中年末没有任何成员务工、就业或在公益性岗位的户数（目标为 0）"),
+               figure="zero_employment"),
+    Definition(TargetKey.RELOCATION, _lazy("待搬迁"), HH, MAX, Decimal(0),
+               _lazy("有搬迁意愿的建档立卡贫困户应搬尽搬"), HOUSEHOLDS, _lazy("有搬迁意愿尚未搬迁的建档立卡户"),
+               population=_lazy("建档立卡户中有搬迁意愿的户"), formula=_lazy("其中尚未搬迁的户数（目标为 0）"),
+               figure="plan_relocation_waiting"),
+    Definition(TargetKey.REWARD_SHARE, _lazy("以奖代补比例"), PCT, MIN, None,
+               _lazy("每年产业扶贫资金中不低于 30% 采取以奖代补方式扶持有劳动能力和劳动意愿的贫困户发展产业"),
+               NONE, "", county_only=True,
+               population=_lazy("本年中央财政专项扶贫资金（产业）；以奖代补只计支付给有劳动能力和劳动意愿成员的户"),
+               formula=_lazy("计入的以奖代补支付 ÷ 本年中央产业扶贫资金 × 100%（不计入的支付在资金政策检查页列出）"),
+               figure="reward_share"),
 ]}
 
 
@@ -130,10 +160,7 @@ def plain(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-def reference_day(year: int) -> dt.date:
-    """The day a year's state is taken on: its last day, or today for the current year."""
-    return min(dt.date(year, 12, 31), clock.today())
-
+reference_day = clock.reference_day
 
 def is_met(compare: str, value, target) -> bool | None:
     if value is None or target is None:
@@ -177,6 +204,7 @@ class Assessment:
     figures: list[tuple[str, object]] = field(default_factory=list)
     note: str = ""
     threshold: Decimal | None = None  # the target unrounded (``target`` is as shown)
+    exact: Decimal | int | None = None  # the value unrounded (``value`` is as shown)
 
     @property
     def key(self) -> str:
@@ -259,7 +287,8 @@ def _results(ctx: Context, area: str):
 
 
 def _degree_results(ctx: Context, area: str, degree: str):
-    return _results(ctx, area).filter(conclusion=Conclusion.POOR, degree=degree, net_income__isnull=False)
+    """建档立卡 households (registered poor and exited when the run was made) of a degree, with income."""
+    return _results(ctx, area).filter(household_type__in=REGISTERED_POOR, degree=degree, net_income__isnull=False)
 
 
 def _growth_results(ctx: Context, area: str):
@@ -289,9 +318,9 @@ def _growth(now, before) -> Decimal | None:
 
 
 def _able_households(user, area: str, on: dt.date):
-    """Active assisted households with a member able to work on ``on`` (the programmes app's rule)."""
-    return (Household.objects.visible_to(user, area).active().filter(household_type__in=programmes.ASSISTED_TYPES)
-            .filter(Exists(programmes.able_to_work(on))))
+    """Active 建档立卡 households with a member able and willing to work on ``on`` (the registry's rule)."""
+    return (Household.objects.visible_to(user, area).active().filter(household_type__in=REGISTERED_POOR)
+            .filter(Exists(able_to_work(on, willing=True))))
 
 
 def _industry_skill_probes(year: int, on: dt.date) -> tuple[Exists, Exists, Exists]:
@@ -304,8 +333,8 @@ def _industry_skill_probes(year: int, on: dt.date) -> tuple[Exists, Exists, Exis
 
 
 def industry_skill_households(user, area: str, year: int):
-    """Active assisted households with a member able to work (the programmes app's rule) that have no
-    current industry of the year or no member with a skill (技能劳动力, or a completed training)."""
+    """Active 建档立卡 households with a member able and willing to work that have no current industry of
+    the year or no member with a skill (技能劳动力, or a completed training)."""
     on = reference_day(year)
     industry, skilled, trained = _industry_skill_probes(year, on)
     return (_able_households(user, area, on)
@@ -330,13 +359,13 @@ def industry_skill_counts(user, area: str, year: int) -> dict[str, int]:
 def household_gap(ctx: Context, key: str, area: str):
     """The households behind a household-count target."""
     if key == TargetKey.HOUSES:
-        return welfare.unrenovated(ctx.user, area)
+        return welfare.unrenovated(ctx.user, area, plan=True)
     if key == TargetKey.INDUSTRY_SKILL:
         return industry_skill_households(ctx.user, area, ctx.year)
     if key == TargetKey.ZERO_EMPLOYMENT:
         return programmes.zero_employment_households(ctx.user, area=area, on=ctx.on)
     if key == TargetKey.RELOCATION:
-        return welfare.willing_not_relocated(ctx.user, area)
+        return welfare.willing_not_relocated(ctx.user, area, plan=True)
     raise KeyError(key)
 
 
@@ -369,12 +398,12 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
     if key in (TargetKey.HOUSES, TargetKey.RELOCATION):
         housing = welfare.housing_overview(ctx.user, area)
         if key == TargetKey.HOUSES:
-            figures = [(_("C/D 级危房户"), housing["cd"]), (_("已改造"), housing["renovated"]),
-                       (_("改造中"), housing["under_way"])]
-            return housing["not_renovated"], figures, ""
-        figures = [(_("有搬迁意愿的户"), housing["willing"]), (_("已搬迁"), housing["relocated"]),
-                   (_("已分配安置点"), housing["allocated"])]
-        return housing["waiting"], figures, ""
+            figures = [(_("建档立卡户中 C/D 级危房户"), housing["plan_cd"]), (_("已改造"), housing["plan_renovated"]),
+                       (_("全部农户中改造中"), housing["under_way"])]
+            return housing["plan_not_renovated"], figures, ""
+        figures = [(_("有搬迁意愿的建档立卡户"), housing["plan_willing"]), (_("已搬迁"), housing["plan_relocated"]),
+                   (_("全部农户中已分配安置点"), housing["allocated"])]
+        return housing["plan_waiting"], figures, ""
     if key in (TargetKey.TRAINED, TargetKey.TRAINED_EMPLOYED):
         f = ctx.programme_figures
         figures = [(_("培训结业人数"), f["trained"]), (_("结业后就业人数"), f["employed_after_training"]),
@@ -383,22 +412,23 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
         return value, figures, ""
     if key == TargetKey.INDUSTRY_SKILL:
         gap = industry_skill_counts(ctx.user, area, ctx.year)
-        figures = [(_("有劳动能力的户"), gap["able"]), (_("缺少产业"), gap["no_industry"]),
+        figures = [(_("有劳动能力和劳动意愿的户"), gap["able"]), (_("缺少产业"), gap["no_industry"]),
                    (_("缺少技能"), gap["no_skill"])]
         return gap["n"], figures, ""
     if key == TargetKey.ZERO_EMPLOYMENT:
         n = household_gap(ctx, key, area).count()
         return n, [(_("零就业家庭"), n)], ""
     if key == TargetKey.REWARD_SHARE:
-        from fupin.funds.selectors import check_county, policy_checks
+        from fupin.funds.selectors import check_county, reward_share
 
         if len(area) != 6 or check_county(ctx.user, area) != area:
             return None, [], _("以奖代补比例按全县产业扶贫资金考核，只在县级显示")
-        checks, _limits = policy_checks(ctx.user, area, ctx.year)
-        check = next(c for c in checks if c.key == "reward_share")
-        industry, reward = check.figures[0][1], check.figures[1][1]
-        figures = [(_("中央产业扶贫资金（元）"), industry), (_("以奖代补到户支付（元）"), reward)]
-        return pct(reward, industry), figures, "" if industry else _("本年度未登记中央产业扶贫资金")
+        reward = reward_share(ctx.user, area, ctx.year)
+        figures = [(_("中央产业扶贫资金（元）"), reward.fund),
+                   (_("以奖代补支付：计入（元）"), reward.counted),
+                   (_("以奖代补支付：不计入（元）"), reward.excluded)]
+        share = reward.share * HUNDRED if reward.share is not None else None
+        return share, figures, "" if reward.fund else _("本年度未登记中央产业扶贫资金")
     raise KeyError(key)
 
 
@@ -410,7 +440,7 @@ def assess(ctx: Context, key: str) -> Assessment:
     gap = gap_of(definition.compare, value, resolved.threshold) if resolved.enabled else None
     return Assessment(definition, ctx.area, ctx.year, shown(value), shown(resolved.threshold), met,
                       shown(gap, ROUND_UP), resolved.enabled, resolved.origin, figures, note,
-                      threshold=resolved.threshold)
+                      threshold=resolved.threshold, exact=value)
 
 
 def assess_all(user, area: str, year: int) -> list[Assessment]:

@@ -275,12 +275,21 @@ def disability_subsidies(user, area: str = "", year: int | None = None):
 
 # --- housing ----------------------------------------------------------------------------------
 
-def unrenovated(user, area: str = ""):
-    """Active households with a C/D house not renovated, with whether a renovation is under way."""
+# 建档立卡 households (registered poor and exited): the population of the plan's housing and
+# relocation targets ("全面完成建档立卡贫困户危旧房改造任务", "有搬迁意愿的建档立卡贫困户应搬尽搬").
+REGISTERED_POOR = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED)
+
+
+def unrenovated(user, area: str = "", *, plan: bool = False):
+    """Active households with a C/D house not renovated, with whether a renovation is under way.
+    With ``plan``: the housing target's population, 建档立卡 households with an unrenovated C/D house
+    that have not been relocated (a relocated household left the house)."""
     under_way = HouseRenovation.objects.filter(OPEN_RENOVATION, household=OuterRef("pk"))
-    return (Household.objects.visible_to(user, area)
-            .filter(status=ACTIVE, house_grade__in=["C", "D"], house_renovated=False)
-            .annotate(under_way=Exists(under_way)))
+    qs = (Household.objects.visible_to(user, area)
+          .filter(status=ACTIVE, house_grade__in=["C", "D"], house_renovated=False))
+    if plan:
+        qs = qs.filter(household_type__in=REGISTERED_POOR, relocated=False)
+    return qs.annotate(under_way=Exists(under_way))
 
 
 def renovations(user, area: str = "", status: str = ""):
@@ -289,26 +298,43 @@ def renovations(user, area: str = "", status: str = ""):
 
 
 def housing_overview(user, area: str = "") -> dict:
+    """Houses and moves of an area, over two populations: every active household (``cd``,
+    ``renovated``, ``not_renovated``, ``willing``, ``relocated``, ``waiting``) and the plan's 建档立卡
+    households (``plan_*``: the housing target counts C/D houses not renovated and not relocated, the
+    relocation target willing households not yet relocated)."""
+    registered = Q(household_type__in=REGISTERED_POOR)
     houses = Household.objects.visible_to(user, area).filter(status=ACTIVE, house_grade__in=["C", "D"]).aggregate(
-        cd=Count("pk"), renovated=Count("pk", filter=Q(house_renovated=True)))
+        cd=Count("pk"), n_renovated=Count("pk", filter=Q(house_renovated=True)),
+        plan_cd=Count("pk", filter=registered),
+        plan_renovated=Count("pk", filter=registered & Q(house_renovated=True)),
+        plan_not_renovated=Count("pk", filter=registered & Q(house_renovated=False, relocated=False)))
     works = HouseRenovation.objects.visible_to(user, area).aggregate(
         under_way=Count("pk", filter=OPEN_RENOVATION),
         accepted=Count("pk", filter=Q(status=RenovationStatus.ACCEPTED)),
         subsidy=Coalesce(Sum("subsidy", filter=~Q(status=RenovationStatus.CANCELLED)), Value(0),
                          output_field=DecimalField(**MONEY)))
     moves = Household.objects.visible_to(user, area).filter(status=ACTIVE, relocation_willing=True).aggregate(
-        willing=Count("pk"), relocated=Count("pk", filter=Q(relocated=True)))
+        n_willing=Count("pk"), n_relocated=Count("pk", filter=Q(relocated=True)),
+        plan_willing=Count("pk", filter=registered),
+        plan_relocated=Count("pk", filter=registered & Q(relocated=True)))
     allocated = Relocation.objects.visible_to(user, area).filter(status=RelocationStatus.ALLOCATED).count()
-    return {"cd": houses["cd"], "renovated": houses["renovated"], "not_renovated": houses["cd"] - houses["renovated"],
-            **works, "willing": moves["willing"], "relocated": moves["relocated"],
-            "waiting": moves["willing"] - moves["relocated"], "allocated": allocated}
+    return {"cd": houses["cd"], "renovated": houses["n_renovated"], "not_renovated": houses["cd"] - houses["n_renovated"],
+            "plan_cd": houses["plan_cd"], "plan_renovated": houses["plan_renovated"],
+            "plan_not_renovated": houses["plan_not_renovated"],
+            **works, "willing": moves["n_willing"], "relocated": moves["n_relocated"],
+            "waiting": moves["n_willing"] - moves["n_relocated"], "plan_willing": moves["plan_willing"],
+            "plan_relocated": moves["plan_relocated"], "plan_waiting": moves["plan_willing"] - moves["plan_relocated"],
+            "allocated": allocated}
 
 
-def willing_not_relocated(user, area: str = ""):
+def willing_not_relocated(user, area: str = "", *, plan: bool = False):
+    """Active households willing to move and not yet relocated (with ``plan``: 建档立卡 only, the
+    relocation target's population), with whether a place is allocated."""
     allocated = Relocation.objects.filter(household=OuterRef("pk"), status=RelocationStatus.ALLOCATED)
-    return (Household.objects.visible_to(user, area)
-            .filter(status=ACTIVE, relocation_willing=True, relocated=False)
-            .annotate(allocated=Exists(allocated)))
+    qs = Household.objects.visible_to(user, area).filter(status=ACTIVE, relocation_willing=True, relocated=False)
+    if plan:
+        qs = qs.filter(household_type__in=REGISTERED_POOR)
+    return qs.annotate(allocated=Exists(allocated))
 
 
 def sites(user, area: str = ""):

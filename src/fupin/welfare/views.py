@@ -362,10 +362,19 @@ def _household_rows(page, cells):
 
 
 @require(Cap.VIEW_PROGRAMMES)
+def _plan_tabs(request, name: str, plan: bool) -> list:
+    """All households, or the plan's 建档立卡 population (the target's figure)."""
+    area = request.GET.get("area", "")
+    base = reverse(name) + (f"?area={area}" if area else "")
+    sep = "&" if area else "?"
+    return [(_("全部农户"), base, not plan), (_("建档立卡户（规划目标口径）"), f"{base}{sep}plan=1", plan)]
+
+
 def housing(request):
     filters, area, _year = _filters(request, with_year=False)
-    page, query = paginate(request, selectors.unrenovated(request.user, area).order_by("division_id",
-                                                                                       "household_code"))
+    plan = request.GET.get("plan") == "1"
+    page, query = paginate(request, selectors.unrenovated(request.user, area, plan=plan)
+                           .order_by("division_id", "household_code"))
     can = may_manage(request.user, Domain.HOUSING)
 
     def cells(h):
@@ -375,10 +384,13 @@ def housing(request):
         return [h.get_house_grade_display(), h.get_household_type_display(),
                 _("改造中") if h.under_way else _("未开始"), act]
 
+    note = (_("规划目标口径：建档立卡户（贫困户、脱贫户）中住 C/D 级危房、未改造且未搬迁的户（目标：全部完成改造）。")
+            if plan else _("全部在册农户中住 C/D 级危房且未改造的户（含一般农户、监测户和已搬迁户）。"))
     return _table(request, title=_("C/D 级危房未改造户"), columns=[_("户编号"), _("户主"), _("村"), _("危房等级"),
                                                                _("户类型"), _("改造进度"), _("操作")],
                   rows=_household_rows(page, cells), page=page, query=query, testid="unrenovated", filters=filters,
-                  buttons=[(_("改造项目"), reverse("welfare:renovations"), "renovations")])
+                  buttons=[(_("改造项目"), reverse("welfare:renovations"), "renovations")], note=note,
+                  tabs=_plan_tabs(request, "welfare:housing", plan))
 
 
 @require(Cap.VIEW_PROGRAMMES)
@@ -450,7 +462,8 @@ def renovation_detail(request, pk):
 @require(Cap.VIEW_PROGRAMMES)
 def relocation_waiting(request):
     filters, area, _year = _filters(request, with_year=False)
-    page, query = paginate(request, selectors.willing_not_relocated(request.user, area)
+    plan = request.GET.get("plan") == "1"
+    page, query = paginate(request, selectors.willing_not_relocated(request.user, area, plan=plan)
                            .order_by("division_id", "household_code"))
     can = may_manage(request.user, Domain.HOUSING)
 
@@ -463,7 +476,10 @@ def relocation_waiting(request):
                                                              _("进度"), _("操作")],
                   rows=_household_rows(page, cells), page=page, query=query, testid="relocation-waiting",
                   filters=filters, buttons=[(_("安置点"), reverse("welfare:sites"), "sites"),
-                                            (_("搬迁安置记录"), reverse("welfare:relocations"), "relocations")])
+                                            (_("搬迁安置记录"), reverse("welfare:relocations"), "relocations")],
+                  note=_("规划目标口径：有搬迁意愿、尚未搬迁的建档立卡户（贫困户、脱贫户）。") if plan else
+                  _("全部在册农户中有搬迁意愿、尚未搬迁的户。"),
+                  tabs=_plan_tabs(request, "welfare:relocation_waiting", plan))
 
 
 @require(Cap.VIEW_PROGRAMMES)

@@ -76,3 +76,33 @@ def ok_text(value):
     if value is None:
         return "—"
     return _("达标") if value else _("不达标")
+
+
+def figure_text(value, kind: str = "") -> str:
+    """How a figure is shown: counts with thousands separators, money with fen, percentages (the
+    value is already a percentage) to one decimal place; missing as a dash."""
+    if value is None or value == "":
+        return "—"
+    if kind == "pct":
+        return f"{Decimal(value).quantize(Decimal('0.1'), rounding='ROUND_HALF_UP'):,}%"
+    if kind == "money":
+        return f"{Decimal(value):,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal | float):
+        return f"{Decimal(value):,.2f}"
+    return str(value)
+
+
+@register.simple_tag
+def fig(key, value, kind="", text=None):
+    """A figure that other pages show too: ``<span data-figure="key" data-value="exact">shown</span>``.
+
+    One figure is computed by one selector; every page marks it with the same key, and the test of
+    figures (tests/insights/test_one_number.py) reads each page and requires the same value."""
+    from django.utils.html import format_html
+
+    exact = "" if value is None else (format(Decimal(value).normalize(), "f") if isinstance(value, Decimal | float)
+                                      else str(value))
+    shown = figure_text(value, kind) if text is None else text
+    return format_html('<span data-figure="{}" data-value="{}">{}</span>', key, exact, shown)
