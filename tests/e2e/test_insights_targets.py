@@ -5,6 +5,7 @@ import pytest
 
 from fupin.accounts.roles import Role
 from tests import factories
+from tests.e2e.menu import open_menu
 from tests.factories import COUNTY, TANXI_VILLAGE, make_household, make_user, person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,8 +28,7 @@ def login(page, live_server, username):
 
 def test_target_drill_down_and_report_download(page, live_server, county, artifacts):
     login(page, live_server, "county")
-    page.get_by_role("button", name="统计监测").or_(page.get_by_role("link", name="统计监测")).first.click()
-    page.get_by_role("link", name="目标考核").click()
+    open_menu(page, "统计监测", "目标考核")
     page.wait_for_url("**/insights/targets/**")
     houses = page.locator("[data-testid=target-houses]")
     assert "未达标" in houses.inner_text()

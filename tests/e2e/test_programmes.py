@@ -10,6 +10,7 @@ from fupin.accounts.roles import Role
 from fupin.programmes import actions
 from fupin.programmes.models import Dividend
 from tests import factories
+from tests.e2e.menu import open_menu
 from tests.factories import COUNTY, make_household, make_user, person
 from tests.programmes import support
 
@@ -42,8 +43,7 @@ def login(page, live_server, username):
 def test_white_tea_households_and_a_dividend_that_adds_up(page, live_server, tea, artifacts):
     coop, homes = tea
     login(page, live_server, "agri")
-    page.get_by_role("button", name="帮扶与资金").or_(page.get_by_role("link", name="帮扶与资金")).first.click()
-    page.get_by_role("link", name="产业与就业").click()
+    open_menu(page, "帮扶与资金", "产业与就业")
     page.locator("[data-testid=programme-tabs]").get_by_role("link", name="产业").click()
     page.fill("#id_year", "2023")
     page.locator("[data-testid=filters] button").click()

@@ -8,6 +8,7 @@ import pytest
 from fupin.accounts.roles import Role
 from fupin.targeting.models import RuleSet
 from tests import factories
+from tests.e2e.menu import open_menu
 from tests.factories import JIANYUAN, make_household, make_user, person
 from tests.targeting.support import identify, income
 
@@ -33,8 +34,7 @@ def test_dry_run_of_a_changed_copy_shows_the_households_it_adds(page, live_serve
     page.fill("#id_username", "county")
     page.fill("#id_password", factories.PASSWORD)
     page.click("[data-testid=login]")
-    page.get_by_role("button", name="识别与程序").or_(page.get_by_role("link", name="识别与程序")).click()
-    page.get_by_role("link", name="精准识别").click()
+    open_menu(page, "识别与程序", "精准识别")
     page.locator("[data-testid=rule-sets]").get_by_role("link", name=f"{rules.name} v1").click()
     assert "用于正式识别，不再修改" in page.content()
     page.click("[data-testid=copy-rules]")

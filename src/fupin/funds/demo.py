@@ -1,10 +1,12 @@
 """Demo data for funds: called by `fupin demo` after the population is generated.
 
 The 2023 funds of the county plan: the central industry fund of 10,000,000, the province's 200,000
-for each poor village, 1,800,000 of county integrated funds and some departmental and social money;
-about 80 projects in every status; allocations to townships, villages and households; several
-thousand 以奖代补 and 产业直补 payments to poor households. One poor village is left 50,000 short of
-its provincial money, so the policy checks page shows a failure. Everything is written in bulk,
+for the poor villages, 1,450,000 of county integrated funds for them (and 350,000 to a bridge in a
+village that is not poor) and some departmental and social money; about 80 projects in every status;
+allocations to townships, villages and households; several thousand 以奖代补 (to poor households able
+and willing to work, a few exceptions) and 产业直补 payments. One poor village is left 50,000 short of
+its provincial money and the poor villages 50,000 short of the county's 1.5 million, so the policy
+checks page shows two failures. Everything is written in bulk,
 deterministic from the seed, and consistent: no source, budget or allocation is exceeded.
 """
 
@@ -61,12 +63,12 @@ class _Builder:
         self.seq = 0
 
     def project(self, *, area: str, name: str, type: str, budget: D, status: str, lead: str, coop: str = "",
-                reason: str = "") -> Project:
+                reason: str = "", village_wide: bool = False) -> Project:
         self.seq += 1
         p = Project(county_code=self.county, division_code=area, year=YEAR, code=f"{YEAR}-{self.seq:04d}", name=name,
                     type=type, budget=budget, lead_unit=lead, cooperating_units=coop, status=status,
                     status_reason=reason, starts_on=dt.date(YEAR, 3, 1), ends_on=dt.date(YEAR, 12, 31),
-                    description=name, created_by=self.finance)
+                    description=name, created_by=self.finance, village_wide=village_wide)
         self.projects.append(p)
         return p
 
@@ -199,12 +201,15 @@ def _generate(county_code: str, seed: int, users: dict) -> str:
             pay(entry, (per_township * D("0.1234")).quantize(D("0.01")), DisbursementMode.LOAN_INTEREST)
 
     # --- C: per poor village, infrastructure from the province and the county's integrated funds ---------
+    # 1.45 million of the county's integrated funds go to the poor villages and 350,000 to a bridge in
+    # a village that is not poor: the check (poor villages only) finds the county 50,000 short.
     short = poor_villages[len(poor_villages) // 2] if poor_villages else None
-    integrated_each = (D("1800000.00") / max(len(poor_villages), 1)).quantize(D("0.01"))
+    to_poor = D("1450000.00")
+    integrated_each = (to_poor / max(len(poor_villages), 1)).quantize(D("0.01"))
     integrated_used = D(0)
     for code in poor_villages:
         provincial_amount = D("150000.00") if code == short else D("200000.00")
-        integrated_amount = min(integrated_each, D("1800000.00") - integrated_used)
+        integrated_amount = min(integrated_each, to_poor - integrated_used)
         p = b.project(area=code, name=f"{names.get(code, code)}村组道路硬化及饮水工程", type=ProjectType.INFRASTRUCTURE,
                       budget=D("200000.00") + integrated_amount, status=ProjectStatus.IMPLEMENTING,
                       lead="县交通运输局", coop="县水利局、乡镇人民政府")
@@ -213,6 +218,13 @@ def _generate(county_code: str, seed: int, users: dict) -> str:
         entry = allocate(integrated, p, integrated_amount)
         integrated_used += integrated_amount
         pay(entry, (integrated_amount * D("0.5")).quantize(D("0.01")), DisbursementMode.WORKS)
+    bridge_village = next((c for c in sorted(names) if c not in set(poor_villages)), None)
+    if bridge_village is not None:
+        p = b.project(area=bridge_village, name=f"{names[bridge_village]}便民桥", type=ProjectType.INFRASTRUCTURE,
+                      budget=D("350000.00"), status=ProjectStatus.IMPLEMENTING, lead="县交通运输局",
+                      coop="乡镇人民政府", village_wide=True)
+        entry = allocate(integrated, p, D("1800000.00") - integrated_used)
+        pay(entry, D("100000.00"), DisbursementMode.WORKS)
 
     # --- E: departmental and social money ----------------------------------------------------------------
     for t in townships[:5]:

@@ -184,7 +184,7 @@ def _results_charts(res, area: str, year: int) -> list[dict]:
               (_("未达标户"), [res.compliance[g]["fail"] for g in guarantees])], unit="%", charted=1,
              links=["", _url("welfare:education_missing", area=area, year=year), "",
                     _url("welfare:housing", area=area), "", ""]),
-        _pie("degree", _("贫困程度（户）"), [(k, v["households"]) for k, v in res.by_degree.items()],
+        _pie("degree", _("本年识别为贫困户的贫困程度（户）"), [(k, v["households"]) for k, v in res.by_degree.items()],
              labels=_labels(Degree)),
     ]
     if len(area) < 12:
