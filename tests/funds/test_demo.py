@@ -65,7 +65,10 @@ def test_demo_checks_show_a_failure(funds_demo, users):
     by_key = {c.key: c for c in checks}
     assert not by_key["poor_villages"].passed
     assert [s["missing"] for s in by_key["poor_villages"].shortfalls] == [Decimal("50000.00")]
-    assert by_key["village_infrastructure"].passed
+    # 350,000 of the county's 1.8 million went to a village that is not poor: 1.45 million counts
+    infrastructure = by_key["village_infrastructure"]
+    assert not infrastructure.passed
+    assert {f[0]: f[1] for f in infrastructure.figures}["分配到贫困村基础设施项目"] == Decimal("1450000.00")
 
 
 def test_demo_ledger_reconciles(funds_demo, users):
