@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fupin.divisions.models import Division
 from fupin.registry import actions as registry
@@ -463,3 +465,30 @@ def test_rule_sets_without_monitoring_threshold_or_province_figures_still_run(ru
     assert r.explanation.count("结论：") == 1
     village = IdentificationResult.objects.get(pk=r.pk).run.village_results.get()
     assert village.high_incidence is None and village.low_income is None
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cases=st.lists(st.tuples(st.integers(min_value=0, max_value=30000), st.sampled_from(["A", "C", "D"]),
+                                st.booleans(), st.sampled_from(["poor", "exited", "ordinary", "monitored"])),
+                      min_size=3, max_size=8))
+def test_income_alone_decides_and_every_explanation_states_one_conclusion(rules, cases):
+    """Whatever the income, house and insurance, and the household's type: poor exactly when the
+    per-capita income is below the line, never a monitoring candidate as well, one conclusion."""
+    IdentificationResult.objects.all().delete()
+    homes = []
+    for net, grade, insured, kind in cases:
+        extra = {} if kind in ("poor", "exited", "monitored") else {"poverty_attribute": "", "main_cause": ""}
+        home = make_household(household_type=kind, house_grade=grade, head=person(
+            "head", medical_insurance=insured, critical_illness_insurance=insured), **extra)
+        income(home, net)
+        homes.append((home, net))
+    run = identify(rules, dry_run=True)
+    for home, net in homes:
+        r = result(run, home)
+        assert (r.conclusion == "poor") is (net < 4000), (net, r.explanation)
+        assert not (r.conclusion == "poor" and r.monitoring)
+        assert r.explanation.count("结论：") == 1
+        if r.conclusion == "poor":
+            assert r.explanation.count("结论：贫困户") == 1
+        if net >= 6000 and r.monitoring:
+            assert r.monitoring == "hardship"  # above the monitoring range only severe hardship

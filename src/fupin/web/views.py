@@ -23,11 +23,18 @@ def home(request):
 def area(request, code):
     division = selectors.visible_division(request.user, code)
     totals, rows = selectors.area_counts(request.user, division)
+    run_poor = None
+    if request.user.can(Cap.VIEW_TARGETING) and division.level >= Level.COUNTY:
+        from fupin.insights import indicators
+
+        run_poor = indicators.run_poor(request.user, division.code,
+                                       indicators.default_year(request.user, division.code))
     return render(request, "web/area.html", {
         "division": division,
         "crumbs": selectors.breadcrumbs(division),
         "totals": totals,
         "rows": rows,
+        "run_poor": run_poor,
         "is_village": division.level == Level.VILLAGE,
         "nav_active": "home",
     })
