@@ -56,7 +56,7 @@ def test_county_dashboard_shows_figures_children_and_charts(client, users, popul
 ])
 def test_each_part_answers_on_its_own(client, users, population, part, keys, figure):
     login(client, users["county"])
-    response = client.get(f"/insights/?area={COUNTY}&year=2023&part={part}")
+    response = client.get(f"/insights/?area={COUNTY}&year=2023&part={part}", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     content = response.content.decode()
     assert "<html" not in content and f'data-testid="part-{part}"' in content and f'data-testid="{figure}"' in content
@@ -65,6 +65,15 @@ def test_each_part_answers_on_its_own(client, users, population, part, keys, fig
     following = {"income": "results", "results": "coverage", "coverage": "housing", "housing": "funds",
                  "funds": "training", "training": None}[part]
     assert (f"part={following}" in content) if following else ("hx-get" not in content)
+
+
+def test_a_part_opened_on_its_own_is_a_whole_page(client, users, population):
+    """The retry link and a bookmark open a part outside the dashboard: a page with the menu, its
+    charts' script and a way back, and no placeholder of the next part."""
+    login(client, users["county"])
+    content = client.get(f"/insights/?area={COUNTY}&year=2023&part=housing").content.decode()
+    assert "<html" in content and 'data-testid="part-housing"' in content and "返回数据看板" in content
+    assert "echarts.min.js" in content and "part=funds" not in content
 
 
 def test_the_housing_part_counts_the_houses(client, users, population):

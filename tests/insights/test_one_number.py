@@ -16,6 +16,7 @@ from fupin.targeting.selectors import latest_official_run
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 COUNTY, YEAR = "361022", 2023
+HUFANG = "361022201"
 
 # Figures that must appear on at least two pages (so the test cannot pass by finding nothing).
 SHARED = {
@@ -23,7 +24,7 @@ SHARED = {
     "trained_employed_rate", "zero_employment", "welfare_jobs", "plan_unrenovated", "plan_relocation_waiting",
     "cd_houses", "cd_renovated", "relocation_willing", "relocation_done", "reward_share", "reward_counted",
     "reward_excluded", "central_industry_fund", "mild_income_share", "moderate_income_share",
-    "industry_skill_gap",
+    "industry_skill_gap", "trained_target", "trained_employed_rate_target",
 }
 
 
@@ -73,22 +74,22 @@ def demo_county(settings):
     call_command("demo", "--households", "1500", "--seed", "11", "--no-serve")
 
 
-def pages(run) -> list[str]:
-    q = f"area={COUNTY}&year={YEAR}"
+def pages(run, area: str) -> list[str]:
+    q = f"area={area}&year={YEAR}"
+    county = [f"/funds/checks/?year={YEAR}"] if area == COUNTY else []  # the fund checks are county-wide
     return [
         f"/insights/?{q}", *[f"/insights/?{q}&part={p}" for p in ("income", "results", "coverage", "training",
                                                                    "housing", "funds")],
-        f"/insights/targets/?{q}", f"/insights/report/?{q}", f"/funds/checks/?year={YEAR}",
-        f"/welfare/?year={YEAR}", f"/programmes/?year={YEAR}", f"/targeting/runs/{run.pk}/register/",
-        f"/areas/{COUNTY}/",
+        f"/insights/targets/?{q}", f"/insights/report/?{q}", *county,
+        f"/welfare/?{q}", f"/programmes/?{q}", f"/targeting/runs/{run.pk}/register/?area={area}",
+        f"/areas/{area}/",
     ]
 
 
-def test_every_figure_shown_on_more_than_one_page_is_the_same_everywhere(demo_county, client):
-    client.force_login(User.objects.get(username="county"))
-    run = latest_official_run(COUNTY, YEAR)
-    seen: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))  # key -> exact value -> pages
-    for url in pages(run):
+def figures_on_pages(client, urls) -> dict[str, dict[str, set]]:
+    """key -> exact value -> the pages showing it."""
+    seen: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         parser = Figures()
@@ -96,6 +97,13 @@ def test_every_figure_shown_on_more_than_one_page_is_the_same_everywhere(demo_co
         for key, exact, text in parser.found:
             assert shown_agrees(exact, text), (url, key, exact, text)
             seen[key][exact].add(url.split("?")[0] + ("?part=" + url.split("part=")[1] if "part=" in url else ""))
+    return seen
+
+
+def test_every_figure_shown_on_more_than_one_page_is_the_same_everywhere(demo_county, client):
+    client.force_login(User.objects.get(username="county"))
+    run = latest_official_run(COUNTY, YEAR)
+    seen = figures_on_pages(client, pages(run, COUNTY))
     on_several = {key for key, values in seen.items() if len(set().union(*values.values())) > 1}
     assert SHARED <= on_several, f"figures shown on one page only: {sorted(SHARED - on_several)}"
     differing = {key: {v: sorted(p) for v, p in values.items()} for key, values in seen.items() if len(values) > 1}
@@ -103,3 +111,16 @@ def test_every_figure_shown_on_more_than_one_page_is_the_same_everywhere(demo_co
     # and the figures are not trivially empty: the demo county has something behind each
     for key in ("registered_poor_households", "run_poor_households", "trained", "reward_share", "cd_houses"):
         assert all(v not in ("", "0") for v in seen[key]), key
+
+
+def test_a_townships_figures_agree_too(demo_county, client):
+    """The same over one township (the county user looking at it): targets set for the township, its
+    share of the register and of the run."""
+    client.force_login(User.objects.get(username="county"))
+    run = latest_official_run(COUNTY, YEAR)
+    seen = figures_on_pages(client, pages(run, HUFANG))
+    differing = {key: {v: sorted(p) for v, p in values.items()} for key, values in seen.items() if len(values) > 1}
+    assert not differing, differing
+    on_several = {key for key, values in seen.items() if len(set().union(*values.values())) > 1}
+    assert {"registered_poor_households", "run_poor_households", "trained", "trained_target",
+            "zero_employment", "plan_unrenovated"} <= on_several

@@ -49,7 +49,10 @@ def test_the_run_would_add_the_poor_not_registered_and_take_out_the_stably_above
 
 def test_the_page_links_each_household_to_the_right_procedure(client, users, county_year):
     run, homes = county_year
-    login(client, users["county"])
+    login(client, users["county"])  # sees the lists; the village starts the procedures
+    page = client.get(f"/targeting/runs/{run.pk}/register/").content.decode()
+    assert "kind=identify" not in page and "由村两委发起程序" in page
+    login(client, users["village"])
     page = client.get(f"/targeting/runs/{run.pk}/register/").content.decode()
     assert f"?household={homes['missed'].pk}&kind=identify" in page
     assert f"?household={homes['relapsed'].pk}&kind=reentry" in page  # ex-poor: 返贫识别
@@ -57,6 +60,7 @@ def test_the_page_links_each_household_to_the_right_procedure(client, users, cou
     removal = client.get(f"/targeting/runs/{run.pk}/register/?list=remove").content.decode()
     assert f"?household={homes['stable'].pk}&kind=exit" in removal
     assert f"?household={homes['stable_with_gap'].pk}&kind=exit" not in removal and "先解决保障缺口" in removal
+    login(client, users["county"])
     detail = client.get(f"/targeting/runs/{run.pk}/").content.decode()
     assert 'data-testid="register-summary"' in detail and "建议纳入 3 户，建议退出 2 户" in detail
 
@@ -66,7 +70,7 @@ def test_an_open_case_is_shown_instead_of_a_second_start(client, users, county_y
 
     run, homes = county_year
     workflows.start_case(actor=users["village"], household=homes["missed"], kind="identify", note="本人申请")
-    login(client, users["county"])
+    login(client, users["village"])
     page = client.get(f"/targeting/runs/{run.pk}/register/").content.decode()
     assert f"?household={homes['missed'].pk}&kind=identify" not in page and "程序办理中" in page
 

@@ -262,3 +262,32 @@ def test_a_closed_year_is_frozen(users, clock, case):
     with pytest.raises(PermissionDenied):
         actions.open_year(actor=users["township"], county_code="361022", year=case.year + 1)
     assert clock.today() >= dt.date(2000, 1, 1)
+
+
+def test_the_final_step_and_the_run_agree_on_risk_elimination(users, rules):
+    """For monitored households of every kind, the case's check on the run's reference day says
+    exactly what the run said (risk_cleared), and every refusal says why."""
+    import itertools
+
+    from fupin.targeting.selectors import household_results
+
+    homes = []
+    for now, before, oop, grade, skill, start in itertools.product(
+            (5999, 7000), (None, 5999, 9000), (0, 10001), ("A", "C"), ("ordinary", "lost"),
+            (dt.date(2020, 1, 1), dt.date(2023, 7, 1))):
+        home = make_household(household_type="monitored", monitoring_start=start, house_grade=grade,
+                              head=person("head", labour_skill=skill))
+        income(home, now, medical_out_of_pocket=oop)
+        if before is not None:
+            income(home, before, year=2022)
+        homes.append(home)
+    identify(rules)
+    for home in homes:
+        result = household_results(home)[0]
+        blockers = actions.risk_clear_blockers(home, on=dt.date(2023, 12, 31))
+        assert (not blockers) is result.risk_cleared, (blockers, result.explanation)
+        if not result.risk_cleared:
+            assert "结论：监测户，继续监测" in result.explanation
+            reasons = ("低于监测线", "低于上年监测线", "缺少上年收入数据", "不达标", "合规自付医疗支出", "整户无劳动能力",
+                       "纳入监测不满")
+            assert any(r in result.explanation for r in reasons), result.explanation

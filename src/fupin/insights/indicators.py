@@ -486,10 +486,17 @@ def coverage(user, area: str, year: int) -> dict:
 
 
 def training(user, area: str, year: int) -> dict:
-    """Training, employment, industries and public-welfare jobs (``programmes.selectors.overview``)."""
+    """Training, employment, industries and public-welfare jobs (``programmes.selectors.overview``), with
+    the targets that apply to the area (``targets.Context.resolve``: the same as on the targets page)."""
+    from fupin.insights import targets
+    from fupin.insights.models import TargetKey
     from fupin.programmes import selectors as programmes
 
-    return programmes.overview(user, area=area, year=year)
+    found = dict(programmes.overview(user, area=area, year=year))
+    ctx = targets.Context(user, area, year)
+    found["training_target"] = ctx.resolve(TargetKey.TRAINED, area).threshold
+    found["employment_target"] = ctx.resolve(TargetKey.TRAINED_EMPLOYED, area).threshold
+    return found
 
 
 def training_by_child(user, area: str, year: int) -> list[dict]:

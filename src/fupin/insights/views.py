@@ -104,7 +104,8 @@ def charts(data: dict) -> list[dict]:
     if "training" in data:
         trn = data["training"]
         result.append(_bar(
-            "training", _("培训与就业（人）"), [_("培训结业"), _("培训后就业"), _("公益性岗位"), _("零就业家庭")],
+            "training", _("培训与就业"), [_("培训结业（人）"), _("培训后就业（人）"), _("公益性岗位在岗（人）"),
+                                          _("零就业家庭（户）")],
             [(_("人数"), [trn["trained"], trn["employed_after_training"], trn["welfare_jobs"], trn["zero_employment"]])],
             links=[_url("programmes:index", area=area, year=year)] * 3 + [_url("programmes:zero_employment", area=area)]))
     if "housing" in data:
@@ -135,15 +136,15 @@ def _core_charts(data: dict, area: str, year: int) -> list[dict]:
              [(_("贫困发生率"), [c["incidence"] for c in children]),
               (_("监测对象占比"), [c["monitored_share"] for c in children])],
              codes_=[c["code"] for c in children], unit="%", links=drill),
-        _pie("types", _("户类型（户）"), [(t, pop.by_type[t]["households"]) for t in pop.by_type],
+        _pie("types", _("户类型（在册户，当前登记）"), [(t, pop.by_type[t]["households"]) for t in pop.by_type],
              labels=type_labels, links={t: _url(households, area=area, household_type=t) for t in pop.by_type}),
-        _bar("causes", _("主要致贫原因（户）"), [_labels(codes.PovertyCause).get(k, k) for k in pop.by_cause],
+        _bar("causes", _("主要致贫原因（在册贫困户、脱贫户和监测户）"), [_labels(codes.PovertyCause).get(k, k) for k in pop.by_cause],
              [(_("户数"), [v["households"] for v in pop.by_cause.values()])], horizontal=True,
              links=[_url(households, area=area, cause=k) for k in pop.by_cause]),
-        _pie("attributes", _("贫困户属性（户）"), [(k, v["households"]) for k, v in pop.by_attribute.items()],
+        _pie("attributes", _("贫困户属性（在册贫困户和脱贫户）"), [(k, v["households"]) for k, v in pop.by_attribute.items()],
              labels=_labels(codes.PovertyAttribute),
              links={k: _url(households, area=area, attribute=k) for k in pop.by_attribute}),
-        _pie("monitoring", _("监测类型（户）"), [(k, v["households"]) for k, v in pop.by_monitoring.items()],
+        _pie("monitoring", _("监测类型（在册监测户）"), [(k, v["households"]) for k, v in pop.by_monitoring.items()],
              labels=_labels(codes.MonitoringType)),
         _bar("flows", _("年度动态（户）"), [_("新识别贫困户"), _("脱贫退出"), _("返贫"), _("新纳入监测"), _("风险消除")],
              [(_("户数"), [flw.totals[k] for k in indicators.FLOW_KINDS.values()])],
@@ -218,8 +219,12 @@ def dashboard(request):
                "chart_data_id": f"insights-charts-{part or 'core'}", "nav_active": "dashboard"}
     if part in indicators.FAMILIES:
         following = indicators.FAMILIES[indicators.FAMILIES.index(part) + 1:]
-        return render(request, "insights/_part.html", {**context, "part": part, "title": PART_TITLES[part],
-                                                       "next_part": following[0] if following else ""})
+        # fetched by the page (htmx): the fragment, with the next part's placeholder; opened on its own
+        # (the retry link, a bookmark): a whole page with this part only
+        fragment = request.headers.get("HX-Request") == "true"
+        return render(request, "insights/_part.html" if fragment else "insights/part_page.html",
+                      {**context, "part": part, "title": PART_TITLES[part],
+                       "next_part": (following[0] if following else "") if fragment else ""})
     latest = max(indicators.default_year(user, division.code), clock.today().year, year)
     return render(request, "insights/dashboard.html", {
         **context, "crumbs": _crumbs(user, division), "years": list(range(latest, latest - YEARS_BACK, -1)),

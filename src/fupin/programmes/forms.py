@@ -24,7 +24,10 @@ class AreaYearForm(StyledForm):
         self.fields["area"].choices = [("", _("全部")), *areas]
 
     def values(self) -> tuple[str, int]:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The area and year asked for; a field that does not validate falls back on its own (an
+        unknown area must not also reset the year)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return data.get("area") or "", data.get("year") or _year()
 
 

@@ -42,8 +42,6 @@ from fupin.registry.selectors import (  # noqa: F401 - re-exported: the programm
 
 ZERO = Decimal("0.00")
 MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
-EMPLOYMENT_TARGET = Decimal("90")  # the plan: 1000 trained with an employment rate of at least 90%
-TRAINING_TARGET = 1000
 
 # The zero-employment rule (零就业家庭), documented here and on the list page:
 # working age is 16 to 59 on the reference day (16 on the 16th birthday, no longer at the 60th);
@@ -72,10 +70,11 @@ def _sub_count(qs):
 # --- areas and industries ---------------------------------------------------------------------
 
 def area_choices(user) -> list[tuple[str, str]]:
-    """Townships and villages the user may see, for the area filters."""
-    rows = Division.objects.visible_to(user).filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]) \
+    """The counties, townships and villages the user may see, for the area filters (indented)."""
+    rows = Division.objects.visible_to(user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]) \
         .order_by("code").values_list("code", "name", "level")
-    return [(code, name if level == Level.TOWNSHIP else f"　{name}") for code, name, level in rows]
+    indent = {Level.COUNTY: "", Level.TOWNSHIP: "　", Level.VILLAGE: "　　"}
+    return [(code, indent[level] + name) for code, name, level in rows]
 
 
 def default_year(user) -> int:
@@ -340,9 +339,6 @@ def overview(user, *, area: str = "", year: int) -> dict:
         "employed_after_training": t["employed"],
         "employment_rate": rate,
         "employment_rate_exact": exact,
-        "employment_target": EMPLOYMENT_TARGET,
-        "training_target": TRAINING_TARGET,
-        "rate_met": exact is not None and exact >= EMPLOYMENT_TARGET,  # judged unrounded, as on the targets page
         "welfare_jobs": PublicWelfareJob.objects.visible_to(user, area).filter(ended_on__isnull=True).count(),
         "zero_employment": zero_employment_households(user, area=area, on=clock.reference_day(year)).count(),
         **TrainingSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(

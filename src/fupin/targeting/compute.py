@@ -263,6 +263,7 @@ def result_insert_sql(params: Params, area: str) -> str:
         CASE WHEN f.below IS NULL THEN 0 WHEN {gap_admitted} THEN 1 ELSE 0 END AS gap_admitted,
         CASE WHEN f.below IS NULL THEN NULL WHEN {stable} THEN 1 ELSE 0 END AS stable,
         CASE WHEN {fail} THEN 1 ELSE 0 END AS any_gap,
+        CASE WHEN {hardship_cond} THEN 1 ELSE 0 END AS hard,
         {monitoring} AS monitoring,
         {cleared} AS cleared,
         CASE WHEN f.able > 0 THEN 'mild' WHEN f.weak > 0 THEN 'moderate' ELSE 'severe' END AS degree,
@@ -357,7 +358,17 @@ def _explanation(params: Params, ref: dt.date, mpi_poor: str) -> str:
             hardship.append(f"CASE WHEN g.prev_net > 0 AND g.net < g.prev_net THEN '；人均纯收入由 ' || "
                             f"{money_text('g.prev_pc')} || ' 元降至 ' || {pc} || ' 元' ELSE '' END")
         hardship_text = " || ".join(hardship) or "''"
-        pieces.append(f"CASE WHEN g.monitoring = 'hardship' THEN {hardship_text} ELSE '' END")
+        pieces.append(f"CASE WHEN g.monitoring = 'hardship' OR (g.household_type = 'monitored'"
+                      f" AND g.conclusion = 'not_poor' AND g.hard = 1) THEN {hardship_text} ELSE '' END")
+        # why a monitored household stays monitored (the other reasons are the gaps and last year's income)
+        line = yuan_text(params.monitoring_threshold)
+        since = _date(clock.months_before(params.reference_date, params.risk_clear_min_months))
+        pieces.append(
+            f"CASE WHEN g.household_type = 'monitored' AND g.conclusion = 'not_poor' AND g.cleared = 0 THEN"
+            f" CASE WHEN g.below_mon = 1 THEN '；人均纯收入低于监测线 {line} 元' ELSE '' END"
+            f" || CASE WHEN g.able + g.weak = 0 THEN '；整户无劳动能力，继续兜底监测' ELSE '' END"
+            f" || CASE WHEN g.monitoring_start > {since} THEN '；纳入监测不满 {params.risk_clear_min_months} 个月'"
+            f" ELSE '' END ELSE '' END")
         if params.risk_clear_years >= 2:
             last = yuan_text(params.monitoring_last_year)
             pieces.append(

@@ -303,6 +303,29 @@ class IdentificationResult(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id}/{self.household_id}"
 
+    @property
+    def household_type_label(self) -> str:
+        from fupin.registry.codes import HouseholdType
+
+        return str(HouseholdType(self.household_type).label) if self.household_type in HouseholdType.values else ""
+
+    @property
+    def headline(self) -> str:
+        """The conclusion in a few words, as the explanation's "结论" says it (for badges and lists)."""
+        if self.conclusion != Conclusion.NOT_POOR:
+            return str(self.get_conclusion_display())
+        if self.monitoring:
+            return str(_("监测对象：%(t)s") % {"t": self.get_monitoring_display()})
+        gap = not all((self.food_ok is not False, self.education_ok, self.medical_ok, self.housing_ok,
+                       self.water_ok))
+        if self.household_type == "monitored":
+            return str(_("监测户：符合风险消除条件") if self.risk_cleared else _("监测户：继续监测"))
+        if self.household_type == "poor":
+            if not self.stable_above:
+                return str(_("非贫困户：收入尚未稳定"))
+            return str(_("非贫困户：先解决保障缺口") if gap else _("非贫困户：符合退出条件"))
+        return str(_("非贫困户：有保障缺口") if gap else _("非贫困户"))
+
 
 class VillageResult(models.Model):
     """A village in one run: counts from the household results and the "一高一低一无" tests."""

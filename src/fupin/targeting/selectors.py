@@ -74,9 +74,12 @@ def _people_when(**conditions):
     return Sum(Case(When(then="size", **conditions), default=0, output_field=IntegerField()))
 
 
-def summarize(run: IdentificationRun) -> dict:
-    """Counts of households and people by conclusion, monitoring type, degree and tests; MPI figures."""
+def summarize(run: IdentificationRun, user=None) -> dict:
+    """Counts of households and people by conclusion, monitoring type, degree and tests; MPI figures.
+    With ``user``: over the part of the run the user may see (a township's share of the county's run)."""
     qs = IdentificationResult.objects.filter(run=run)
+    if user is not None:
+        qs = qs.visible_to(user)
     totals = qs.aggregate(
         households=Count("pk"), people=Sum("size"),
         poor=_count_when(conclusion="poor"), poor_people=_people_when(conclusion="poor"),
@@ -99,9 +102,10 @@ def summarize(run: IdentificationRun) -> dict:
     )
     totals = {k: v or 0 for k, v in totals.items()}
     totals["incidence"] = round(100 * totals["poor_people"] / totals["people"], 2) if totals["people"] else 0
-    mpi = mpi_population(run)
+    mpi = mpi_population(run, user=user)
     totals["mpi"] = {"H": float(mpi.H), "A": float(mpi.A), "M0": float(mpi.M0)}
-    totals["suggested_poor_villages"] = VillageResult.objects.filter(run=run, suggest_poor_village=True).count()
+    villages = VillageResult.objects.filter(run=run, suggest_poor_village=True)
+    totals["suggested_poor_villages"] = (villages.visible_to(user) if user is not None else villages).count()
     return totals
 
 

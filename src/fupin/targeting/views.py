@@ -111,8 +111,11 @@ def _baseline(run: IdentificationRun) -> IdentificationRun | None:
 @require(Cap.VIEW_TARGETING)
 def run_detail(request, pk):
     run = selectors.get_run(request.user, pk)
-    context = {"run": run, "nav_active": "targeting", "job": run.job}
+    context = {"run": run, "nav_active": "targeting", "job": run.job, "summary": run.summary}
     if run.status == RunStatus.DONE:
+        if not scope_for(request.user).contains_code(run.area_code):  # a township's share of the county's run
+            context["summary"] = selectors.summarize(run, request.user)
+            context["scoped"] = True
         baseline = _baseline(run)
         context["baseline"] = baseline
         if baseline is not None:
@@ -179,9 +182,13 @@ def run_register(request, pk):
     found = selectors.register_differences(request.user, run, area)
     page, query = paginate(request, found["lists"][which].select_related("household")
                            .order_by("division_code", "household_id"))
+    from fupin.workflows import procedures
+
+    # who starts the procedures (the first step of identification, relapse and exit: the village)
+    starters = {r for kind in ("identify", "reentry", "exit") for r in procedures.procedure(kind).active_steps({})[0].roles}
     return render(request, "targeting/run_register.html", {
         "run": run, "found": found, "which": which, "page_obj": page, "query": query, "area": area,
-        "nav_active": "targeting"})
+        "can_start": request.user.role in starters or request.user.is_superuser, "nav_active": "targeting"})
 
 
 @require(Cap.VIEW_TARGETING)

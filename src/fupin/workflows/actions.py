@@ -151,6 +151,22 @@ def exit_blockers(household: Household) -> list[str]:
     return reasons + _guarantee_gaps(result)
 
 
+def _hardship(params, result, before) -> list[str]:
+    """The run's severe-hardship tests (targeting.compute): medical spending above the set share of the
+    province's rural income, or income fallen by the set ratio."""
+    reasons = []
+    if params.province_rural_income and result.medical_out_of_pocket is not None:
+        limit = params.province_rural_income * params.oop_ratio_exited  # monitored: the ex-poor ratio
+        if result.medical_out_of_pocket > limit.quantize(Decimal("0.01")):
+            reasons.append(_("合规自付医疗支出 %(o)s 元，超过全省农村居民人均可支配收入的 %(r)s%%") % {
+                "o": _money(result.medical_out_of_pocket), "r": f"{params.oop_ratio_exited * 100:.0f}"})
+    if params.income_drop_ratio > 0 and before is not None and before.net_income > 0 and result.net_income is not None:
+        if result.net_income < before.net_income * (1 - params.income_drop_ratio):
+            reasons.append(_("纯收入由 %(b)s 元降至 %(n)s 元") % {"b": _money(before.net_income),
+                                                               "n": _money(result.net_income)})
+    return reasons
+
+
 def risk_clear_blockers(household: Household, on: dt.date | None = None) -> list[str]:
     """Why a monitored household's risk may not be declared eliminated yet (empty: it may), by the rule
     set of its latest identification run (domain.md 3): income not below the monitoring line this year
@@ -172,6 +188,7 @@ def risk_clear_blockers(household: Household, on: dt.date | None = None) -> list
     elif result.below_monitoring:
         reasons.append(_("人均纯收入 %(pc)s 元低于监测线 %(line)s 元") % {
             "pc": _money(result.per_capita_income), "line": f"{params.monitoring_threshold:,.0f}"})
+    before = None
     if params.risk_clear_years >= 2:
         before = HouseholdIncome.objects.filter(household=household, year=result.run.year - 1).first()
         last = params.monitoring_last_year
@@ -181,6 +198,8 @@ def risk_clear_blockers(household: Household, on: dt.date | None = None) -> list
             reasons.append(_("上年人均纯收入 %(pc)s 元低于上年监测线 %(line)s 元") % {
                 "pc": _money(before.net_income / result.size), "line": f"{last:,.0f}"})
     reasons += _guarantee_gaps(result)
+    reasons += _hardship(params, result, before if params.risk_clear_years >= 2 else
+                         HouseholdIncome.objects.filter(household=household, year=result.run.year - 1).first())
     if household.monitoring_start and params.risk_clear_min_months:
         due = clock.months_before(on, params.risk_clear_min_months)
         if household.monitoring_start > due:

@@ -84,7 +84,8 @@ def figure_text(value, kind: str = "") -> str:
     if value is None or value == "":
         return "—"
     if kind == "pct":
-        return f"{Decimal(value).quantize(Decimal('0.1'), rounding='ROUND_HALF_UP'):,}%"
+        shown = Decimal(value).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
+        return f"{shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown:,}%"
     if kind == "money":
         return f"{Decimal(value):,.2f}"
     if isinstance(value, int):
