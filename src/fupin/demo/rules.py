@@ -57,3 +57,37 @@ def open_working_year(runs) -> dict:
     workflows.attach_run(actor=None, work_year=work_year, run=latest)
     return {"exits": workflows.generate_exit_candidates(actor=None, work_year=work_year),
             "clues": workflows.generate_clues(actor=None, work_year=work_year)}
+
+
+PLAN_POOR_PEOPLE = 14_326  # seed-plan: "截止2023年底，全县有贫困人口14326人"
+PLAN_POOR_VILLAGES = 15
+
+
+def ensure_scales(year: int = 2023) -> None:
+    """The plan's 规模 for 黎川县 (14,326 poor people, 15 poor villages), split over the townships: people
+    in proportion to each township's registered poor (largest remainder, so the split adds up), poor
+    villages where the registered poor villages are."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import Substr
+
+    from fupin.divisions.models import Division
+    from fupin.registry.models import Household, VillageProfile
+    from fupin.targeting.models import Scale
+
+    if Scale.objects.filter(county_code=COUNTY, year=year).exists():
+        return
+    townships = list(Division.objects.filter(parent_code=COUNTY).order_by("code").values_list("code", flat=True))
+    people = dict(Household.objects.filter(county_code=COUNTY, status="active", household_type="poor")
+                  .annotate(t=Substr("division_id", 1, 9)).values("t").annotate(n=Sum("size")).values_list("t", "n"))
+    villages = dict(VillageProfile.objects.filter(county_code=COUNTY, poverty_status="poor")
+                    .annotate(t=Substr("division_id", 1, 9)).values("t").annotate(n=Count("pk")).values_list("t", "n"))
+    total = sum(people.values()) or 1
+    exact = {t: PLAN_POOR_PEOPLE * people.get(t, 0) / total for t in townships}
+    split = {t: int(v) for t, v in exact.items()}
+    for t in sorted(townships, key=lambda t: exact[t] - split[t], reverse=True)[:PLAN_POOR_PEOPLE - sum(split.values())]:
+        split[t] += 1
+    actions.save_scales(
+        actor=None, area_code=COUNTY, year=year,
+        own={"poor_people": PLAN_POOR_PEOPLE, "poor_villages": PLAN_POOR_VILLAGES},
+        children={t: {"poor_people": split[t], "poor_villages": villages.get(t, 0)} for t in townships},
+        note="2023年脱贫攻坚巩固提升方案：全县贫困人口14326人、15个贫困村（按各乡镇在册贫困人口分解）")

@@ -24,7 +24,7 @@ from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry.models import Household
 from fupin.targeting import compute, selectors
-from fupin.targeting.models import IdentificationRun, RuleSet, RuleSetStatus, RunStatus
+from fupin.targeting.models import IdentificationRun, RuleSet, RuleSetStatus, RunStatus, Scale
 from fupin.targeting.params import Params, validate
 
 RULE_FIELDS = [
@@ -246,3 +246,108 @@ def _chunks(area_code: str) -> list[tuple[str, str]]:
         township=Substr("division_id", 1, 9)).values("township").annotate(n=Count("pk")).values_list("township", "n"))
     return sorted(children.items(), key=lambda item: (-sizes.get(item[0], 0), item[0]))
 
+
+
+# --- 规模控制 (scale) ----------------------------------------------------------------------------
+
+SCALE_FIELDS = ("poor_people", "poor_households", "poor_villages")
+
+
+def _scale_values(values, *, village: bool) -> dict:
+    """{field: int or None} from a mapping; raises on negatives, and on a poor-village count for a village."""
+    found = {}
+    for field in SCALE_FIELDS:
+        value = values.get(field)
+        if value in ("", None):
+            found[field] = None
+            continue
+        value = int(value)
+        if value < 0:
+            raise ValidationError({field: _("规模不能为负数。")})
+        found[field] = value
+    if found["poor_people"] is None:
+        raise ValidationError({"poor_people": _("请填写贫困人口规模。")})
+    if village and found["poor_villages"] is not None:
+        raise ValidationError({"poor_villages": _("村一级不设贫困村规模。")})
+    return found
+
+
+def save_scales(*, actor, area_code: str, year: int, own: dict | None = None,
+                children: dict[str, dict] | None = None, note: str = "") -> None:
+    """Set an area's scale (the county's own) and its split over its child areas (townships of a
+    county, villages of a township) for a year, in one audited change.
+
+    A split is complete and adds up: every child area has a figure, and for each measure set on the
+    area the children's figures sum to it exactly. An area below the county gets its own figure only
+    from its parent's split."""
+    area = Division.objects.filter(code=area_code).first()
+    if area is None or area.level not in (Level.COUNTY, Level.TOWNSHIP):
+        raise ValidationError(_("规模按县设定，并可分解到乡镇和村。"))
+    _authorize(actor, area.code)
+    if own is not None and area.level != Level.COUNTY:
+        raise ValidationError(_("乡镇的规模由县分解确定。"))
+    child_codes = list(Division.objects.filter(parent_code=area.code).order_by("code").values_list("code", flat=True))
+    with transaction.atomic():
+        rows = {s.division_code: s for s in Scale.objects.select_for_update().filter(
+            county_code=area.county_code, year=year, division_code__in=[area.code, *child_codes])}
+        before = {code: audit.snapshot(s, SCALE_FIELDS) for code, s in rows.items()}
+        if own is not None:
+            values = _scale_values(own, village=False)
+            parent = rows.get(area.code) or Scale(county_code=area.county_code, year=year, division_code=area.code)
+            for field, value in values.items():
+                setattr(parent, field, value)
+            rows[area.code] = parent
+        parent = rows.get(area.code)
+        if children:
+            if parent is None:
+                raise ValidationError(_("请先设定%(a)s的规模，再分解。") % {"a": area.name})
+            missing = [c for c in child_codes if c not in children]
+            unknown = set(children) - set(child_codes)
+            if missing or unknown:
+                raise ValidationError(_("分解须包含全部下级区域（缺 %(n)d 个）。") % {"n": len(missing) + len(unknown)})
+            parsed = {code: _scale_values(children[code], village=area.level == Level.TOWNSHIP) for code in child_codes}
+            problems = []
+            for field in SCALE_FIELDS:
+                if field == "poor_villages" and area.level == Level.TOWNSHIP:
+                    continue  # villages are not split into poor villages
+                total = getattr(parent, field)
+                given = [v[field] for v in parsed.values() if v[field] is not None]
+                if total is None:
+                    if given:
+                        problems.append(_("%(a)s未设%(f)s，下级不能分解该项。") % {
+                            "a": area.name, "f": Scale._meta.get_field(field).verbose_name})
+                    continue
+                if len(given) != len(parsed) and field != "poor_villages":
+                    problems.append(_("%(f)s须为每个下级区域填写。") % {"f": Scale._meta.get_field(field).verbose_name})
+                elif sum(given) != total:
+                    problems.append(_("%(f)s分解合计 %(s)s，与%(a)s的 %(t)s 不符。") % {
+                        "f": Scale._meta.get_field(field).verbose_name, "s": f"{sum(given):,}", "a": area.name,
+                        "t": f"{total:,}"})
+            if problems:
+                raise ValidationError(problems)
+            for code, values in parsed.items():
+                row = rows.get(code) or Scale(county_code=area.county_code, year=year, division_code=code)
+                for field, value in values.items():
+                    setattr(row, field, value)
+                rows[code] = row
+        elif own is not None and any(c in rows for c in child_codes):
+            split = [rows[c] for c in child_codes if c in rows]
+            for field in SCALE_FIELDS:
+                total = getattr(parent, field)
+                if total is not None and all(getattr(s, field) is not None for s in split) and \
+                        sum(getattr(s, field) for s in split) != total:
+                    raise ValidationError(_("下级已有分解，改变%(a)s的规模须同时重新分解。") % {"a": area.name})
+        after = {}
+        for code, row in rows.items():
+            snapshot = audit.snapshot(row, SCALE_FIELDS)
+            if before.get(code) != snapshot or row.pk is None:
+                row.note = note[:200] or row.note
+                row.updated_by = actor if actor is not None and actor.pk else None
+                row.save()
+                after[code] = snapshot
+        if after:
+            audit.record(actor=actor, verb="scale.set", object_type="targeting.scale", object_id=area.code,
+                         county_code=area.county_code, division_code=area.code,
+                         summary=_("%(y)s 年%(a)s识别规模%(s)s") % {
+                             "y": year, "a": area.name, "s": _("及分解") if children else ""},
+                         reason=note, before={c: before[c] for c in after if c in before}, after=after)

@@ -102,3 +102,48 @@ class ResultFilterForm(StyledForm):
         ("", _("不限")), ("food_ok", _("吃穿")), ("education_ok", _("义务教育")), ("medical_ok", _("基本医疗")),
         ("housing_ok", _("住房安全")), ("water_ok", _("饮水安全"))])
     mpi_poor = forms.BooleanField(label=_("只看多维贫困"), required=False)
+
+
+class ScaleForm(StyledForm):
+    """An area's scale (the county's own) and its split over the child areas, one row per child."""
+
+    note = forms.CharField(label=_("依据（文件、会议）"), max_length=200, required=False)
+
+    def __init__(self, *args, own: bool, children, village_children: bool, scales: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own = own
+        self.children = list(children)
+        measures = [("poor_people", _("贫困人口")), ("poor_households", _("贫困户"))]
+        if not village_children:
+            measures.append(("poor_villages", _("贫困村")))
+        self.measures = measures
+        if own:
+            for field, label in [*measures[:2], ("poor_villages", _("贫困村"))]:
+                self.fields[f"own_{field}"] = forms.IntegerField(
+                    label=label, min_value=0, required=field == "poor_people",
+                    initial=getattr(scales.get("own"), field, None))
+        for child in self.children:
+            for field, label in measures:
+                self.fields[f"c{child.code}_{field}"] = forms.IntegerField(
+                    label=f"{child.name} {label}", min_value=0, required=False,
+                    initial=getattr(scales.get(child.code), field, None),
+                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "min-width:6rem"}))
+
+    def rows(self) -> list[dict]:
+        """The child rows for the template: the child and its bound fields in measure order."""
+        return [{"division": c, "fields": [self[f"c{c.code}_{field}"] for field, _label in self.measures]}
+                for c in self.children]
+
+    def own_values(self) -> dict | None:
+        if not self.own:
+            return None
+        return {field: self.cleaned_data.get(f"own_{field}") for field in ("poor_people", "poor_households",
+                                                                              "poor_villages")}
+
+    def child_values(self) -> dict[str, dict]:
+        """The children's figures, or {} when the split table was left empty (no split)."""
+        found = {c.code: {field: self.cleaned_data.get(f"c{c.code}_{field}") for field, _label in self.measures}
+                 for c in self.children}
+        if all(v is None for values in found.values() for v in values.values()):
+            return {}
+        return found

@@ -359,3 +359,33 @@ class VillageResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.division_code}"
+
+
+class Scale(models.Model):
+    """规模控制 (scale control, domain.md 2.1): how many poor people (and households, and poor villages)
+    an area may have identified in a year, set by the county and split down to townships and villages
+    (a split adds up to its parent). Identification that would take an area over its scale needs an
+    explicit, recorded over-scale approval; monitoring is not subject to scale."""
+
+    AREA_FIELD = "division_code"
+
+    county_code = models.CharField(_("县级代码"), max_length=6)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    division_code = models.CharField(_("区域"), max_length=12)
+    poor_people = models.PositiveIntegerField(_("贫困人口规模（人）"))
+    poor_households = models.PositiveIntegerField(_("贫困户规模（户）"), null=True, blank=True)
+    poor_villages = models.PositiveIntegerField(_("贫困村规模（个）"), null=True, blank=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("识别规模")
+        verbose_name_plural = _("识别规模")
+        constraints = [models.UniqueConstraint(fields=["county_code", "year", "division_code"], name="scale_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.division_code} {self.poor_people}"

@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
 from fupin.core.scope import scope_for
+from fupin.divisions.models import Division, Level
 from fupin.registry.models import Household
 from fupin.targeting import indicators
 from fupin.targeting.models import (
@@ -238,3 +239,96 @@ def register_differences(user, run: IdentificationRun, area: str = "") -> dict:
 
 def village_results(user, run: IdentificationRun):
     return VillageResult.objects.visible_to(user).filter(run=run).order_by("division_code")
+
+
+# --- 规模控制 (scale) ----------------------------------------------------------------------------
+
+def scale_of(code: str, year: int):
+    """The scale row of an area and year (None when not set)."""
+    from fupin.targeting.models import Scale
+
+    return Scale.objects.filter(county_code=code[:6], year=year, division_code=code).first()
+
+
+def scale_overview(user, area: str, year: int) -> dict:
+    """An area's scale beside the register and the year's run, and the same for each child area:
+    ``{"own": row, "children": [row...]}`` with, per row, the scale, the registered poor (people,
+    households), the run's poor, the poor villages, and the gaps (scale − registered). Grouped queries."""
+    from fupin.registry import codes
+    from fupin.registry.models import VillageProfile
+    from fupin.targeting.models import Scale
+
+    division = Division.objects.get(code=area)
+    width = {Level.COUNTY: 9, Level.TOWNSHIP: 12}.get(division.level)
+    children = list(Division.objects.visible_to(user).children_of(area).order_by("code")) if width else []
+    codes_ = [area, *[c.code for c in children]]
+    scales = {s.division_code: s for s in Scale.objects.filter(county_code=area[:6], year=year, division_code__in=codes_)}
+
+    def grouped(qs, field, **aggregates) -> tuple[dict, dict]:
+        total = qs.aggregate(**aggregates)
+        by = {}
+        if width:
+            by = {r["sub"]: r for r in qs.order_by().annotate(sub=Substr(field, 1, width)).values("sub")
+                  .annotate(**aggregates)}
+        return total, by
+
+    registered, registered_by = grouped(
+        Household.objects.visible_to(user, area).active().filter(household_type=codes.HouseholdType.POOR),
+        "division_id", households=Count("pk"), people=Sum("size"))
+    run = latest_official_run(area[:6], year)
+    run = run if run is not None and run.year == year else None
+    found, found_by = ({}, {})
+    if run is not None:
+        found, found_by = grouped(IdentificationResult.objects.visible_to(user, area).filter(run=run, conclusion="poor"),
+                                  "division_code", households=Count("pk"), people=Sum("size"))
+    villages, villages_by = grouped(
+        VillageProfile.objects.visible_to(user, area).filter(poverty_status=codes.VillagePovertyStatus.POOR),
+        "division_id", n=Count("pk"))
+
+    def row(division_, reg, res, vil) -> dict:
+        scale = scales.get(division_.code)
+        people = reg.get("people") or 0
+        return {"division": division_, "scale": scale, "registered_people": people,
+                "registered_households": reg.get("households") or 0,
+                "run_people": res.get("people") if run else None, "run_households": res.get("households") if run else None,
+                "poor_villages": vil.get("n") or 0,
+                "gap_people": scale.poor_people - people if scale else None,
+                "over": bool(scale) and people > scale.poor_people,
+                "run_over": bool(scale) and run is not None and (res.get("people") or 0) > scale.poor_people}
+
+    return {"division": division, "year": year, "run": run,
+            "own": row(division, registered, found, villages),
+            "children": [row(c, registered_by.get(c.code, {}), found_by.get(c.code, {}), villages_by.get(c.code, {}))
+                         for c in children],
+            "split": bool(children) and all(c.code in scales for c in children)}
+
+
+def over_scale(household, year: int) -> list[dict]:
+    """The areas (village, township, county) whose scale the household would exceed if identified
+    poor in ``year``: each with the scale, the registered poor people now and after."""
+    from fupin.registry import codes
+    from fupin.targeting.models import Scale
+
+    code = household.division_id
+    areas = [code[:n] for n in (12, 9, 6)]
+    scales = {s.division_code: s for s in Scale.objects.filter(county_code=code[:6], year=year,
+                                                               division_code__in=areas)}
+    found = []
+    for area in areas:
+        scale = scales.get(area)
+        if scale is None:
+            continue
+        now = (Household.objects.filter(division_id__gte=area, division_id__lt=_upper(area), status="active",
+                                        household_type=codes.HouseholdType.POOR)
+               .aggregate(n=Sum("size"))["n"] or 0)
+        if now + household.size > scale.poor_people:
+            name = Division.objects.filter(code=area).values_list("name", flat=True).first() or area
+            found.append({"code": area, "name": name, "scale": scale.poor_people, "registered": now,
+                          "after": now + household.size})
+    return found
+
+
+def _upper(prefix: str) -> str:
+    from fupin.core.scope import prefix_upper_bound
+
+    return prefix_upper_bound(prefix) or "9" * 12

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
+from fupin.core import clock
 from fupin.core.scope import home_county, scope_for
 from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division, Level
@@ -124,6 +125,13 @@ def run_detail(request, pk):
             county_code=run.county_code, status=RunStatus.DONE).exclude(pk=run.pk)[:20]
         if not run.dry_run:
             context["register"] = selectors.register_differences(request.user, run)
+        if selectors.scale_of(run.area_code, run.year) is not None:  # 规模: the run against it
+            overview = selectors.scale_overview(request.user, run.area_code, run.year)
+            found = context["summary"]
+            people = found.get("poor_people", 0)
+            scale = overview["own"]["scale"]
+            context["scale"] = {"scale": scale, "people": people, "over": people > scale.poor_people,
+                                "children": [c for c in overview["children"] if c["run_over"]]}
     return render(request, "targeting/run_detail.html", context)
 
 
@@ -237,3 +245,44 @@ def run_compare(request, pk, other):
                for name, qs in diff["changes"].items()}
     return render(request, "targeting/run_compare.html", {"run": run, "base": base, "diff": diff,
                                                           "samples": samples, "nav_active": "targeting"})
+
+
+@require(Cap.VIEW_TARGETING)
+def scale(request):
+    """规模控制: an area's scale beside the register and the year's run, its child areas, and (for the
+    county administrator) the form that sets the county's scale and splits it."""
+    user = request.user
+    county = home_county(user)
+    area = request.GET.get("area") or county or ""
+    if not area.isdigit() or len(area) not in (6, 9) or not scope_for(user).contains_code(area):
+        area = county
+    if not area:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or 0) or clock.today().year
+    except ValueError:
+        year = clock.today().year
+    division = get_object_or_404(Division, code=area)
+    overview = selectors.scale_overview(user, area, year)
+    can_manage = user.can(Cap.MANAGE_RULES)
+    form = None
+    if can_manage:
+        scales = {r["division"].code: r["scale"] for r in overview["children"]}
+        scales["own"] = overview["own"]["scale"]
+        form = forms.ScaleForm(request.POST or None, own=division.level == Level.COUNTY,
+                               children=[r["division"] for r in overview["children"]],
+                               village_children=division.level == Level.TOWNSHIP, scales=scales)
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.save_scales(actor=user, area_code=area, year=year, own=form.own_values(),
+                                    children=form.child_values(), note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                messages.success(request, _("已保存 %(y)s 年识别规模。") % {"y": year})
+                return redirect(f"{reverse('targeting:scale')}?area={area}&year={year}")
+    return render(request, "targeting/scale.html", {
+        "overview": overview, "division": division, "year": year, "area": area, "form": form,
+        "crumbs": [d for d in Division.objects.filter(code__in=[area[:6], area[:9]]).order_by("code")
+                   if scope_for(user).contains_code(d.code) and d.code != area],
+        "nav_active": "scale"})

@@ -19,6 +19,7 @@ def navigation(request):
     work = []
     if user.can(Cap.VIEW_TARGETING):
         work.append(("targeting", _("精准识别"), reverse("targeting:index")))
+        work.append(("scale", _("规模控制"), reverse("targeting:scale")))
     work += [
         ("cases", _("程序办理"), reverse("workflows:case_list")),
         ("notices", _("公示公告"), reverse("workflows:notice_list")),

@@ -314,7 +314,15 @@ def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = 
         if step.notice:
             raise ValidationError(_("公示环节在公示期满且无未处理异议后，由“结束公示”统一通过。"))
         _check_inputs(case, step, note, data)
+        overs = _scale_check(case, step, data)
         with transaction.atomic():
+            if overs:
+                audit.record(actor=actor, verb="case.over_scale", object_type="workflows.case", object_id=case.pk,
+                             county_code=case.county_code, division_code=case.division_code,
+                             household_id=case.household_id,
+                             summary=_("超规模审批：%(a)s") % {"a": "、".join(
+                                 f"{o['name']} {o['after']:,}/{o['scale']:,}" for o in overs)},
+                             reason=data["over_scale_reason"], after={"areas": overs})
             _advance(actor, case, note=note, data=data)
     elif outcome == Outcome.RETURN:
         if not note.strip():
@@ -343,6 +351,35 @@ def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = 
     else:
         raise ValidationError(_("未知的办理结果。"))
     return case
+
+
+def scale_warnings(case: Case) -> list[dict]:
+    """The areas whose 规模 (scale) this case would exceed if approved: identification, and relapse
+    into 贫困户 (monitoring is not subject to scale)."""
+    from fupin.targeting.selectors import over_scale
+
+    if case.kind == Kind.IDENTIFY or (case.kind == Kind.REENTRY and case.data.get("target") == "poor"):
+        return over_scale(case.household, case.year)
+    return []
+
+
+def _scale_check(case: Case, step: Step, data: dict) -> list[dict]:
+    """At the county's approval: over scale needs the explicit over-scale approval with a reason."""
+    if step.key != "county_approval":
+        return []
+    overs = scale_warnings(case)
+    if not overs:
+        data.pop("over_scale", None)
+        data.pop("over_scale_reason", None)
+        return []
+    described = "；".join(_("%(a)s规模 %(s)s 人，在册 %(r)s 人，批准后 %(n)s 人") % {
+        "a": o["name"], "s": f"{o['scale']:,}", "r": f"{o['registered']:,}", "n": f"{o['after']:,}"} for o in overs)
+    if not data.get("over_scale"):
+        raise ValidationError(_("批准后将超出识别规模（%(d)s）。如确需批准，请勾选“超规模审批”并写明理由。") % {"d": described})
+    if not str(data.get("over_scale_reason") or "").strip():
+        raise ValidationError({"over_scale_reason": _("超规模审批须写明理由。")})
+    data["over_scale_areas"] = overs
+    return overs
 
 
 def _advance(actor, case: Case, *, note: str = "", data: dict | None = None) -> None:

@@ -37,6 +37,9 @@ class StepForm(StyledForm):
     salaried = forms.BooleanField(label=_("有财政供养人员"), required=False)
     business = forms.BooleanField(label=_("有工商注册"), required=False)
     decision_no = forms.CharField(label=_("审批文号"), max_length=60, required=False)
+    over_scale = forms.BooleanField(label=_("超规模审批（批准后超出识别规模）"), required=False)
+    over_scale_reason = forms.CharField(label=_("超规模理由"), max_length=300, required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
     method = forms.ChoiceField(label=_("风险消除方式"), required=False, choices=[("", "—"), *RiskMethod.choices])
     assistance = forms.CharField(label=_("采取的帮扶措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -55,6 +58,8 @@ class StepForm(StyledForm):
             data.update({k: bool(d.get(k)) for k in ("vehicles", "housing", "salaried", "business")})
         if "decision" in step.needs:
             data["decision_no"] = d.get("decision_no", "")
+            if d.get("over_scale"):
+                data.update({"over_scale": True, "over_scale_reason": d.get("over_scale_reason", "")})
         if step.final:
             data.update({"method": d.get("method", ""), "assistance": d.get("assistance", "")})
         return data

@@ -150,7 +150,9 @@ def case_detail(request, pk):
         "notices": case.notices.order_by("posted_on"), "form": forms.StepForm(reviews=reviews),
         "document_form": forms.DocumentForm(), "can_act": can_act, "today": clock.today(),
         "posted": case.notices.filter(step=case.step, status=NoticeStatus.POSTED).first() if step else None,
-        "conditions": _conditions(case) if step else None, "nav_active": "cases",
+        "conditions": _conditions(case) if step else None,
+        "scale_warnings": actions.scale_warnings(case) if step and step.key == "county_approval" else [],
+        "nav_active": "cases",
     })
 
 

@@ -78,6 +78,7 @@ class Command(BaseCommand):
                 f"poor villages: {len(result.poor_villages)}"
             )
             rule_sets = rules.ensure_rule_sets()
+            rules.ensure_scales()
             lines = [app_demo.generate(county_code="361022", seed=seed, users=users) for app_demo in PAYING_DEMOS]
             changed = reconcile_incomes("361022", generator.DemoConfig().year)
             lines.append(f"declared 2023 incomes reconciled with what was paid: {changed['transfers']:,} transfer and"
