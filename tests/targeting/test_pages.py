@@ -49,7 +49,8 @@ def test_the_county_admin_edits_a_copy_dry_runs_it_and_sees_the_difference(clien
                                             "income_drop_ratio", "village_incidence_multiple",
                                             "village_income_ratio", "mpi_k", "monitoring_threshold",
                                             "province_rural_income", "school_year_cutoff", "exit_margin",
-                                            "risk_clear_years", "risk_clear_min_months")}
+                                            "risk_clear_years", "risk_clear_min_months", "village_exit_incidence",
+                                            "village_exit_collective_income", "county_exit_incidence")}
     data = {k: v for k, v in data.items() if v is not None}
     data.update({f"w_{k}": v for k, v in draft.mpi_weights.items()})
     data.update({"income_line": "2400", "require_basic_insurance": "on", "water_test": "on",

@@ -387,16 +387,20 @@ class Generator:
         hh_rows, m_rows, i_rows = _Rows(Household, skip=()), _Rows(Member), _Rows(HouseholdIncome)
         next_id = bulk.next_id(Household)
         demo_helper_slots = 12
+        ready = self.ready_villages()
         for (village, _w, is_poor), count in zip(villages, counts, strict=True):
             groups = rng.randrange(6, 16)
             p_poor = share_poor[is_poor]
+            p_exited = 0.055
+            if village.code in ready:  # two poor villages whose poor have nearly all exited: ready to exit
+                p_poor, p_exited = 0.008, 0.25
             for seq in range(1, count + 1):
                 r = rng.random()
                 if r < p_poor:
                     kind = "poor"
-                elif r < p_poor + 0.055:
+                elif r < p_poor + p_exited:
                     kind = "exited"
-                elif r < p_poor + 0.055 + 0.012:
+                elif r < p_poor + p_exited + 0.012:
                     kind = "monitored"
                 else:
                     kind = "ordinary"
@@ -538,8 +542,14 @@ class Generator:
         i_rows.rows.clear()
         self.progress(f"  {self.stats.households:,} households, {self.stats.members:,} members")
 
+    def ready_villages(self) -> set[str]:
+        """Two poor villages (not the demo accounts' own) that meet the exit test: their poor have nearly all
+        exited, and their registers show the infrastructure and the collective income."""
+        return set(sorted(c for c in self.stats.poor_villages if c != DEMO_VILLAGE)[:2])
+
     def _village_registers(self, villages) -> None:
         rng = self.rng
+        ready = self.ready_villages()
         poor_codes = set(self.stats.poor_villages)
         rest = [v.code for v, _w, p in villages if not p]
         listed_12th = set(rng.sample(sorted(poor_codes), 5)) | set(rng.sample(rest, 10))
@@ -563,6 +573,11 @@ class Generator:
                 broadband=rng.random() < (0.7 if is_poor else 0.9),
                 hamlet_count=rng.randrange(3, 15), group_count=rng.randrange(6, 16),
             ))
+            if village.code in ready:
+                p = profiles[-1]
+                p.infrastructure_lagging = p.industry_lagging = False
+                p.paved_road = p.tap_water = p.power_grid = p.clinic = p.broadband = True
+                p.collective_income = rng.randrange(60, 120) * 1000
             if is_poor:
                 started = dt.date(2016, 3, 1) + dt.timedelta(days=rng.randrange(0, 200))
                 for role in ("first_secretary", "leader", "member", "member"):

@@ -35,7 +35,6 @@ from fupin.funds.models import (
     SourceKind,
 )
 from fupin.funds.sums import YuanFromFen
-from fupin.registry import codes as registry_codes
 from fupin.registry.models import Household, VillageProfile
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -364,9 +363,9 @@ def policy_checks(user, county_code: str, year: int) -> tuple[list[Check], rules
         [{"code": r["household__household_code"], "household_id": r["household_id"], "division_code": r["division_code"],
           "received": r["total"]} for r in reward.exceptions])]
 
-    # (b) every poor village received its 200,000 from the province
-    poor = list(VillageProfile.objects.visible_to(user, county_code)
-                .filter(poverty_status=registry_codes.VillagePovertyStatus.POOR)
+    # (b) every poor village (of the year: those exited since count for it) received its 200,000 from the province
+    villages = poor_villages(county_code, year)
+    poor = list(VillageProfile.objects.visible_to(user, county_code).filter(division_id__in=villages)
                 .values_list("division_id", "division__name").order_by("division_id"))
     received = dict(allocations.filter(source__kind=SourceKind.PROVINCIAL_VILLAGE)
                     .annotate(n=Length("division_code")).filter(n=12)
@@ -383,7 +382,6 @@ def policy_checks(user, county_code: str, year: int) -> tuple[list[Check], rules
          (_("未足额的村"), len(short)), (_("分配到贫困村的省级资金"), provincial)], short))
 
     # (c) the county's integrated funds: at least 1.5 million into the poor villages' infrastructure
-    villages = poor_villages(county_code, year)
     infra = allocations.filter(source__kind=SourceKind.COUNTY_INTEGRATED, project__type=ProjectType.INFRASTRUCTURE,
                                project__division_code__in=villages)
     put = infra.aggregate(s=_sum())["s"]

@@ -481,7 +481,10 @@ def village_profile(division: Division) -> VillageProfile:
     return profile or VillageProfile(division=division, county_code=division.county_code)
 
 
-def update_village(*, actor, division: Division, changes: Mapping, reason: str = "") -> VillageProfile:
+def update_village(*, actor, division: Division, changes: Mapping, reason: str = "",
+                   exit_procedure: bool = False) -> VillageProfile:
+    """Correct a village register. A poor village becomes 已出列 only through the exit procedure
+    (workflows, ``exit_procedure=True``), which checks the exit test first."""
     authorize(actor, Cap.EDIT_VILLAGE, division_code=division.code)
     if division.level != Level.VILLAGE:
         raise ValidationError(_("只有村级区划有村册。"))
@@ -490,6 +493,9 @@ def update_village(*, actor, division: Division, changes: Mapping, reason: str =
         raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     profile = village_profile(division)
     before = audit.snapshot(profile, VILLAGE_FIELDS) if profile.pk else {}
+    if (not exit_procedure and profile.poverty_status == codes.VillagePovertyStatus.POOR
+            and changes.get("poverty_status", profile.poverty_status) == codes.VillagePovertyStatus.EXITED):
+        raise ValidationError({"poverty_status": _("贫困村出列须经“贫困村退出”程序（检测达标、审批、公示、公告）。")})
     for name, value in changes.items():
         setattr(profile, name, value)
     if profile.poverty_status == codes.VillagePovertyStatus.EXITED and not profile.exit_year:

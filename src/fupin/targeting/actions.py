@@ -33,7 +33,8 @@ RULE_FIELDS = [
     "school_age_from", "school_age_to", "age_reference", "health_exempts_schooling", "require_basic_insurance",
     "require_critical_insurance", "require_medical_aid", "unsafe_house_grades", "renovation_counts",
     "relocation_counts", "water_test", "school_year_cutoff", "gap_ceiling", "gap_tests", "exit_prior_year",
-    "exit_margin", "risk_clear_years", "risk_clear_min_months", "oop_ratio_exited", "oop_ratio_others",
+    "exit_margin", "risk_clear_years", "risk_clear_min_months", "village_exit_incidence",
+    "village_exit_collective_income", "village_exit_items", "county_exit_incidence", "oop_ratio_exited", "oop_ratio_others",
     "income_drop_ratio", "village_incidence_multiple", "village_income_ratio", "mpi_k", "mpi_weights",
 ]
 

@@ -12,6 +12,8 @@ from fupin.targeting.actions import RULE_FIELDS
 from fupin.targeting.models import Conclusion, Degree, MonitoringCandidate, RuleSet
 from fupin.targeting.params import LOCAL_RULES
 
+EXIT_ITEM_CHOICES = [("road", _("通硬化路")), ("water", _("通自来水")), ("power", _("通动力电")), ("clinic", _("有标准化卫生室")),
+                     ("broadband", _("通宽带")), ("team", _("驻村工作队在岗"))]
 GAP_CHOICES = [("food", _("吃穿")), ("education", _("义务教育")), ("medical", _("基本医疗")), ("housing", _("住房安全")),
                ("water", _("饮水安全"))]
 
@@ -27,6 +29,8 @@ GROUPS = [
     (_("退出与风险消除"), ["exit_prior_year", "exit_margin", "risk_clear_years", "risk_clear_min_months"]),
     (_("防止返贫监测"), ["oop_ratio_exited", "oop_ratio_others", "income_drop_ratio"]),
     (_("贫困村识别（一高一低一无）"), ["village_incidence_multiple", "village_income_ratio"]),
+    (_("贫困村与贫困县退出"), ["village_exit_incidence", "village_exit_collective_income", "village_exit_items",
+                        "county_exit_incidence"]),
     (_("多维贫困（Alkire-Foster）"), ["mpi_k", *[f"w_{i.key}" for i in indicators.INDICATORS]]),
 ]
 
@@ -54,6 +58,10 @@ class RuleSetForm(ActionModelForm):
             choices=GAP_CHOICES, widget=forms.CheckboxSelectMultiple,
             initial=[t for t in (self.instance.gap_tests or "").split(",") if t],
             help_text=_("只在填写了收入上限时使用"))
+        self.fields["village_exit_items"] = forms.MultipleChoiceField(
+            label=RuleSet._meta.get_field("village_exit_items").verbose_name, required=False,
+            choices=EXIT_ITEM_CHOICES, widget=forms.CheckboxSelectMultiple,
+            initial=[t for t in (self.instance.village_exit_items or "").split(",") if t])
         for name in LOCAL_RULES & set(self.fields):
             self.fields[name].label = f"{self.fields[name].label}（{_('地方规则')}）"
 
@@ -68,6 +76,7 @@ class RuleSetForm(ActionModelForm):
                 self.add_error(f"w_{indicator.key}", _("请填写分数或小数，如 1/6"))
         data["mpi_weights"] = weights
         data["gap_tests"] = ",".join(data.get("gap_tests") or [])
+        data["village_exit_items"] = ",".join(data.get("village_exit_items") or [])
         return data
 
     def changes(self) -> dict:

@@ -124,6 +124,20 @@ class RuleSet(models.Model):
     village_income_ratio = models.DecimalField(_("贫困村：人均收入低于全省的比例"), max_digits=5,
                                                decimal_places=2, default=0.6)
 
+    # 贫困村、贫困县退出 (domain.md 2.3)
+    village_exit_incidence = models.DecimalField(
+        _("贫困村退出：贫困发生率低于（%）"), max_digits=5, decimal_places=2, default=2,
+        help_text=_("中部地区 2%，西部地区 3%"))
+    village_exit_collective_income = models.DecimalField(
+        _("贫困村退出：村集体经济收入不低于（元）"), default=50000, **MONEY)
+    village_exit_items = models.CharField(
+        _("贫困村退出：基础设施和公共服务条件"), max_length=80, blank=True,
+        default="road,water,power,clinic,broadband,team",
+        help_text=_("通硬化路 road、通自来水 water、通动力电 power、标准化卫生室 clinic、通宽带 broadband、驻村工作队在岗 team"))
+    county_exit_incidence = models.DecimalField(
+        _("贫困县退出：贫困发生率低于（%）"), max_digits=5, decimal_places=2, default=2,
+        help_text=_("中部地区 2%，西部地区 3%"))
+
     # MPI
     mpi_k = models.CharField(_("多维贫困临界值 k"), max_length=20, default=str(indicators.DEFAULT_K))
     mpi_weights = models.JSONField(_("多维贫困指标权重"), default=indicators.default_weights)

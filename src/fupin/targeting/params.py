@@ -17,7 +17,9 @@ DECIMAL_FIELDS = {
     "income_line", "monitoring_threshold", "county_rural_income", "province_rural_income", "province_poverty_rate",
     "food_min_income", "oop_ratio_exited", "oop_ratio_others", "income_drop_ratio", "village_incidence_multiple",
     "village_income_ratio", "gap_ceiling", "exit_margin", "previous_income_line", "previous_monitoring_threshold",
+    "village_exit_incidence", "village_exit_collective_income", "county_exit_incidence",
 }
+VILLAGE_EXIT_ITEMS = ("road", "water", "power", "clinic", "broadband", "team")
 GUARANTEE_TESTS = ("food", "education", "medical", "housing", "water")
 
 # The values that are local rules (地方规则): where the national practice leaves the number to the
@@ -25,7 +27,7 @@ GUARANTEE_TESTS = ("food", "education", "medical", "housing", "water")
 LOCAL_RULES = frozenset({
     "food_min_income", "school_year_cutoff", "gap_ceiling", "gap_tests", "exit_prior_year", "exit_margin",
     "risk_clear_years", "risk_clear_min_months", "income_drop_ratio", "oop_ratio_exited", "oop_ratio_others",
-    "monitoring_threshold",
+    "monitoring_threshold", "village_exit_collective_income", "village_exit_items",
 })
 
 
@@ -58,6 +60,10 @@ class Params:
     exit_margin: Decimal = Decimal(0)
     risk_clear_years: int = 2
     risk_clear_min_months: int = 6
+    village_exit_incidence: Decimal = Decimal(2)
+    village_exit_collective_income: Decimal = Decimal(50000)
+    village_exit_items: str = "road,water,power,clinic,broadband,team"
+    county_exit_incidence: Decimal = Decimal(2)
     oop_ratio_exited: Decimal = Decimal("0.5")
     oop_ratio_others: Decimal = Decimal("1.0")
     income_drop_ratio: Decimal = Decimal("0.5")
@@ -186,6 +192,14 @@ def validate(params: Params) -> list[tuple[str, str]]:
             problems.append(("gap_tests", _("请选择纳入识别的保障缺口")))
         elif tests - set(GUARANTEE_TESTS):
             problems.append(("gap_tests", _("未知的保障项：%(t)s") % {"t": "、".join(sorted(tests - set(GUARANTEE_TESTS)))}))
+    items = {x.strip() for x in params.village_exit_items.split(",") if x.strip()}
+    if items - set(VILLAGE_EXIT_ITEMS):
+        problems.append(("village_exit_items", _("未知的条件：%(t)s") % {"t": "、".join(sorted(items - set(VILLAGE_EXIT_ITEMS)))}))
+    for name in ("village_exit_incidence", "county_exit_incidence"):
+        if not 0 < getattr(params, name) <= 100:
+            problems.append((name, _("比例应大于 0 且不超过 100")))
+    if params.village_exit_collective_income < 0:
+        problems.append(("village_exit_collective_income", _("金额不能为负")))
     if params.exit_margin < 0:
         problems.append(("exit_margin", _("金额不能为负")))
     if not 1 <= params.risk_clear_years <= 3:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
@@ -332,3 +335,106 @@ def _upper(prefix: str) -> str:
     from fupin.core.scope import prefix_upper_bound
 
     return prefix_upper_bound(prefix) or "9" * 12
+
+
+# --- 贫困村、贫困县退出 (village and county exit) -------------------------------------------------
+
+EXIT_ITEM_FIELDS = {"road": "paved_road", "water": "tap_water", "power": "power_grid", "clinic": "clinic",
+                    "broadband": "broadband"}
+
+
+def exit_rule_set(county_code: str, year: int) -> Params | None:
+    rule_set = applicable_rule_set(county_code, year)
+    return Params.from_rule_set(rule_set) if rule_set is not None else None
+
+
+def village_exit_tests(user, county_code: str, year: int, *, villages=None) -> dict:
+    """The exit test of every poor village of the county (or of ``villages``, codes) for a year,
+    set-based from the register and the village registers (domain.md 2.3):
+
+    - poverty incidence: registered poor people ÷ registered people of the village × 100, below the
+      rule set's ``village_exit_incidence``;
+    - collective income (村册) at or above ``village_exit_collective_income``;
+    - each infrastructure item the rule set lists, from the village register, and a work team with a
+      member serving on the year's reference day.
+
+    Returns ``{"params", "rows": [...], "county": {...}}``; each row has the values, a result per test
+    and ``passed``. The county row: its incidence against ``county_exit_incidence``."""
+    from fupin.core.clock import reference_day
+    from fupin.registry import codes
+    from fupin.registry.models import VillageProfile, WorkTeamMember
+
+    params = exit_rule_set(county_code, year)
+    # user None: the system's own check (a procedure's step), over the whole county
+    profiles = (VillageProfile.objects.visible_to(user, county_code) if user is not None
+                else VillageProfile.objects.filter(county_code=county_code)).select_related("division")
+    if villages is not None:
+        profiles = profiles.filter(division_id__in=list(villages))
+    else:
+        profiles = profiles.filter(Q(poverty_status=codes.VillagePovertyStatus.POOR)
+                                   | Q(poverty_status=codes.VillagePovertyStatus.EXITED, exit_year=year))
+    profiles = list(profiles.order_by("division_id"))
+    codes_ = [p.division_id for p in profiles]
+    counts = {r["division_id"]: r for r in Household.objects.filter(division_id__in=codes_, status="active")
+              .values("division_id").annotate(people=Sum("size"), poor=Sum(Case(
+                  When(household_type=codes.HouseholdType.POOR, then="size"), default=0,
+                  output_field=IntegerField()))).order_by()}
+    day = reference_day(year)
+    teams = set(WorkTeamMember.objects.filter(division_code__in=codes_, started_on__lte=day)
+                .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).values_list("division_code", flat=True))
+    items = [i for i in (params.village_exit_items.split(",") if params else []) if i]
+    rows = []
+    for p in profiles:
+        c = counts.get(p.division_id, {})
+        people, poor = c.get("people") or 0, c.get("poor") or 0
+        incidence = (Decimal(poor) * 100 / people).quantize(Decimal("0.01")) if people else None
+        tests = {}
+        if params is not None:
+            exact = Decimal(poor) * 100 / people if people else None
+            tests["incidence"] = exact is not None and exact < params.village_exit_incidence
+            tests["collective_income"] = p.collective_income >= params.village_exit_collective_income
+            for item in items:
+                tests[item] = p.division_id in teams if item == "team" else bool(getattr(p, EXIT_ITEM_FIELDS[item]))
+        rows.append({"profile": p, "division": p.division, "people": people, "poor_people": poor,
+                     "incidence": incidence, "collective_income": p.collective_income, "team": p.division_id in teams,
+                     "tests": tests, "passed": bool(tests) and all(tests.values())})
+    county = (Household.objects.visible_to(user, county_code) if user is not None
+              else Household.objects.filter(county_code=county_code)).filter(status="active").aggregate(
+        people=Sum("size"), poor=Sum(Case(When(household_type=codes.HouseholdType.POOR, then="size"), default=0,
+                                          output_field=IntegerField())))
+    people, poor = county["people"] or 0, county["poor"] or 0
+    exact = Decimal(poor) * 100 / people if people else None
+    return {"params": params, "items": items, "rows": rows,
+            "county": {"people": people, "poor_people": poor,
+                       "incidence": exact.quantize(Decimal("0.01")) if exact is not None else None,
+                       "passed": exact is not None and params is not None and exact < params.county_exit_incidence}}
+
+
+EXIT_TEST_LABELS = {"incidence": gettext_lazy("贫困发生率"), "collective_income": gettext_lazy("村集体经济收入"),
+                    "road": gettext_lazy("通硬化路"), "water": gettext_lazy("通自来水"), "power": gettext_lazy("通动力电"),
+                    "clinic": gettext_lazy("标准化卫生室"), "broadband": gettext_lazy("通宽带"),
+                    "team": gettext_lazy("驻村工作队在岗")}
+
+
+def village_exit_failures(village_code: str, year: int) -> list[str]:
+    """Why a village may not exit (empty: it passes the test), for the procedure's checks."""
+    found = village_exit_tests(None, village_code[:6], year, villages=[village_code])
+    if found["params"] is None:
+        return [str(_("%(y)s 年没有可用的识别规则") % {"y": year})]
+    if not found["rows"]:
+        return [str(_("没有该村的村册"))]
+    row = found["rows"][0]
+    params = found["params"]
+    reasons = []
+    for key, ok in row["tests"].items():
+        if ok:
+            continue
+        if key == "incidence":
+            reasons.append(str(_("贫困发生率 %(v)s%% 不低于 %(t)s%%") % {
+                "v": row["incidence"], "t": params.village_exit_incidence.normalize()}))
+        elif key == "collective_income":
+            reasons.append(str(_("村集体经济收入 %(v)s 元低于 %(t)s 元") % {
+                "v": f"{row['collective_income']:,.0f}", "t": f"{params.village_exit_collective_income:,.0f}"}))
+        else:
+            reasons.append(str(_("未达到：%(i)s") % {"i": EXIT_TEST_LABELS[key]}))
+    return reasons

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rules/<int:pk>/copy/", views.rule_set_copy, name="rule_set_copy"),
     path("rules/<int:pk>/publish/", views.rule_set_publish, name="rule_set_publish"),
     path("scale/", views.scale, name="scale"),
+    path("villages/exit/", views.village_exit, name="village_exit"),
     path("runs/start/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),

@@ -44,6 +44,8 @@ def rule_set_detail(request, pk):
         "indicators": indicators.INDICATORS, "local_rules": LOCAL_RULES,
         "gap_tests": "、".join(str(label) for key, label in forms.GAP_CHOICES
                                if key in (rule_set.gap_tests or "").split(",")),
+        "exit_items": "、".join(str(label) for key, label in forms.EXIT_ITEM_CHOICES
+                                if key in (rule_set.village_exit_items or "").split(",")),
         "can_edit": can_manage and not rule_set.is_locked and rule_set.region_code and
         scope_for(request.user).contains_code(rule_set.region_code),
         "can_copy": can_manage and bool(county), "county": county,
@@ -286,3 +288,29 @@ def scale(request):
         "crumbs": [d for d in Division.objects.filter(code__in=[area[:6], area[:9]]).order_by("code")
                    if scope_for(user).contains_code(d.code) and d.code != area],
         "nav_active": "scale"})
+
+
+@require(Cap.VIEW_TARGETING)
+def village_exit(request):
+    """贫困村退出: each poor village's exit test for a year (values and results), the county's incidence
+    against its exit threshold, and the village exit procedures under way."""
+    from fupin.workflows.models import Case as WorkCase
+    from fupin.workflows.procedures import VILLAGE, Kind
+
+    user = request.user
+    county = home_county(user)
+    if not county:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or 0) or clock.today().year
+    except ValueError:
+        year = clock.today().year
+    found = selectors.village_exit_tests(user, county, year)
+    cases = {c.division_code: c for c in WorkCase.objects.visible_to(user).filter(
+        kind=Kind.VILLAGE_EXIT, year=year).exclude(status="rejected").order_by("started_at")}
+    for row in found["rows"]:
+        row["case"] = cases.get(row["division"].code)
+    return render(request, "targeting/village_exit.html", {
+        "found": found, "year": year, "county": Division.objects.get(code=county),
+        "labels": selectors.EXIT_TEST_LABELS, "can_start": user.role in VILLAGE or user.is_superuser,
+        "nav_active": "village_exit"})

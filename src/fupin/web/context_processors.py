@@ -20,6 +20,7 @@ def navigation(request):
     if user.can(Cap.VIEW_TARGETING):
         work.append(("targeting", _("精准识别"), reverse("targeting:index")))
         work.append(("scale", _("规模控制"), reverse("targeting:scale")))
+        work.append(("village_exit", _("贫困村退出"), reverse("targeting:village_exit")))
     work += [
         ("cases", _("程序办理"), reverse("workflows:case_list")),
         ("notices", _("公示公告"), reverse("workflows:notice_list")),

@@ -71,7 +71,7 @@ def _allowed_roles(actor, roles: tuple[str, ...], what: str, target) -> None:
     if not scope.contains_code(code):
         raise PermissionDenied(_("该户不在您的管辖范围内。"))
     if scope.helper_user_id is not None and not isinstance(target, str):
-        if target.household.helper_user_id != actor.pk:
+        if target.household is None or target.household.helper_user_id != actor.pk:
             raise PermissionDenied(_("该户不是您的帮扶户。"))
 
 
@@ -314,6 +314,8 @@ def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = 
         if step.notice:
             raise ValidationError(_("公示环节在公示期满且无未处理异议后，由“结束公示”统一通过。"))
         _check_inputs(case, step, note, data)
+        if case.kind == Kind.VILLAGE_EXIT and step.key == "county_approval":
+            _village_exit_check(case)
         overs = _scale_check(case, step, data)
         with transaction.atomic():
             if overs:
@@ -350,6 +352,46 @@ def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = 
             _finish_clue(case)
     else:
         raise ValidationError(_("未知的办理结果。"))
+    return case
+
+
+def _village_exit_check(case: Case) -> None:
+    from fupin.targeting.selectors import village_exit_failures
+
+    failures = village_exit_failures(case.division_code, case.year)
+    if failures:
+        raise ValidationError(_("不符合贫困村退出条件：%(r)s") % {"r": "；".join(failures)})
+
+
+def start_village_case(*, actor, village_code: str, kind: str = Kind.VILLAGE_EXIT, note: str = "",
+                       year: int | None = None) -> Case:
+    """Open a village's procedure (贫困村退出) at its first step: the village committee's application."""
+    from fupin.divisions.models import Division, Level
+    from fupin.registry.models import VillageProfile
+
+    if kind not in procedures.VILLAGE_KINDS:
+        raise ValidationError(_("不是村级程序。"))
+    proc = procedures.procedure(kind)
+    first = proc.active_steps({})[0]
+    _allowed(actor, first, village_code)
+    village = Division.objects.filter(code=village_code, level=Level.VILLAGE).first()
+    if village is None:
+        raise ValidationError(_("请选择村。"))
+    year = year or clock.today().year
+    _year_open(village.county_code, year)
+    profile = VillageProfile.objects.filter(division_id=village_code).first()
+    if profile is None or profile.poverty_status != codes.VillagePovertyStatus.POOR:
+        raise ValidationError(_("只有贫困村可以申请退出。"))
+    if Case.objects.open().filter(division_code=village_code, kind=kind, household__isnull=True).exists():
+        raise ValidationError(_("该村已有办理中的“%(kind)s”。") % {"kind": Kind(kind).label})
+    with transaction.atomic():
+        case = Case(county_code=village.county_code, division_code=village_code, household=None, kind=kind,
+                    year=year, created_by=actor if actor is not None and actor.pk else None, started_at=clock.now())
+        _enter(case, first)
+        case.save()
+        _record(actor, case, first.key, Outcome.START, note=note)
+        if note.strip():
+            _advance(actor, case, note=note)
     return case
 
 
@@ -406,6 +448,15 @@ def _finish_clue(case: Case) -> None:
 
 def _apply_outcome(actor, case: Case, data: dict) -> None:
     """The final step writes the registry (through its actions, so the household's history shows it)."""
+    if case.kind == Kind.VILLAGE_EXIT:
+        from fupin.divisions.models import Division
+
+        _village_exit_check(case)
+        registry.update_village(actor=actor, division=Division.objects.get(code=case.division_code),
+                                changes={"poverty_status": codes.VillagePovertyStatus.EXITED, "exit_year": case.year},
+                                reason=_("依据%(kind)s程序 #%(n)s") % {"kind": case.get_kind_display(), "n": case.pk},
+                                exit_procedure=True)
+        return
     household = Household.objects.get(pk=case.household_id)
     today = clock.today()
     kind = case.kind
@@ -543,20 +594,22 @@ def post_notice(*, actor, cases: Iterable[Case], period_days: int | None = None,
         _allowed(actor, step, case)
         _year_open(case.county_code, case.year)
         if case.notices.filter(step=case.step, status=NoticeStatus.POSTED).exists():
-            raise ValidationError(_("户 %(c)s 已在公示中。") % {"c": case.household.household_code})
+            raise ValidationError(_("%(c)s 已在公示中。") % {"c": case.subject_label})
     period = step.default_days if period_days is None else period_days
     if period < step.min_days:
         raise ValidationError({"period_days": _("公示期不少于 %(n)d 天。") % {"n": step.min_days}})
     posted = posted_on or clock.today()
     from fupin.divisions.models import Division
 
-    village = Division.objects.get(code=first.division_code)
+    # a household's notice is posted in its village; a village's (贫困村退出) in its township
+    place = first.division_code[:9] if first.kind in procedures.VILLAGE_KINDS else first.division_code
+    village = Division.objects.get(code=place)
     kind_label = procedures.Kind(first.kind).label
     title = (_("%(v)s %(k)s%(n)s") % {"v": village.name, "k": kind_label,
                                      "n": _("公告") if step.notice == "announcement" else _("公示")})
     with transaction.atomic():
         notice = Notice.objects.create(
-            county_code=first.county_code, division_code=first.division_code, kind=step.notice, procedure=first.kind,
+            county_code=first.county_code, division_code=place, kind=step.notice, procedure=first.kind,
             step=step.key, title=title, posted_on=posted, period_days=period,
             ends_on=posted + dt.timedelta(days=period), contact=contact,
             posted_by=actor if actor is not None and actor.pk else None)

@@ -39,7 +39,7 @@ class CaseQuerySet(ScopedQuerySet):
 
 
 class Case(models.Model):
-    """One household going through one procedure."""
+    """One household (or, for the village procedures, one village) going through one procedure."""
 
     AREA_FIELD = "division_code"
     HELPER_FIELD = "household__helper_user_id"
@@ -47,7 +47,8 @@ class Case(models.Model):
     county_code = models.CharField(_("县级代码"), max_length=6)
     division_code = models.CharField(_("区划代码"), max_length=12)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="cases",
-                                  verbose_name=_("户"))
+                                  verbose_name=_("户"), null=True, blank=True,
+                                  help_text=_("村级程序（贫困村退出）没有户：对象是 division_code 的村"))
     kind = models.CharField(_("程序"), max_length=12, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     status = models.CharField(_("状态"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
@@ -96,6 +97,28 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
+
+    @property
+    def is_village_case(self) -> bool:
+        return self.household_id is None
+
+    @property
+    def subject_label(self) -> str:
+        """Who the case is about, as a list shows it: the household's code, or the village's name."""
+        if self.household_id is not None:
+            return self.household.household_code
+        from fupin.divisions.models import Division
+
+        return Division.objects.filter(code=self.division_code).values_list("name", flat=True).first() or \
+            self.division_code
+
+    @property
+    def subject_url(self) -> str:
+        from django.urls import reverse
+
+        if self.household_id is not None:
+            return self.household.get_absolute_url()
+        return reverse("registry:village_detail", args=[self.division_code])
 
 
 class CaseStep(models.Model):

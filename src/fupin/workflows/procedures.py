@@ -24,6 +24,11 @@ class Kind(CodeList):
     REENTRY = "reentry", _("返贫识别")
     MONITOR = "monitor", _("监测对象识别")
     RISK_CLEAR = "risk_clear", _("风险消除")
+    VILLAGE_EXIT = "village_exit", _("贫困村退出")
+
+
+# Procedures of a village rather than a household (the case has no household).
+VILLAGE_KINDS = frozenset({Kind.VILLAGE_EXIT})
 
 
 class DocumentKind(CodeList):
@@ -131,7 +136,20 @@ RISK_CLEAR = Procedure(Kind.RISK_CLEAR, (
     Step("mark_cleared", _("系统标注风险消除"), COUNTY, "county", final=True),
 ))
 
-PROCEDURES: dict[str, Procedure] = {p.kind: p for p in (IDENTIFY, EXIT, REENTRY, MONITOR, RISK_CLEAR)}
+# 贫困村退出 (domain.md 2.3): the village applies, the township reviews, the county approves (the village
+# exit test must pass), notice in the township, announcement, then the village is marked 已出列.
+VILLAGE_EXIT = Procedure(Kind.VILLAGE_EXIT, (
+    Step("apply", _("村两委提出退出申请"), VILLAGE, "village", needs=("note",)),
+    Step("township_review", _("乡镇审核"), TOWNSHIP, "township", needs=("note",)),
+    Step("county_approval", _("县审批"), COUNTY, "county", needs=("decision",)),
+    Step("township_notice", _("乡镇公示"), TOWNSHIP, "township", notice="notice", min_days=5, default_days=7,
+         deadline_days=10),
+    Step("announcement", _("公告"), COUNTY, "county", notice="announcement", min_days=0, default_days=7,
+         deadline_days=10),
+    Step("mark_exited", _("标注贫困村出列"), COUNTY, "county", final=True),
+))
+
+PROCEDURES: dict[str, Procedure] = {p.kind: p for p in (IDENTIFY, EXIT, REENTRY, MONITOR, RISK_CLEAR, VILLAGE_EXIT)}
 
 
 def procedure(kind: str) -> Procedure:

@@ -85,7 +85,7 @@ def my_tasks(user) -> list[Task]:
                 continue  # running: nothing to do until it ends
             else:
                 what = _("结束%(s)s") % {"s": step.label}
-        tasks.append(Task("case", f"{case.get_kind_display()} · {case.household.household_code} · {what}", due,
+        tasks.append(Task("case", f"{case.get_kind_display()} · {case.subject_label} · {what}", due,
                           due < today, case.get_absolute_url(), case.division_code))
     if user.role in procedures.MONITOR.step("clue").roles or user.role == procedures.Role.TOWNSHIP_CADRE:
         for clue in RiskClue.objects.visible_to(user).open().select_related("household").order_by("due_on")[:500]:
@@ -130,6 +130,7 @@ DECISIONS = {
     Kind.REENTRY: _("拟认定返贫"),
     Kind.MONITOR: _("拟纳入防返贫监测对象"),
     Kind.RISK_CLEAR: _("拟标注风险消除"),
+    Kind.VILLAGE_EXIT: _("拟退出贫困村（出列）"),
 }
 
 
@@ -138,6 +139,8 @@ def notice_reason(case: Case) -> str:
     nothing about health, identity numbers, phones or bank accounts."""
     from fupin.targeting.selectors import household_results
 
+    if case.kind == Kind.VILLAGE_EXIT:
+        return _("贫困发生率、村集体经济收入和基础设施、公共服务均达到退出标准")
     if case.kind == Kind.IDENTIFY:
         found = household_results(case.household)
         parts = []
@@ -176,8 +179,11 @@ class NoticeLine:
 
 
 def notice_lines(notice: Notice) -> list[NoticeLine]:
-    """The rows of a notice: head's name, villagers' group, household size, decision, reason."""
+    """The rows of a notice: head's name, villagers' group, household size, decision, reason (for a
+    village's procedure: the village's name in place of the head's)."""
     entries = list(notice.cases.select_related("household").order_by("household__group_name", "pk"))
+    if entries and entries[0].household_id is None:
+        return [NoticeLine(c.subject_label, "", 0, str(DECISIONS[c.kind]), str(notice_reason(c))) for c in entries]
     heads = dict(Member.objects.filter(household_id__in=[c.household_id for c in entries],
                                        relation=codes.Relation.HEAD, status=codes.RecordStatus.ACTIVE)
                  .values_list("household_id", "name"))

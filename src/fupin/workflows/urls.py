@@ -7,6 +7,7 @@ urlpatterns = [
     path("tasks/", views.tasks, name="tasks"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_new, name="case_new"),
+    path("cases/village/new/", views.village_case_new, name="village_case_new"),
     path("cases/bulk/", views.case_bulk, name="case_bulk"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case_act"),

@@ -99,7 +99,7 @@ def case_bulk(request):
             actions.act(actor=request.user, case=case, outcome=Outcome.PASS, note=request.POST.get("note", ""))
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"{case.household.household_code}：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
+            messages.error(request, f"{case.subject_label}：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
     if done:
         messages.success(request, _("已批量办理 %(n)d 户。") % {"n": done})
     return redirect(request.POST.get("next") or "workflows:case_list")
@@ -163,7 +163,26 @@ def _conditions(case) -> dict | None:
         return {"title": _("退出条件"), "blockers": actions.exit_blockers(case.household)}
     if case.kind == procedures.Kind.RISK_CLEAR:
         return {"title": _("风险消除条件"), "blockers": actions.risk_clear_blockers(case.household)}
+    if case.kind == procedures.Kind.VILLAGE_EXIT:
+        from fupin.targeting.selectors import village_exit_failures
+
+        return {"title": _("贫困村退出条件"), "blockers": village_exit_failures(case.division_code, case.year)}
     return None
+
+
+@require_POST
+@require(Cap.VIEW_REGISTRY)
+def village_case_new(request):
+    """Start a village's exit procedure (the village committee's application), from the exit page."""
+    village = request.POST.get("village", "")
+    try:
+        case = actions.start_village_case(actor=request.user, village_code=village, note=request.POST.get("note", ""),
+                                          year=int(request.POST.get("year") or 0) or None)
+    except (ValidationError, PermissionDenied) as exc:
+        _messages(request, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        return redirect("targeting:village_exit")
+    messages.success(request, _("已发起：%(c)s") % {"c": case})
+    return redirect(case)
 
 
 @require_POST
@@ -243,7 +262,7 @@ def review_new(request):
                                     "f": data["votes_for"], "a": data["votes_against"], "b": data["votes_abstain"]})
                     passed += 1
                 except (ValueError, ValidationError, PermissionDenied) as exc:
-                    messages.error(request, f"{case.household.household_code}：{exc}")
+                    messages.error(request, f"{case.subject_label}：{exc}")
             messages.success(request, _("已记录评议会议，%(n)d 户完成评议。") % {"n": passed})
             return redirect(reverse("workflows:case_list") + f"?area={division.code}")
     return render(request, "workflows/review_new.html", {"form": form, "division": division, "waiting": waiting,
@@ -297,7 +316,7 @@ def _notice_context(request, pk):
 def notice_detail(request, pk):
     notice, context = _notice_context(request, pk)
     objection_form = forms.ObjectionForm()
-    objection_form.fields["case"].widget.choices = [(c.pk, c.household.household_code)
+    objection_form.fields["case"].widget.choices = [(c.pk, c.subject_label)
                                                     for c in notice.cases.select_related("household")]
     context.update({
         "objections": notice.objections.select_related("case__household").order_by("raised_on"),

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fupin.assistance import demo as assistance_demo
 from fupin.core.models import Setting
-from fupin.demo import accounts, generator, rules
+from fupin.demo import accounts, generator, rules, walkthrough
 from fupin.demo import exchange as demo_exchange
 from fupin.demo.reconcile import KEEP_EVERY, reconcile_incomes
 from fupin.demo.reset import wipe_demo
@@ -100,6 +100,8 @@ class Command(BaseCommand):
                 f"{sum(r.counts['discrepancies'] for r in matched):,} discrepancies; sample files to try the "
                 f"import and the matching yourself: {paths['households'].parent}")
             lines += [app_demo.generate(county_code="361022", seed=seed, users=users) for app_demo in LATER_DEMOS]
+            if runs:
+                lines.append(walkthrough.village_exits("361022", users))
             for line in lines:
                 if line:
                     self.stdout.write(line)
