@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fupin.programmes",
     "fupin.welfare",
     "fupin.insights",
+    "fupin.assessment",
     "fupin.api",
     "fupin.exchange",
     "fupin.demo",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("programmes/", include("fupin.programmes.urls")),
     path("welfare/", include("fupin.welfare.urls")),
     path("insights/", include("fupin.insights.urls")),
+    path("assessment/", include("fupin.assessment.urls")),
     path("api/", include("fupin.api.urls")),
     path("exchange/", include("fupin.exchange.urls")),
     path("", include("fupin.registry.urls")),

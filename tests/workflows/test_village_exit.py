@@ -103,7 +103,7 @@ def test_a_failing_village_cannot_be_approved_and_nothing_changes(users, clock, 
     village, township, county = users["village"], users["township"], users["county"]
     case = actions.start_village_case(actor=village, village_code=JIANYUAN, note="申请退出", year=YEAR)
     pass_step(township, case, note="报县审批")
-    with pytest.raises(ValidationError, match="不符合贫困村退出条件：贫困发生率 10.00% 不低于 2%"):
+    with pytest.raises(ValidationError, match=r"不符合贫困村退出条件：贫困发生率 10\.00% 不低于 2%"):
         pass_step(county, case, decision_no="x")
     case.refresh_from_db()
     assert case.step == "county_approval"

@@ -58,6 +58,9 @@ class Cap:
     MANAGE_FUNDS = "funds.manage"  # record sources, approve projects, allocate, disburse
     VIEW_INSIGHTS = "insights.view"  # indicators, the dashboard, targets and their gaps, yearly reports
     MANAGE_TARGETS = "insights.targets"  # set the plan's targets per year
+    VIEW_ASSESSMENT = "assessment.view"  # the exit assessment (三率一度): samples, surveys, rates
+    SURVEY = "assessment.survey"  # record the surveys of sampled households
+    MANAGE_ASSESSMENT = "assessment.manage"  # draw samples, turn findings into clues
 
 
 _CADRE = {Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.RESTRUCTURE, Cap.EDIT_VILLAGE, Cap.REVEAL_PERSONAL,
@@ -67,8 +70,10 @@ _CADRE = {Cap.VIEW_REGISTRY, Cap.EDIT_REGISTRY, Cap.RESTRUCTURE, Cap.EDIT_VILLAG
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(_CADRE | {Cap.MANAGE_USERS, Cap.VIEW_AUDIT_LOG, Cap.MANAGE_RULES, Cap.EXPORT_FULL,
-                                           Cap.MATCH_DATA, Cap.MANAGE_FUNDS, Cap.MANAGE_TARGETS}),
-    Role.TOWNSHIP_CADRE: frozenset(_CADRE),
+                                           Cap.MATCH_DATA, Cap.MANAGE_FUNDS, Cap.MANAGE_TARGETS,
+                                           Cap.VIEW_ASSESSMENT, Cap.SURVEY, Cap.MANAGE_ASSESSMENT}),
+    # Townships survey the sampled households of their area (the county's assessors work the same way).
+    Role.TOWNSHIP_CADRE: frozenset(_CADRE | {Cap.VIEW_ASSESSMENT, Cap.SURVEY}),
     Role.VILLAGE_CADRE: frozenset(_CADRE),
     # Helpers visit their households and correct what they find; structure stays with cadres.
     # They also record visits and the measures and income projects of their households.
@@ -80,7 +85,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
                                 Cap.VIEW_PROGRAMMES, Cap.VIEW_INSIGHTS}),
     Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL,
                              Cap.VIEW_TARGETING, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES, Cap.VIEW_ASSISTANCE,
-                             Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS, Cap.VIEW_INSIGHTS}),
+                             Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS, Cap.VIEW_INSIGHTS, Cap.VIEW_ASSESSMENT}),
 }
 
 # Which departments lead which programme: they record it wherever their grant reaches; cadres record

@@ -8,7 +8,7 @@ def style_widgets(form: forms.BaseForm) -> None:
     """Tabler classes on every widget, and `aria-invalid` on fields with errors (idempotent)."""
     for name, field in form.fields.items():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
             css = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.NullBooleanSelect)):
             css = "form-select"

@@ -67,3 +67,17 @@ def form_action(request, form, perform, *, success: str, redirect_to, template: 
             messages.success(request, success)
             return redirect(redirect_to)
     return render(request, template, {"form": form, **(context or {})})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes, name: str, content_type: str = XLSX):
+    """A download named ``name`` (Chinese names survive: RFC 6266 filename*)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

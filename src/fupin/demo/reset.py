@@ -2,6 +2,7 @@
 
 from django.db import connection, transaction
 
+from fupin.assessment import demo as assessment_demo
 from fupin.assistance import demo as assistance_demo
 from fupin.core import append_only
 from fupin.core.models import Setting
@@ -11,7 +12,7 @@ from fupin.programmes import demo as programmes_demo
 from fupin.welfare import demo as welfare_demo
 
 # The domain apps' own demo tables go first: they point at households, villages and users.
-DOMAIN_TABLES = [*insights_demo.TABLES, *welfare_demo.TABLES, *programmes_demo.TABLES, *assistance_demo.TABLES, *funds_demo.TABLES]
+DOMAIN_TABLES = [*assessment_demo.TABLES, *insights_demo.TABLES, *welfare_demo.TABLES, *programmes_demo.TABLES, *assistance_demo.TABLES, *funds_demo.TABLES]
 
 # The large tables, emptied at once (TRUNCATE on PostgreSQL). Children before parents.
 BULK_TABLES = [
@@ -26,6 +27,7 @@ BULK_TABLES = [
 # Then the small ones, row by row, so that what is not the demo's (the national rule sets) stays.
 DELETES = [
     "DELETE FROM targeting_identificationrun",
+    "DELETE FROM targeting_scale",
     "DELETE FROM exchange_matchrun",
     "DELETE FROM exchange_importbatch",
     "DELETE FROM exchange_matchrule",

@@ -201,15 +201,16 @@ def _csv_header_line(text: str, anchor: tuple[str, ...]) -> int:
 
 
 def read(path: Path | str, data: bytes | None = None, *, columns=template.COLUMNS,
-         sheet_name: str = template.SHEET_NAME) -> Sheet:
+         sheet_name: str = template.SHEET_NAME, anchor_field: str = "id_number") -> Sheet:
     """Read a workbook whose columns are ``columns`` (the household template by default); the
-    header row is the first of the first 10 that names the ID-number column."""
+    header row is the first of the first 10 that names the anchor column (the ID number unless
+    ``anchor_field`` names another)."""
     path = Path(path)
     data = path.read_bytes() if data is None else data
     if len(data) < 65536 and not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise WorkbookError("文件是空的")
     wanted = columns
-    anchor = next(c for c in wanted if c.field == "id_number")
+    anchor = next(c for c in wanted if c.field == anchor_field)
     raw, layout = _raw_frame(path, data, sheet_name, anchor.names)
     if raw.height == 0:
         raise WorkbookError("文件是空的")
@@ -259,7 +260,7 @@ def read(path: Path | str, data: bytes | None = None, *, columns=template.COLUMN
         column = columns[index - layout.first_column] if 0 <= index - layout.first_column < len(columns) else None
         if column in keep:
             formulas.append((row, headers[keep[column]]))
-    id_column = next(c for c, f in keep.items() if f == "id_number")
-    numeric_ids = layout.number_cells(layout.first_column + columns.index(id_column))
+    id_column = next((c for c, f in keep.items() if f == "id_number"), None)
+    numeric_ids = layout.number_cells(layout.first_column + columns.index(id_column)) if id_column else []
     return Sheet(frame=body, headers=headers, unknown=unknown, source_columns=[str(v) for v in header_row if v],
                  formulas=formulas, numeric_ids=numeric_ids)

@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.roles import Cap
 from fupin.core import audit
 from fupin.core.scope import home_county
-from fupin.core.views import paginate, require
+from fupin.core.views import XLSX, paginate, require
+from fupin.core.views import attachment as _attachment
 from fupin.divisions.models import Division, Level
 from fupin.exchange import actions, forms, identification, matching, selectors, workbooks
 from fupin.exchange.models import FindingStatus, ImportStatus, MatchStatus, Outcome, Source
 from fupin.registry import selectors as registry_selectors
 from fupin.targeting import selectors as targeting_selectors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _areas(user) -> list[tuple[str, str]]:
@@ -35,18 +34,6 @@ def _areas(user) -> list[tuple[str, str]]:
             for town in Division.objects.filter(parent_code=root.code).order_by("code"):
                 choices.append((town.code, f"　{town.name}（{town.code}）"))
     return choices
-
-
-def _attachment(content: bytes, name: str, content_type: str = XLSX) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 # --- imports and exports ----------------------------------------------------------------------

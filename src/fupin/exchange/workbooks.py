@@ -92,7 +92,9 @@ def _choices(column: template.Column) -> list[str]:
 
 # --- the error report -------------------------------------------------------------------------
 
-def error_report(out, problems: pl.DataFrame, sheet: Sheet | None) -> None:
+def error_report(out, problems: pl.DataFrame, sheet: Sheet | None, columns=template.COLUMNS) -> None:
+    """The problems of an uploaded workbook (``columns`` its kind: the household template unless
+    told): the original rows with the bad cells highlighted, and the list of problems."""
     book = _workbook(out)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     bad = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
@@ -109,7 +111,7 @@ def error_report(out, problems: pl.DataFrame, sheet: Sheet | None) -> None:
     list_sheet.set_column(2, 2, 24)
     list_sheet.set_column(3, 3, 60)
     if sheet is not None and problems.height:
-        fields = [f for f in [c.field for c in template.COLUMNS] if f in sheet.headers]
+        fields = [f for f in [c.field for c in columns] if f in sheet.headers]
         headers = [sheet.headers[f] for f in fields]
         rows_sheet.write_row(0, 0, ["行号", *headers, "错误说明"], head)
         by_row: dict[int, list[tuple[str, str]]] = {}

@@ -51,6 +51,8 @@ def navigation(request):
         insights.append(("dashboard", _("仪表盘"), reverse("insights:dashboard")))
         insights.append(("targets", _("目标考核"), reverse("insights:targets")))
         insights.append(("report", _("年度报告"), reverse("insights:report")))
+    if user.can(Cap.VIEW_ASSESSMENT):
+        insights.append(("assessment", _("考核评估"), reverse("assessment:index")))
     admin = []
     if user.can(Cap.VIEW_AUDIT_LOG):
         admin.append(("audit", _("审计日志"), reverse("web:audit_log")))

@@ -719,6 +719,8 @@ def create_clue(*, actor, household: Household, source: str, risk: str, detail: 
     roles = procedures.MONITOR.step("clue").roles
     if source == ClueSource.DEPARTMENT:
         roles = (*roles, procedures.Role.DEPARTMENT, procedures.Role.COUNTY_ADMIN)
+    elif source in (ClueSource.ASSESSMENT, ClueSource.NATIONAL):  # the county's assessment, the national system
+        roles = (*roles, procedures.Role.COUNTY_ADMIN, procedures.Role.TOWNSHIP_CADRE)
     _allowed_roles(actor, roles, _("登记风险线索"), household.division_id)
     if source not in ClueSource.values:
         raise ValidationError({"source": _("请选择线索来源。")})

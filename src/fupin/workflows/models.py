@@ -280,6 +280,8 @@ class ClueSource(CodeList):
     CADRE_VISIT = "cadre_visit", _("干部走访排查")
     IDENTIFICATION = "identification", _("识别运行预警")
     DEPARTMENT = "department", _("部门信息比对")
+    ASSESSMENT = "assessment", _("考核评估抽查")
+    NATIONAL = "national", _("全国防返贫监测系统")
     OTHER = "other", _("其他")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from fupin.assessment import demo as assessment_demo
 from fupin.assistance import demo as assistance_demo
 from fupin.core.models import Setting
 from fupin.demo import accounts, generator, rules, walkthrough
@@ -29,7 +30,7 @@ from fupin.welfare import demo as welfare_demo
 # year's run (measures for its guarantee gaps). Funds come before assistance: the assistance demo gives
 # villages their batch of projects from the project library.
 PAYING_DEMOS = [funds_demo, programmes_demo, welfare_demo]
-LATER_DEMOS = [assistance_demo, insights_demo]
+LATER_DEMOS = [assistance_demo, insights_demo, assessment_demo]
 
 DIVISIONS = Path(__file__).resolve().parents[3] / "divisions" / "data" / "361022"
 
