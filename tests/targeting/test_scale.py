@@ -114,7 +114,7 @@ def test_identification_over_scale_needs_the_explicit_approval(users, clock, tig
 def test_monitoring_is_not_subject_to_scale(users, clock, tight):
     village = users["village"]
     case = workflows.start_case(actor=village, household=tight, kind="monitor", note="因病",
-                                data={"monitoring_type": "marginal"})
+                                data={"monitoring_type": "marginal", "risk_types": ["01"]})
     assert workflows.scale_warnings(case) == []
 
 

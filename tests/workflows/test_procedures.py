@@ -4,11 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from fupin.exchange.actions import export_national
 from fupin.registry.models import Household
 from fupin.workflows import actions
 from fupin.workflows.models import CaseStatus, ClueStatus
-from tests.factories import JIANYUAN, make_household, person
+from tests.factories import COUNTY, JIANYUAN, make_household, person
 from tests.targeting.support import identify, income
 from tests.workflows.support import consent, pass_step, review, run_notice, votes
 
@@ -117,9 +119,14 @@ def test_monitoring_from_a_clue_within_fifteen_days_then_risk_elimination(users,
     case.refresh_from_db()
     pass_step(township, case)
     pass_step(county, case, decision_no="黎防字〔2023〕5号")
+    assert case.step == "entry" and case.data["risk_types"] == "01"  # 因病, named by the clue
+    with pytest.raises(ValidationError, match="报送全国系统的批次"):
+        pass_step(county, case)  # not yet in a workbook for the national system
+    batch = export_national(actor=county, county_code=COUNTY, year=clock.today().year)
     pass_step(county, case)
+    assert case.steps.get(step="entry", outcome="pass").data["export_batch"] == batch.pk
     home.refresh_from_db()
-    assert home.household_type == "monitored" and home.monitoring_type == "unstable"
+    assert home.household_type == "monitored" and home.monitoring_type == "unstable" and home.risk_types == "01"
     assert home.monitoring_start == clock.today() and home.exit_year == 2019
     assert clock.today() <= case.due
 
@@ -147,7 +154,7 @@ def test_monitoring_entry_of_an_ordinary_household_and_natural_risk_elimination(
     village, township, county = users["village"], users["township"], users["county"]
     home = make_household(household_type="ordinary", poverty_attribute="", main_cause="")
     case = actions.start_case(actor=village, household=home, kind="monitor", note="干部走访发现",
-                              data={"monitoring_type": "marginal"})
+                              data={"monitoring_type": "marginal", "risk_types": ["01"]})
     assert case.step == "visit"  # the clue step passed with the note
     pass_step(village, case)
     consent(village, case)
@@ -157,6 +164,7 @@ def test_monitoring_entry_of_an_ordinary_household_and_natural_risk_elimination(
     run_notice(village, case, clock)
     pass_step(township, case)
     pass_step(county, case, decision_no="x1")
+    export_national(actor=county, county_code=COUNTY, year=clock.today().year)
     pass_step(county, case)
     home.refresh_from_db()
     assert home.household_type == "monitored" and home.monitoring_type == "marginal"

@@ -44,7 +44,8 @@ def test_monitoring_cases_must_reach_a_decision_within_fifteen_days(users, clock
     home = make_household(household_type="ordinary", poverty_attribute="", main_cause="")
     clue = actions.create_clue(actor=users["village"], household=home, source="cadre_visit", risk="因灾",
                                found_on=clock.today() - dt.timedelta(days=3))
-    case = actions.convert_clue(actor=users["village"], clue=clue, monitoring_type="hardship", note="房屋受损")
+    case = actions.convert_clue(actor=users["village"], clue=clue, monitoring_type="hardship", note="房屋受损",
+                                  risk_types=["07"])
     assert case.due == clue.found_on + dt.timedelta(days=15)
     clock.advance(13)
     assert selectors.overdue_counts(users["county"], "361022", 9)[0]["overdue_cases"] == 1  # 16 days since the clue

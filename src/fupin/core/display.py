@@ -16,6 +16,8 @@ def display_value(model, name: str, value) -> str:
         return "—"
     if isinstance(field, models.BooleanField) or isinstance(value, bool):
         return _("是") if value else _("否")
+    if field is not None and hasattr(field, "display"):  # a field that knows how it reads (a list of codes)
+        return field.display(value)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):

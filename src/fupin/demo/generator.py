@@ -105,6 +105,7 @@ class Generator:
         self.config = config
         self.helper_user_id = helper_user_id
         self.rng = random.Random(config.seed)
+        self.risk_rng = random.Random(f"{config.seed}:risk")  # its own stream: the rest of the county stays as it was
         self.progress = progress
         self.ref = dt.date(config.year, 12, 31)
         self.used_ids: set[str] = set()
@@ -503,9 +504,26 @@ class Generator:
             h["monitoring_start"] = (dt.date(2021, 3, 1) + dt.timedelta(days=rng.randrange(0, 1000))).isoformat()
             ill = any(p["serious_illness"] for p in people)
             h["main_cause"] = "01" if ill else _pick(rng, CAUSES)
+            h["risk_types"] = self._risk_types(people)
         h["military_family"] = rng.random() < 0.01
         h["one_child"] = rng.random() < 0.03
         h["two_daughters"] = rng.random() < 0.02
+
+    def _risk_types(self, people: list[dict]) -> str:
+        """A monitored household's risk types (national codes): what its members' health and schooling
+        suggest, else a common one, sometimes a second."""
+        rng = self.risk_rng
+        found = set()
+        if any(p["serious_illness"] or p["chronic_illness"] for p in people) and rng.random() < 0.8:
+            found.add("01")
+        if any(p["disabled"] for p in people) and rng.random() < 0.6:
+            found.add("02")
+        if any(p.get("schooling") in ("senior", "vocational_secondary", "vocational_higher", "undergraduate")
+               for p in people) and rng.random() < 0.4:
+            found.add("03")
+        if not found or rng.random() < 0.2:
+            found.add(_pick(rng, [("04", 12), ("05", 20), ("06", 35), ("07", 15), ("99", 8)]))
+        return ",".join(sorted(found))
 
     def _living(self, h: dict, kind: str) -> None:
         rng = self.rng

@@ -17,7 +17,7 @@ DOMAIN_TABLES = [*assessment_demo.TABLES, *insights_demo.TABLES, *welfare_demo.T
 # The large tables, emptied at once (TRUNCATE on PostgreSQL). Children before parents.
 BULK_TABLES = [
     *DOMAIN_TABLES,
-    "exchange_matchfinding",
+    "exchange_nationalexportitem", "exchange_matchfinding",
     "workflows_objection", "workflows_notice_cases", "workflows_notice", "workflows_document", "workflows_casestep",
     "workflows_case", "workflows_riskclue", "workflows_democraticreview", "workflows_yearsnapshot",
     "workflows_workyear",
@@ -29,6 +29,8 @@ DELETES = [
     "DELETE FROM targeting_identificationrun",
     "DELETE FROM targeting_scale",
     "DELETE FROM exchange_matchrun",
+    "DELETE FROM exchange_nationalexport",
+    "DELETE FROM registry_risktype WHERE region_code <> ''",
     "DELETE FROM exchange_importbatch",
     "DELETE FROM exchange_matchrule",
     "DELETE FROM core_job",

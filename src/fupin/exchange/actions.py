@@ -312,3 +312,67 @@ def update_rule(*, actor, rule: MatchRule, enabled: bool, params: dict, househol
                      county_code=rule.county_code, division_code=rule.county_code,
                      summary=_("修改比对规则：%(r)s") % {"r": rule.name}, before=old, after=new)
     return rule
+
+
+# --- the national monitoring system -----------------------------------------------------------
+
+def _national_authorize(actor, county_code: str) -> None:
+    if actor is None:
+        return
+    if not actor.can(Cap.EXPORT_FULL):
+        raise PermissionDenied(_("只有县级管理员可以报送全国防返贫监测系统。"))
+    if not scope_for(actor).contains_code(county_code):
+        raise PermissionDenied(_("该县不在您的管辖范围内。"))
+
+
+def save_national_columns(*, actor, county_code: str, columns: list[dict]) -> list[dict]:
+    """The county's column map for the national workbook (checked: known fields, required ones kept)."""
+    from fupin.core.models import Setting
+    from fupin.exchange import national
+
+    _national_authorize(actor, county_code)
+    clean = national.check_columns(columns)
+    before = national.column_map(county_code)
+    if clean == before:
+        return clean
+    with transaction.atomic():
+        Setting.put(national._setting_key(county_code), clean)
+        audit.record(actor=actor, verb="national.columns", object_type="core.setting",
+                     object_id=national._setting_key(county_code), county_code=county_code, division_code=county_code,
+                     summary=_("修改全国系统报送表的列对照"), before={"columns": before}, after={"columns": clean})
+    return clean
+
+
+def export_national(*, actor, county_code: str, year: int):
+    """Write the year's workbook for the national system and record the batch: the file as it went
+    out, the column map, and each household with the monitoring case it carries (full ID numbers:
+    audited as a full export)."""
+    from fupin.core import clock
+    from fupin.exchange import national
+    from fupin.exchange.models import NationalExport, NationalExportItem
+
+    _national_authorize(actor, county_code)
+    if not 2014 <= int(year) <= clock.today().year:
+        raise ValidationError({"year": _("年度应在 2014 至今年之间。")})
+    table = national.rows(county_code, year)
+    if table.height == 0:
+        raise ValidationError(_("该年度没有需要报送的监测对象。"))
+    columns = national.column_map(county_code)
+    out = io.BytesIO()
+    national.write(out, table, columns)
+    counts = {k: int(v) for k, v in table.group_by("report").len().iter_rows()}
+    with transaction.atomic():
+        batch = NationalExport.objects.create(county_code=county_code, year=year, households=table.height,
+                                              counts=counts, columns=columns, created_by=_actor(actor))
+        now = clock.now()
+        batch.file.save(national.file_name(county_code, year, now), ContentFile(out.getvalue()), save=True)
+        NationalExportItem.objects.bulk_create([
+            NationalExportItem(county_code=county_code, division_code=division, batch=batch, household_id=household,
+                               case_id=case, report=report)
+            for household, division, case, report in table.select(
+                "household_id", "division_code", "case_id", "report").iter_rows()], batch_size=2000)
+        audit.record(actor=actor, verb="national.export", object_type="exchange.nationalexport", object_id=batch.pk,
+                     county_code=county_code, division_code=county_code,
+                     summary=_("报送全国防返贫监测系统：%(y)s 年 %(n)d 户（完整证件号码）") % {"y": year, "n": table.height},
+                     after={"year": year, "counts": counts})
+    return batch

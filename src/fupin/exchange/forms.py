@@ -120,3 +120,36 @@ PARAM_LABELS = {
     "min_capital": _("最低注册资本（万元）"),
     "exempt": _("不计入的车辆类型"),
 }
+
+
+class NationalExportForm(StyledForm):
+    year = forms.IntegerField(label=_("年度"), min_value=2014, max_value=2100)
+
+
+class NationalColumnsForm(StyledForm):
+    """One row per field of the national workbook: its header (blank: left out) and its place."""
+
+    def __init__(self, *args, columns: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        from fupin.exchange import national
+
+        placed = {c["field"]: (i + 1, c["header"]) for i, c in enumerate(columns)}
+        for f in national.FIELDS:
+            order, header = placed.get(f.key, ("", ""))
+            self.fields[f"h_{f.key}"] = forms.CharField(label=f.header, max_length=40, required=False, initial=header)
+            self.fields[f"o_{f.key}"] = forms.IntegerField(
+                label=_("顺序"), min_value=1, max_value=99, required=False, initial=order,
+                widget=forms.NumberInput(attrs={"style": "min-width:5rem"}))
+
+    def rows(self):
+        from fupin.exchange import national
+
+        return [{"field": f, "header": self[f"h_{f.key}"], "order": self[f"o_{f.key}"]} for f in national.FIELDS]
+
+    def columns(self) -> list[dict]:
+        from fupin.exchange import national
+
+        d = self.cleaned_data
+        chosen = [(d.get(f"o_{f.key}") or 99, i, f.key, (d.get(f"h_{f.key}") or "").strip())
+                  for i, f in enumerate(national.FIELDS)]
+        return [{"field": key, "header": header} for _o, _i, key, header in sorted(chosen) if header]

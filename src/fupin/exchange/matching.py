@@ -114,6 +114,14 @@ LISTS: dict[str, ListSpec] = {
         _id_column(), _name(),
         Column("单位", "", "detail", "text", True, aliases=("工作单位", "所在单位")),
     )),
+    # The list the national monitoring system sends back (households it flags). Its layout is not
+    # public: the columns we read are the ID number (户主 or any member), the risk type and a note.
+    Source.NATIONAL: ListSpec((
+        Column("证件号码", "", "id_number", "id", True, aliases=(*ID_ALIASES, "户主证件号码", "户主身份证号")),
+        Column("姓名", "", "name", "text", aliases=("户主姓名",)),
+        Column("风险类型", "", "detail", "text", aliases=("预警类型", "风险类别", "预警风险类型")),
+        Column("预警说明", "", "extra", "text", aliases=("说明", "预警原因", "预警信息")),
+    )),
 }
 
 
@@ -177,6 +185,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in [
          "贫困户、监测户成员名下有机动车（车辆类型含 exempt 中任一词的除外）。"),
     Kind("salaried_member", Source.SALARIED, Outcome.DISCREPANCY, "家庭成员为财政供养人员", "",
          {}, tuple(POOR_OR_MONITORED), "贫困户、监测户的成员为财政供养人员。"),
+    Kind("national_flag", Source.NATIONAL, Outcome.CLUE, "全国系统预警", "全国防返贫监测系统预警",
+         {}, ("exited", "ordinary"), "全国防返贫监测系统回传的预警名单中的人，其家庭为脱贫户或一般农户（尚未纳入监测）。"),
 ]}
 
 
@@ -346,6 +356,10 @@ def _member_rule(rule: MatchRule) -> tuple[str, str, str] | None:
                 "ELSE '（' || s.extra || '）' END")
     if kind == "salaried_member":
         return ("1 = 1", _text("s.detail"), "'家庭成员为财政供养人员：' || s.detail")
+    if kind == "national_flag":
+        return ("1 = 1", _text("s.detail"),
+                "'全国系统预警' || CASE WHEN COALESCE(s.detail, '') = '' THEN '' ELSE '：' || s.detail END"
+                " || CASE WHEN COALESCE(s.extra, '') = '' THEN '' ELSE '（' || s.extra || '）' END")
     return None
 
 
@@ -426,7 +440,7 @@ def _clues(cursor, run, actor) -> int:
     cursor.execute("""
         INSERT INTO workflows_riskclue (county_code, division_code, household_id, source, risk, detail, found_on,
           due_on, status, dismiss_reason, run_id, created_by_id, created_at)
-        SELECT f.county_code, f.division_code, f.household_id, 'department', r.risk,
+        SELECT f.county_code, f.division_code, f.household_id, %s, r.risk,
           %s || MIN(f.detail), %s, %s, 'open', '', NULL, %s, %s
         FROM exchange_matchfinding f JOIN exchange_matchrule r ON r.id = f.rule_id
         WHERE f.run_id = %s AND f.outcome = 'clue'
@@ -435,7 +449,9 @@ def _clues(cursor, run, actor) -> int:
           AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = f.household_id
                           AND k.kind = 'monitor' AND k.status = 'open')
         GROUP BY f.county_code, f.division_code, f.household_id, r.risk""",
-                   [f"部门比对 #{run.pk}（{label}）：", today, due,
+                   ["national" if run.source == Source.NATIONAL else "department",
+                    f"全国系统回传 #{run.pk}：" if run.source == Source.NATIONAL else f"部门比对 #{run.pk}（{label}）：",
+                    today, due,
                     actor.pk if actor is not None and actor.pk else None, clock.now(), run.pk])
     created = cursor.rowcount
     cursor.execute("""

@@ -65,6 +65,7 @@ class Source(CodeList):
     MARKET_REGULATION = "market_regulation", _("市场监管：工商注册登记")
     VEHICLES = "vehicles", _("公安交管：机动车登记")
     SALARIED = "salaried", _("财政供养人员")
+    NATIONAL = "national", _("全国防返贫监测系统：回传预警名单")
 
 
 class Outcome(CodeList):
@@ -177,3 +178,57 @@ class MatchFinding(models.Model):
 
     def __str__(self) -> str:
         return self.detail
+
+
+class NationalExport(models.Model):
+    """One batch of the year's monitored households sent to the national monitoring system
+    (全国防返贫监测信息系统): the workbook as it went out, the column map it used, who made it."""
+
+    AREA_FIELD = "county_code"
+
+    county_code = models.CharField(_("县级代码"), max_length=6)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    file = models.FileField(_("文件"), upload_to="national/")
+    households = models.PositiveIntegerField(_("户数"), default=0)
+    counts = models.JSONField(_("统计"), default=dict, blank=True)
+    columns = models.JSONField(_("列对照"), default=list, help_text=_("导出时使用的列对照（字段、表头）"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("全国系统报送批次")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("exchange:national_detail", args=[self.pk])
+
+
+class NationalExportItem(models.Model):
+    """A household in a national batch, with the monitoring case it went out for (if one was waiting
+    at the step 录入全国防返贫监测系统) and what the row reported."""
+
+    AREA_FIELD = "division_code"
+
+    county_code = models.CharField(max_length=6)
+    division_code = models.CharField(max_length=12)
+    batch = models.ForeignKey(NationalExport, on_delete=models.PROTECT, related_name="items")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("workflows.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    report = models.CharField(_("报送类型"), max_length=10)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送户")
+        constraints = [models.UniqueConstraint(fields=["county_code", "batch", "household"], name="national_item_once")]
+        indexes = [models.Index(fields=["household"], name="national_item_household")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.household_id}"

@@ -98,3 +98,35 @@ def open_finding_counts(user) -> dict:
 
 def household_findings(user, household) -> list[MatchFinding]:
     return list(findings(user).filter(household=household)[:50])
+
+
+def national_batches(user):
+    from fupin.exchange.models import NationalExport
+
+    return NationalExport.objects.visible_to(user).select_related("created_by")
+
+
+def get_national(user, pk: int):
+    return get_object_or_404(national_batches(user), pk=pk)
+
+
+def national_items(user, batch, *, waiting: bool = False):
+    from fupin.exchange.models import NationalExportItem
+    from fupin.registry.selectors import head_name
+
+    qs = NationalExportItem.objects.visible_to(user).filter(batch=batch)
+    if waiting:  # cases still at the step 录入全国防返贫监测系统
+        qs = qs.filter(case__status="open", case__step="entry")
+    return qs.select_related("household", "case").annotate(head=head_name("household_id")).order_by(
+        "division_code", "household__household_code")
+
+
+def batch_of_case(case):
+    """The latest national batch that carried this monitoring case (or, failing that, its household)."""
+    from django.db.models import Q
+
+    from fupin.exchange.models import NationalExport
+
+    return (NationalExport.objects.filter(county_code=case.county_code)
+            .filter(Q(items__case=case) | Q(items__household_id=case.household_id, created_at__gte=case.step_started_at))
+            .order_by("-created_at").first())

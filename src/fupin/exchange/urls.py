@@ -22,5 +22,10 @@ urlpatterns = [
     path("matching/rules/", views.rules, name="rules"),
     path("matching/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("findings/", views.findings, name="findings"),
+    path("national/", views.national, name="national"),
+    path("national/columns/", views.national_columns, name="national_columns"),
+    path("national/<int:pk>/", views.national_detail, name="national_detail"),
+    path("national/<int:pk>/file.xlsx", views.national_file, name="national_file"),
+    path("national/<int:pk>/confirm/", views.national_confirm, name="national_confirm"),
     path("findings/<int:pk>/resolve/", views.finding_resolve, name="finding_resolve"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
-from fupin.core import audit
+from fupin.core import audit, clock
 from fupin.core.scope import home_county
 from fupin.core.views import XLSX, paginate, require
 from fupin.core.views import attachment as _attachment
@@ -200,7 +200,8 @@ def matching_index(request):
     context = {"nav_active": "matching", "page": page, "query": query,
                "open_counts": selectors.open_finding_counts(user)}
     if user.can(Cap.MATCH_DATA) and _sources(user):
-        context["form"] = forms.MatchForm(sources=_sources(user), areas=_areas(user))
+        context["form"] = forms.MatchForm(sources=_sources(user), areas=_areas(user),
+                                          initial={"source": request.GET.get("source", "")})
         context["lists"] = [(v, label, matching.LISTS[v]) for v, label in Source.choices
                             if v in _sources(user)]
     return render(request, "exchange/matching_index.html", context)
@@ -333,3 +334,88 @@ def rule_edit(request, pk):
             return redirect("exchange:rules")
     return render(request, "exchange/rule_form.html", {"rule": rule, "kind": kind, "form": form,
                                                        "nav_active": "matching"})
+
+
+# --- the national monitoring system -----------------------------------------------------------
+
+@require(Cap.EXPORT_FULL)
+def national(request):
+    user = request.user
+    county = home_county(user)
+    form = forms.NationalExportForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = actions.export_national(actor=user, county_code=county, year=form.cleaned_data["year"])
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("已导出报送表：%(n)d 户。") % {"n": batch.households})
+            return redirect(batch)
+    from fupin.exchange import national as national_module
+
+    return render(request, "exchange/national.html", {
+        "form": form, "batches": selectors.national_batches(user)[:30], "nav_active": "national",
+        "columns": national_module.column_map(county) if county else [],
+        "runs": selectors.match_runs(user).filter(source=Source.NATIONAL)[:10]})
+
+
+@require(Cap.EXPORT_FULL)
+def national_columns(request):
+    from fupin.exchange import national as national_module
+
+    user = request.user
+    county = home_county(user)
+    form = forms.NationalColumnsForm(request.POST or None, columns=national_module.column_map(county))
+    if request.method == "POST" and request.POST.get("reset"):
+        form = forms.NationalColumnsForm(None, columns=national_module.default_columns())
+    elif request.method == "POST" and form.is_valid():
+        try:
+            actions.save_national_columns(actor=user, county_code=county, columns=form.columns())
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("已保存列对照。"))
+            return redirect("exchange:national")
+    return render(request, "exchange/national_columns.html", {"form": form, "nav_active": "national"})
+
+
+@require(Cap.EXPORT_FULL)
+def national_detail(request, pk):
+    batch = selectors.get_national(request.user, pk)
+    waiting = request.GET.get("waiting") == "1"
+    page, query = paginate(request, selectors.national_items(request.user, batch, waiting=waiting))
+    return render(request, "exchange/national_detail.html", {
+        "batch": batch, "page_obj": page, "query": query, "waiting": waiting, "nav_active": "national",
+        "waiting_count": selectors.national_items(request.user, batch, waiting=True).count()})
+
+
+@require(Cap.EXPORT_FULL)
+def national_file(request, pk):
+    batch = selectors.get_national(request.user, pk)
+    audit.record(actor=request.user, verb="national.download", object_type="exchange.nationalexport",
+                 object_id=batch.pk, county_code=batch.county_code, division_code=batch.county_code,
+                 summary=_("下载全国系统报送表 #%(n)s（完整证件号码）") % {"n": batch.pk})
+    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file.name.rsplit("/", 1)[-1])
+
+
+@require_POST
+@require(Cap.EXPORT_FULL)
+def national_confirm(request, pk):
+    """The county has entered the batch in the national system: every monitoring case it carried that
+    waits at 录入全国防返贫监测系统 passes that step, recording the batch."""
+    from fupin.workflows import actions as workflows
+    from fupin.workflows.models import Outcome
+
+    batch = selectors.get_national(request.user, pk)
+    done = 0
+    for item in selectors.national_items(request.user, batch, waiting=True):
+        try:
+            workflows.act(actor=request.user, case=item.case, outcome=Outcome.PASS,
+                          note=request.POST.get("note") or _("已录入全国防返贫监测系统（报送批次 #%(n)s）") % {"n": batch.pk},
+                          data={"export_batch": batch.pk})
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, f"{item.household.household_code}：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
+    if done:
+        messages.success(request, _("已确认录入 %(n)d 户，监测识别程序办结。") % {"n": done})
+    return redirect(batch)

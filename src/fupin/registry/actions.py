@@ -23,12 +23,12 @@ from fupin.core.masking import MASKERS
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes, idnumber, rules
-from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
+from fupin.registry.models import Household, HouseholdIncome, Member, RiskType, VillageProfile, WorkTeamMember
 
 HOUSEHOLD_FIELDS = [
     "group_name", "phone", "bank_name", "bank_account", "household_type", "poverty_attribute",
     "identification_standard", "identification_year", "exit_year", "enjoys_policy", "monitoring_type",
-    "monitoring_start", "main_cause", "other_cause_1", "other_cause_2", "military_family", "one_child",
+    "monitoring_start", "risk_types", "main_cause", "other_cause_1", "other_cause_2", "military_family", "one_child",
     "two_daughters", "farmland_area", "forest_area", "cooperative_member", "house_grade", "house_renovated",
     "house_area", "safe_water", "sanitary_toilet", "has_power", "main_fuel", "access_road",
     "relocation_willing", "relocated", "helper_name", "helper_unit", "helper_phone",
@@ -266,10 +266,26 @@ def change_head(*, actor, household: Household, new_head: Member, relations: Map
 
 # --- households -------------------------------------------------------------------------------
 
-def _household_data(fields: Mapping) -> dict:
+def _household_data(fields: Mapping, county_code: str) -> dict:
     data = {k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS}
+    if "risk_types" in data:
+        data["risk_types"] = risk_type_codes(data["risk_types"], county_code)
     _raise(rules.check_household(data))
     return data
+
+
+def risk_type_codes(value, county_code: str) -> str:
+    """Risk types as stored: a list (or a comma-separated text) of codes, checked against the county's
+    active list, sorted, each once, joined by commas."""
+    from fupin.registry.selectors import risk_types
+
+    given = value.split(",") if isinstance(value, str) else list(value or [])
+    given = sorted({str(c).strip() for c in given if str(c).strip()})
+    known = {t.code for t in risk_types(county_code)}
+    unknown = [c for c in given if c not in known]
+    if unknown:
+        raise ValidationError({"risk_types": _("未知或未启用的风险类型代码：%(c)s") % {"c": "、".join(unknown)}})
+    return ",".join(given)
 
 
 def next_household_code(division_code: str) -> str:
@@ -284,7 +300,7 @@ def create_household(*, actor, division_code: str, fields: Mapping, head: Mappin
                      household_code: str | None = None, reason: str = "") -> Household:
     authorize(actor, Cap.RESTRUCTURE, division_code=division_code)
     village = _village(division_code)
-    data = _household_data(fields)
+    data = _household_data(fields, village.county_code)
     head_data = normalise_member({**head, "relation": codes.Relation.HEAD})
     code = (household_code or "").strip() or next_household_code(village.code)
     if Household.objects.filter(county_code=village.county_code, household_code=code).exists():
@@ -316,7 +332,7 @@ def update_household(*, actor, household: Household, changes: Mapping, reason: s
         raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     before = audit.snapshot(household, HOUSEHOLD_TRACKED)
     merged = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS} | dict(changes)
-    data = _household_data(merged)
+    data = _household_data(merged, household.county_code)
     for name, value in data.items():
         setattr(household, name, value)
     old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
@@ -585,7 +601,7 @@ def split_household(*, actor, household: Household, members: list[Member], new_h
     planned = [(m, codes.Relation.HEAD if m.pk == new_head.pk else relations.get(m.pk, codes.Relation.OTHER))
                for m in members]
     _raise(rules.check_composition({"relation": r, "sex": m.sex} for m, r in planned))
-    data = _household_data({"household_type": household.household_type, **(fields or {})})
+    data = _household_data({"household_type": household.household_type, **(fields or {})}, household.county_code)
     day = timezone.localdate()
     with transaction.atomic():
         new = Household(county_code=household.county_code, division=household.division,
@@ -632,3 +648,45 @@ def merge_households(*, actor, source: Household, target: Household, relations: 
                summary=_("并入户 %(code)s（合户）") % {"code": target.household_code})
     target.refresh_from_db()
     return target
+
+
+# --- the risk-type code list ------------------------------------------------------------------
+
+def save_risk_type(*, actor, county_code: str, name: str, active: bool = True, national_code: str = "",
+                   risk_type: RiskType | None = None) -> RiskType:
+    """Add a county's own risk type (the next free code from 20) or change one of its own. National
+    types are shipped with the system (codes.RiskTypeCode) and cannot be changed."""
+
+    if actor is not None and not actor.can(Cap.MANAGE_RULES):
+        raise PermissionDenied(_("您的角色无权维护风险类型代码表。"))
+    if actor is not None and not scope_for(actor).contains_code(county_code):
+        raise PermissionDenied(_("该对象不在您的管辖范围内。"))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写风险类型名称。")})
+    if len(name) > 30:
+        raise ValidationError({"name": _("名称不能超过 30 字。")})
+    with transaction.atomic():
+        if risk_type is not None:
+            if not isinstance(risk_type, RiskType) or risk_type.pk is None:
+                raise ValidationError(_("全国统一的风险类型不能修改；可新增本县的风险类型。"))
+            risk_type = RiskType.objects.select_for_update().get(pk=risk_type.pk)
+            if risk_type.region_code != county_code:
+                raise ValidationError(_("全国统一的风险类型不能修改；可新增本县的风险类型。"))
+        national = {str(label) for label in codes.RiskTypeCode.labels}
+        clash = RiskType.objects.filter(name=name, active=True, region_code=county_code).exclude(
+            pk=getattr(risk_type, "pk", None))
+        if name in national or clash.exists():
+            raise ValidationError({"name": _("已有同名的风险类型。")})
+        before = audit.snapshot(risk_type, ["name", "active", "national_code"]) if risk_type else None
+        if risk_type is None:
+            used = [int(c) for c in RiskType.objects.values_list("code", flat=True) if c.isdigit()]
+            code = next(f"{n:02d}" for n in range(20, 99) if n not in used)
+            risk_type = RiskType(region_code=county_code, code=code, sort=900 + int(code))
+        risk_type.name, risk_type.active, risk_type.national_code = name, bool(active), (national_code or "").strip()
+        risk_type.save()
+        audit.record(actor=actor, verb="risk_type.save", object_type="registry.risktype", object_id=risk_type.pk,
+                     county_code=county_code, division_code=county_code,
+                     summary=_("风险类型 %(c)s %(n)s") % {"c": risk_type.code, "n": name}, before=before,
+                     after=audit.snapshot(risk_type, ["name", "active", "national_code"]))
+    return risk_type

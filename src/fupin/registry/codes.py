@@ -38,6 +38,19 @@ class IdentificationStandard(CodeList):
         return {"国家标准": "national", "省定标准": "provincial", "市定标准": "municipal"}
 
 
+class RiskTypeCode(CodeList):
+    """The national risk types of monitored households (风险类型). A county may add its own (RiskType)."""
+
+    ILLNESS = "01", _("因病")
+    DISABILITY = "02", _("因残")
+    SCHOOLING = "03", _("因学")
+    ACCIDENT = "04", _("因意外事故")
+    INDUSTRY_FAILURE = "05", _("因产业失败")
+    UNSTABLE_WORK = "06", _("因务工就业不稳")
+    DISASTER = "07", _("因自然灾害")
+    OTHER = "99", _("其他")
+
+
 class MonitoringType(CodeList):
     UNSTABLE = "unstable", _("脱贫不稳定户")
     MARGINAL = "marginal", _("边缘易致贫户")

@@ -20,7 +20,7 @@ from fupin.registry.models import Household, HouseholdIncome, Member, VillagePro
 HOUSEHOLD_GROUPS = [
     (_("基本信息"), ["group_name", "phone", "bank_name", "bank_account"]),
     (_("识别与分类"), ["household_type", "poverty_attribute", "identification_standard", "identification_year",
-                   "exit_year", "enjoys_policy", "monitoring_type", "monitoring_start", "main_cause",
+                   "exit_year", "enjoys_policy", "monitoring_type", "monitoring_start", "risk_types", "main_cause",
                    "other_cause_1", "other_cause_2", "military_family", "one_child", "two_daughters"]),
     (_("生产条件"), ["farmland_area", "forest_area", "cooperative_member"]),
     (_("生活条件"), ["house_grade", "house_renovated", "house_area", "safe_water", "sanitary_toilet", "has_power",
@@ -39,13 +39,34 @@ MEMBER_GROUPS = [
 ]
 
 
+class RiskTypesFormField(forms.MultipleChoiceField):
+    """The risk types as ticks (from the county's code list); stored as the codes joined by commas."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value):
+        return value.split(",") if isinstance(value, str) else value
+
+    def clean(self, value):
+        return ",".join(sorted(super().clean(value)))
+
+
 class HouseholdForm(ActionModelForm):
     groups = HOUSEHOLD_GROUPS
+    risk_types = RiskTypesFormField(label=_("风险类型"), required=False,
+                                    help_text=_("监测户的风险类型（可多选）；风险消除后保留，记录最近一次监测的风险"))
 
     class Meta:
         model = Household
         fields = HOUSEHOLD_FIELDS
         widgets = {"monitoring_start": forms.DateInput()}
+
+    def __init__(self, *args, county_code: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from fupin.registry.selectors import risk_type_choices
+
+        county = county_code or (self.instance.county_code if self.instance and self.instance.pk else "")
+        self.fields["risk_types"].choices = risk_type_choices(county)
 
 
 class NewHouseholdForm(HouseholdForm):
@@ -229,3 +250,10 @@ class MemberFilterForm(AreaFilterMixin, StyledForm):
     health = forms.ChoiceField(label=_("健康状况"), required=False, choices=[
         ("", _("全部健康状况")), ("chronic_illness", _("长期慢性病")), ("serious_illness", _("患有大病")),
         ("disabled", _("残疾"))])
+
+
+class RiskTypeForm(StyledForm):
+    name = forms.CharField(label=_("名称"), max_length=30)
+    national_code = forms.CharField(label=_("全国系统代码"), max_length=10, required=False,
+                                    help_text=_("导出到全国系统时使用的代码；空则用本系统代码"))
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)

@@ -23,6 +23,43 @@ class HouseholdQuerySet(ScopedQuerySet):
         return self.filter(status=codes.RecordStatus.ACTIVE)
 
 
+class RiskType(models.Model):
+    """A risk type a county (or its city or province) adds to the national list of monitoring risk
+    types (codes.RiskTypeCode, shipped with the system): the next free code from 20, marked local, and
+    switchable off. Reference data: small, read by every county."""
+
+    region_code = models.CharField(_("适用地区"), max_length=12)
+    code = models.CharField(_("代码"), max_length=4)
+    name = models.CharField(_("名称"), max_length=30)
+    national_code = models.CharField(_("全国系统代码"), max_length=10, blank=True,
+                                     help_text=_("导出到全国防返贫监测系统时使用的代码；空则用本代码"))
+    active = models.BooleanField(_("启用"), default=True)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("风险类型")
+        ordering = ["sort", "code"]
+        # one code, one meaning, in the whole installation (a county's own types get the next free code)
+        constraints = [models.UniqueConstraint(fields=["code"], name="risk_type_code_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    is_local = True
+
+
+class RiskTypesField(models.CharField):
+    """Several risk-type codes in one column, comma-separated and sorted ("01,04"); reads as their names."""
+
+    def display(self, value) -> str:
+        codes_ = [c for c in str(value or "").split(",") if c]
+        if not codes_:
+            return "—"
+        names = {**dict(codes.RiskTypeCode.choices),
+                 **dict(RiskType.objects.filter(code__in=codes_).values_list("code", "name"))}
+        return "、".join(str(names.get(c, c)) for c in codes_)
+
+
 class Household(models.Model):
     AREA_FIELD = "division_id"
     HELPER_FIELD = "helper_user_id"
@@ -57,6 +94,8 @@ class Household(models.Model):
     monitoring_type = models.CharField(_("监测类型"), max_length=10, choices=codes.MonitoringType.choices,
                                        blank=True)
     monitoring_start = models.DateField(_("纳入监测日期"), null=True, blank=True)
+    risk_types = RiskTypesField(_("风险类型"), max_length=60, blank=True, default="", db_default="",
+                                help_text=_("监测户的风险类型（代码表，可多选）；风险消除后保留，记录最近一次监测的风险"))
     main_cause = models.CharField(_("主要致贫原因"), max_length=2, choices=codes.PovertyCause.choices, blank=True)
     other_cause_1 = models.CharField(_("其他致贫原因一"), max_length=2, choices=codes.PovertyCause.choices,
                                      blank=True)

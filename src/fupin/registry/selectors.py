@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
@@ -19,6 +20,10 @@ from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes, idnumber
 from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
+
+# A household income row's net income (纯收入), as an expression over HouseholdIncome.
+NET_INCOME = (F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
+              - F("production_costs"))
 
 # 有劳动能力 (able to work), one rule for every app (zero-employment households, the 以奖代补 rule,
 # the "able and willing" targets): of working age on the day (16 on the 16th birthday, no longer at
@@ -224,3 +229,37 @@ def villages_under(user, code: str = ""):
     """Villages the user may see, under ``code`` when given (for filter choices)."""
     qs = Division.objects.visible_to(user, code).filter(level=Level.VILLAGE)
     return qs.order_by("code").only("code", "name")
+
+
+@dataclass(frozen=True)
+class RiskTypeEntry:
+    """One risk type as a county sees it: national (from the code list) or its own (a RiskType row)."""
+
+    code: str
+    name: str
+    national_code: str = ""
+    active: bool = True
+    region_code: str = ""
+    pk: int | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return bool(self.region_code)
+
+
+def risk_types(county_code: str, *, active: bool = True) -> list[RiskTypeEntry]:
+    """The risk types that apply in a county: the national ones, then the county's (and its city's or
+    province's) own, in list order."""
+    from fupin.registry.models import RiskType
+
+    found = [RiskTypeEntry(code, str(name)) for code, name in codes.RiskTypeCode.choices]
+    regions = {county_code[:2], county_code[:4], county_code} - {""}
+    local = RiskType.objects.filter(region_code__in=regions)
+    if active:
+        local = local.filter(active=True)
+    found += [RiskTypeEntry(t.code, t.name, t.national_code, t.active, t.region_code, t.pk) for t in local]
+    return found
+
+
+def risk_type_choices(county_code: str) -> list[tuple[str, str]]:
+    return [(t.code, t.name) for t in risk_types(county_code)]

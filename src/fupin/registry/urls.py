@@ -23,4 +23,6 @@ urlpatterns = [
     path("villages/<str:code>/edit/", views.village_edit, name="village_edit"),
     path("villages/<str:code>/work-team/add/", views.workteam_add, name="workteam_add"),
     path("work-team/<int:pk>/end/", views.workteam_end, name="workteam_end"),
+    path("risk-types/", views.risk_types, name="risk_types"),
+    path("risk-types/<int:pk>/", views.risk_type_edit, name="risk_type_edit"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.models import User
 from fupin.accounts.roles import Cap, Role
 from fupin.core.forms import route_errors
+from fupin.core.scope import home_county
 from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.registry import actions, card, forms, history, selectors
@@ -139,7 +140,7 @@ def household_new(request):
     division = selectors.visible_division(request.user, request.GET.get("village", ""))
     if division.level != Level.VILLAGE:
         raise PermissionDenied(_("请先进入一个村，再新建农户。"))
-    form = _bind(request, forms.NewHouseholdForm)
+    form = _bind(request, forms.NewHouseholdForm, county_code=division.county_code)
     head = forms.MemberForm(request.POST or None, prefix="head")
     head.fields.pop("relation")
     if request.method == "POST" and form.is_valid() and head.is_valid():
@@ -341,3 +342,42 @@ def workteam_end(request, pk):
         success=_("已登记离任。"), redirect_to=reverse("registry:village_detail", args=[member.division_code]),
         template="registry/form_page.html",
         context=_village_page(_("驻村结束：%(n)s") % {"n": member.name}, member.division_code))
+
+
+# --- the risk-type code list ------------------------------------------------------------------
+
+@require(Cap.MANAGE_RULES)
+def risk_types(request):
+    county = home_county(request.user)
+    form = forms.RiskTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_risk_type(actor=request.user, county_code=county, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("已新增风险类型。"))
+            return redirect("registry:risk_types")
+    return render(request, "registry/risk_types.html", {
+        "types": selectors.risk_types(county, active=False), "form": form, "county": county,
+        "nav_active": "risk_types"})
+
+
+@require(Cap.MANAGE_RULES)
+def risk_type_edit(request, pk):
+    county = home_county(request.user)
+    from fupin.registry.models import RiskType
+
+    found = get_object_or_404(RiskType, pk=pk, region_code=county)
+    form = forms.RiskTypeForm(request.POST or None, initial={
+        "name": found.name, "national_code": found.national_code, "active": found.active})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_risk_type(actor=request.user, county_code=county, risk_type=found, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("已保存风险类型。"))
+            return redirect("registry:risk_types")
+    return render(request, "registry/form_page.html", {
+        "form": form, "title": _("修改风险类型：%(c)s") % {"c": found.code}, "nav_active": "risk_types"})

@@ -34,6 +34,8 @@ def navigation(request):
     if user.can(Cap.VIEW_MATCHES):
         exchange.append(("matching", _("部门数据比对"), reverse("exchange:matching")))
         exchange.append(("findings", _("比对发现"), reverse("exchange:findings")))
+    if user.can(Cap.EXPORT_FULL):
+        exchange.append(("national", _("全国系统报送"), reverse("exchange:national")))
     assistance = []
     if user.can(Cap.VIEW_ASSISTANCE):
         assistance.append(("coverage", _("八个一"), reverse("assistance:coverage")))
@@ -58,6 +60,8 @@ def navigation(request):
         admin.append(("audit", _("审计日志"), reverse("web:audit_log")))
     if user.can(Cap.MANAGE_USERS):
         admin.append(("users", _("用户管理"), reverse("accounts:user_list")))
+    if user.can(Cap.MANAGE_RULES):
+        admin.append(("risk_types", _("风险类型"), reverse("registry:risk_types")))
     admin.append(("api", _("接口文档"), reverse("api:docs")))
     groups = [
         (_("待办"), [("tasks", _("我的待办"), reverse("workflows:tasks"))]),

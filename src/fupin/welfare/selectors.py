@@ -10,6 +10,7 @@ from fupin.core.scope import prefix_q, scope_for
 from fupin.divisions.models import Division
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdIncome, Member
+from fupin.registry.selectors import NET_INCOME
 from fupin.welfare import rules
 from fupin.welfare.models import (
     MONEY,
@@ -68,8 +69,6 @@ def standard_value(field: str, *, year_field: str, code_field: str, upto_year: i
 
 # --- guarantees: eligibility ------------------------------------------------------------------
 
-NET_INCOME = (F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
-              - F("production_costs"))
 
 
 def latest_incomes(user, area: str, year: int):

@@ -240,6 +240,10 @@ def start_case(*, actor, household: Household, kind: str, note: str = "", reason
         raise ValidationError({"target": _("请选择返贫后纳入贫困户或监测户。")})
     if kind == Kind.MONITOR and data.get("monitoring_type") not in codes.MonitoringType.values:
         raise ValidationError({"monitoring_type": _("请选择监测类型。")})
+    if kind == Kind.MONITOR:
+        data["risk_types"] = registry.risk_type_codes(data.get("risk_types") or "", household.county_code)
+        if not data["risk_types"]:
+            raise ValidationError({"risk_types": _("请选择风险类型（可多选）。")})
     if kind == Kind.RISK_CLEAR:
         able = household.members.active().filter(labour_skill__in=["ordinary", "skilled", "weak"]).exists()
         if not able:
@@ -279,6 +283,12 @@ def _missing(case: Case, step: Step, note: str, data: dict) -> list[str]:
         elif need == "decision":
             if not str(data.get("decision_no", "")).strip():
                 missing.append(_("审批文号"))
+        elif need == "export_batch":
+            from fupin.exchange.models import NationalExportItem
+
+            batch = data.get("export_batch")
+            if not batch or not NationalExportItem.objects.filter(batch_id=batch, household_id=case.household_id).exists():
+                missing.append(_("报送全国系统的批次（请先在“数据交换 → 全国系统报送”导出本户）"))
         elif need.startswith("document:"):
             kind = need.split(":", 1)[1]
             if not case.documents.filter(kind=kind).exists():
@@ -313,6 +323,11 @@ def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = 
     if outcome == Outcome.PASS:
         if step.notice:
             raise ValidationError(_("公示环节在公示期满且无未处理异议后，由“结束公示”统一通过。"))
+        if "export_batch" in step.needs and not data.get("export_batch"):
+            from fupin.exchange.selectors import batch_of_case
+
+            batch = batch_of_case(case)  # the batch it went out in (the latest that carried it)
+            data["export_batch"] = batch.pk if batch is not None else None
         _check_inputs(case, step, note, data)
         if case.kind == Kind.VILLAGE_EXIT and step.key == "county_approval":
             _village_exit_check(case)
@@ -484,7 +499,7 @@ def _apply_outcome(actor, case: Case, data: dict) -> None:
                        "monitoring_type": codes.MonitoringType.UNSTABLE, "monitoring_start": today}
     elif kind == Kind.MONITOR:
         changes = {"household_type": codes.HouseholdType.MONITORED, "monitoring_type": case.data["monitoring_type"],
-                   "monitoring_start": today}
+                   "monitoring_start": today, "risk_types": case.data.get("risk_types") or household.risk_types}
         if household.household_type == codes.HouseholdType.ORDINARY:
             changes["poverty_attribute"] = ""
     elif kind == Kind.RISK_CLEAR:
@@ -758,13 +773,25 @@ def dismiss_clue(*, actor, clue: RiskClue, reason: str) -> RiskClue:
     return clue
 
 
-def convert_clue(*, actor, clue: RiskClue, monitoring_type: str, note: str) -> Case:
-    """Turn a clue into a monitoring case (clue to county decision within 15 days)."""
+def guess_risk_types(clue: RiskClue) -> list[str]:
+    """The risk types a clue's text names (因病（医疗自付费用高） → 因病; a national warning's detail
+    names its type), for the form to start from."""
+    from fupin.registry.selectors import risk_types
+
+    text = f"{clue.risk or ''} {clue.detail or ''}"
+    return [t.code for t in risk_types(clue.county_code) if t.name and t.name in text]
+
+
+def convert_clue(*, actor, clue: RiskClue, monitoring_type: str, note: str, risk_types=None) -> Case:
+    """Turn a clue into a monitoring case (clue to county decision within 15 days). The risk types
+    are those given, else those the clue's text names."""
     if clue.status != ClueStatus.OPEN:
         raise ValidationError(_("该线索已处理。"))
+    chosen = risk_types if risk_types else guess_risk_types(clue)
     with transaction.atomic():
         case = start_case(actor=actor, household=clue.household, kind=Kind.MONITOR, note=note or clue.risk,
-                          reason=clue.risk, data={"monitoring_type": monitoring_type}, clue=clue)
+                          reason=clue.risk, data={"monitoring_type": monitoring_type, "risk_types": chosen},
+                          clue=clue)
         clue.status = ClueStatus.CONVERTED
         clue.handled_by = actor if actor is not None and actor.pk else None
         clue.handled_at = clock.now()

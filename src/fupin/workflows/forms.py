@@ -11,6 +11,8 @@ from fupin.workflows.procedures import DocumentKind, Kind
 
 
 class StartCaseForm(StyledForm):
+    """Starting a procedure for a household; the monitoring fields (type, risk types) for 监测对象识别."""
+
     kind = forms.ChoiceField(label=_("程序"), choices=Kind.choices)
     note = forms.CharField(label=_("申请或发现情况"), widget=forms.Textarea(attrs={"rows": 3}))
     target = forms.ChoiceField(label=_("返贫后纳入"), required=False, choices=[
@@ -18,8 +20,15 @@ class StartCaseForm(StyledForm):
         (codes.HouseholdType.MONITORED, codes.HouseholdType.MONITORED.label)])
     monitoring_type = forms.ChoiceField(label=_("监测类型"), required=False,
                                         choices=[("", "—"), *codes.MonitoringType.choices])
+    risk_types = forms.MultipleChoiceField(label=_("风险类型"), required=False, widget=forms.CheckboxSelectMultiple)
     cross_check = forms.BooleanField(label=_("增加部门信息比对环节"), required=False)
     pre_exit = forms.BooleanField(label=_("按省定预退出程序办理"), required=False)
+
+    def __init__(self, *args, county_code: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from fupin.registry.selectors import risk_type_choices
+
+        self.fields["risk_types"].choices = risk_type_choices(county_code)
 
 
 class StepForm(StyledForm):
@@ -114,7 +123,14 @@ class DismissClueForm(StyledForm):
 
 class ConvertClueForm(StyledForm):
     monitoring_type = forms.ChoiceField(label=_("监测类型"), choices=codes.MonitoringType.choices)
+    risk_types = forms.MultipleChoiceField(label=_("风险类型"), widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, county_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        from fupin.registry.selectors import risk_type_choices
+
+        self.fields["risk_types"].choices = risk_type_choices(county_code)
 
 
 class CaseFilterForm(StyledForm):

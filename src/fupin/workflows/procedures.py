@@ -123,7 +123,8 @@ MONITOR = Procedure(Kind.MONITOR, (
          default_days=5, deadline_days=6),
     Step("township_review", _("乡镇审核"), TOWNSHIP, "township", needs=("note",), deadline_days=2),
     Step("county_decision", _("县级确定"), COUNTY, "county", needs=("decision",), deadline_days=2),
-    Step("entry", _("录入全国防返贫监测系统"), COUNTY, "county", final=True, deadline_days=2),
+    Step("entry", _("录入全国防返贫监测系统"), COUNTY, "county", needs=("export_batch",), final=True,
+         deadline_days=2),
 ), total_days=15)
 
 RISK_CLEAR = Procedure(Kind.RISK_CLEAR, (

@@ -108,7 +108,8 @@ def case_bulk(request):
 @require(Cap.VIEW_REGISTRY)
 def case_new(request):
     household = registry_selectors.get_household(request.user, int(request.GET.get("household", 0)))
-    form = forms.StartCaseForm(request.POST or None, initial={"kind": request.GET.get("kind", "identify")})
+    form = forms.StartCaseForm(request.POST or None, initial={"kind": request.GET.get("kind", "identify")},
+                               county_code=household.county_code)
 
     def perform(form):
         d = form.cleaned_data
@@ -117,6 +118,7 @@ def case_new(request):
             data["target"] = d.get("target")
         if d["kind"] == procedures.Kind.MONITOR:
             data["monitoring_type"] = d.get("monitoring_type")
+            data["risk_types"] = d.get("risk_types") or []
         form.case = actions.start_case(actor=request.user, household=household, kind=d["kind"], note=d["note"],
                                        options={"cross_check": d.get("cross_check"), "pre_exit": d.get("pre_exit")},
                                        data=data)
@@ -152,8 +154,29 @@ def case_detail(request, pk):
         "posted": case.notices.filter(step=case.step, status=NoticeStatus.POSTED).first() if step else None,
         "conditions": _conditions(case) if step else None,
         "scale_warnings": actions.scale_warnings(case) if step and step.key == "county_approval" else [],
+        "national_batch": _national_batch(case, step),
+        "monitoring": _monitoring(case),
         "nav_active": "cases",
     })
+
+
+def _monitoring(case) -> dict | None:
+    """What a monitoring case says it will record: the monitoring type and the risk types."""
+    if case.kind != procedures.Kind.MONITOR:
+        return None
+    from fupin.core.display import display_value
+    from fupin.registry.models import Household
+
+    return {"type": display_value(Household, "monitoring_type", case.data.get("monitoring_type")),
+            "risks": display_value(Household, "risk_types", case.data.get("risk_types"))}
+
+
+def _national_batch(case, step):
+    if step is None or "export_batch" not in step.needs:
+        return None
+    from fupin.exchange.selectors import batch_of_case
+
+    return batch_of_case(case) or False
 
 
 def _conditions(case) -> dict | None:
@@ -441,7 +464,8 @@ def clue_new(request):
 def clue_detail(request, pk):
     clue = get_object_or_404(RiskClue.objects.visible_to(request.user).select_related("household"), pk=pk)
     return render(request, "workflows/clue_detail.html", {
-        "clue": clue, "dismiss_form": forms.DismissClueForm(), "convert_form": forms.ConvertClueForm(),
+        "clue": clue, "dismiss_form": forms.DismissClueForm(), "convert_form": forms.ConvertClueForm(
+            county_code=clue.county_code, initial={"risk_types": actions.guess_risk_types(clue)}),
         "today": clock.today(), "nav_active": "clues"})
 
 
@@ -456,12 +480,12 @@ def clue_handle(request, pk):
             actions.dismiss_clue(actor=request.user, clue=clue, reason=form.cleaned_data.get("reason", ""))
             messages.success(request, _("已排除该线索。"))
         else:
-            form = forms.ConvertClueForm(request.POST)
+            form = forms.ConvertClueForm(request.POST, county_code=clue.county_code)
             if not form.is_valid():
                 raise ValidationError(form.errors.as_text())
             case = actions.convert_clue(actor=request.user, clue=clue,
                                         monitoring_type=form.cleaned_data["monitoring_type"],
-                                        note=form.cleaned_data["note"])
+                                        note=form.cleaned_data["note"], risk_types=form.cleaned_data["risk_types"])
             messages.success(request, _("已纳入监测识别程序。"))
             return redirect(case)
     except (ValidationError, PermissionDenied) as exc:

@@ -103,6 +103,8 @@ class Command(BaseCommand):
             lines += [app_demo.generate(county_code="361022", seed=seed, users=users) for app_demo in LATER_DEMOS]
             if runs:
                 lines.append(walkthrough.village_exits("361022", users))
+                lines.append(walkthrough.monitoring_entries("361022", users))
+            lines.append(walkthrough.national_returns("361022", seed))
             for line in lines:
                 if line:
                     self.stdout.write(line)
