@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from fupin.core import clock
+from fupin.core.masking import mask_id_number
 from fupin.core.models import AuditEvent
 from fupin.exchange import actions, matching, selectors
 from fupin.exchange.models import (
@@ -524,10 +525,10 @@ def test_ids_are_normalised_before_matching_and_the_rest_is_reported(lichuan):
     lines = report.splitlines()
     assert lines[0] == "行号,列,值,说明"
     assert lines[1:] == [  # the invalid rows, then the unmatched ones; the matched rows are not listed
-        f"6,证件号码,{bad},校验位应为 {idnumber.check_char(bad[:17])}，实为 {bad[17]}",
+        f"6,证件号码,{mask_id_number(bad)},校验位应为 {idnumber.check_char(bad[:17])}，实为 {bad[17]}",
         "9,证件号码,,证件号码不能为空",
-        f"7,证件号码,{stranger},系统中没有此人（己）",
-        f"8,证件号码,{removed.id_number},系统中没有此人（庚）",
+        f"7,证件号码,{mask_id_number(stranger)},系统中没有此人（己）",  # the report is kept: numbers masked
+        f"8,证件号码,{mask_id_number(removed.id_number)},系统中没有此人（庚）",
     ]
 
 
@@ -786,7 +787,7 @@ def test_a_township_run_only_matches_members_of_that_township(users):
     assert (run.county_code, run.division_code) == (COUNTY, HUFANG)
     assert run.counts["matched_members"] == 1 and run.counts["unmatched_rows"] == 1
     assert set(by_household(run, "salaried_member")) == {hufang.pk}
-    assert f"3,证件号码,{head_of(tanxi).id_number},系统中没有此人（乙）" in report_text(run)
+    assert f"3,证件号码,{mask_id_number(head_of(tanxi).id_number)},系统中没有此人（乙）" in report_text(run)
 
 
 def test_who_may_match_which_list(users):
@@ -883,7 +884,7 @@ def test_a_run_records_its_file_counts_report_and_an_audit_event(users):
         "assistance_new": 1, "temporary_assistance": 0, "assistance_mismatch": 1}
     assert run.report.name.endswith("-rows.csv")
     report = report_text(run)
-    assert "5,证件号码,123,证件号码应为 18 位（或旧 15 位、残疾人证 20 位），实为 3 位" in report
+    assert "5,证件号码,***,证件号码应为 18 位（或旧 15 位、残疾人证 20 位），实为 3 位" in report
     assert "系统中没有此人（王五）" in report
     run.job.refresh_from_db()
     assert run.job.status == "done" and run.job.progress == 100

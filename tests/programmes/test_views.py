@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from fupin.core import clock
+from fupin.core.masking import mask_id_number
 from fupin.programmes import actions
 from fupin.programmes.models import (
     Cooperative,
@@ -275,8 +276,9 @@ def test_employment_recorded_from_a_trainee_is_linked_to_the_training(client, us
     actions.complete_training(actor=None, trainee=trainee, completed_on=dt.date(2023, 5, 20))
     login(client, users["county"])
     url = reverse("programmes:employment_new") + f"?trainee={trainee.pk}"
-    assert member.id_number in client.get(url).content.decode()  # the form comes filled in
-    response = client.post(url, {"id_number": member.id_number, "employer": "县茶厂", "place": "黎川",
+    page = client.get(url).content.decode()
+    assert member.id_number not in page and mask_id_number(member.id_number) in page  # the trainee, masked
+    response = client.post(url, {"id_number": "", "employer": "县茶厂", "place": "黎川",
                                  "started_on": "2023-06-01", "monthly_wage": "3100.50"})
     assert response.status_code == 302
     from fupin.programmes.models import Employment

@@ -114,7 +114,7 @@ def test_lists_mask_personal_numbers_and_revealing_is_logged(client, users, home
     head = homes["mine"].members.get(relation="head")
     page = client.get(reverse("registry:member_list")).content.decode()
     assert head.id_number not in page
-    assert head.id_number[:6] + "********" + head.id_number[-4:] in page
+    assert head.id_number[:6] + "*" * 11 + head.id_number[-1:] in page
     card = client.get(reverse("registry:household_detail", args=[homes["mine"].pk])).content.decode()
     assert head.id_number not in card and "13812345678" not in card and "138****5678" in card
     response = client.post(reverse("registry:reveal", args=["member", head.pk, "id_number"]))

@@ -1,14 +1,19 @@
 """Masking of personal data (ID numbers, phones, bank accounts) for lists, cards and exports."""
 
 
+ID_HEAD, ID_TAIL = 6, 1
+
+
 def mask_id_number(value: str | None) -> str:
-    """'36102219800101123X' -> '361022********123X' (address kept, birth date hidden)."""
+    """'36102219800101123X' -> '361022***********X': the address code and the last character stay,
+    the birth date and the sequence number are hidden, so that the birth date (shown on the card)
+    and the sex cannot rebuild the number (about 45 numbers fit; see tests/core/test_masking.py)."""
     if not value:
         return ""
     value = str(value)
     if len(value) <= 10:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:ID_HEAD] + "*" * (len(value) - ID_HEAD - ID_TAIL) + value[-ID_TAIL:]
 
 
 def mask_phone(value: str | None) -> str:

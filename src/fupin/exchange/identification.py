@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.utils import translation
 
+from fupin.core import csvout
 from fupin.targeting.models import (
     Conclusion,
     Degree,
@@ -55,7 +55,7 @@ def rows(run: IdentificationRun, results=None) -> Iterator[list]:
 
 def write_csv(stream, run: IdentificationRun, results=None) -> int:
     """Write the header and rows to a text stream; returns the number of rows."""
-    writer = csv.writer(stream)
+    writer = csvout.writer(stream)
     writer.writerow(HEADER)
     count = 0
     for row in rows(run, results):

@@ -10,7 +10,6 @@ their own (their creation time tells when they appeared, as for the demo); the b
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -21,7 +20,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fupin.core import audit, clock
+from fupin.core import audit, clock, csvout
 from fupin.core.scope import root_code
 from fupin.divisions.models import Division, Level
 from fupin.exchange import reader, staging, template, validate
@@ -485,17 +484,20 @@ def problem_rows(problems: pl.DataFrame) -> list[dict]:
 
 
 def write_report(problems: pl.DataFrame, out, fmt: str, sheet: reader.Sheet | None = None) -> None:
-    """The problems as json, csv or xlsx (xlsx: the original rows with bad cells highlighted)."""
+    """The problems as json, csv or xlsx (xlsx: the original rows with bad cells highlighted). ID
+    numbers are masked: the report is kept, and others in the area may read it."""
+    from fupin.exchange import workbooks
+
+    if fmt != "xlsx":
+        problems = workbooks.mask_problems(problems, sheet)
     if fmt == "json":
         out.write(json.dumps(problem_rows(problems), ensure_ascii=False, indent=1).encode())
     elif fmt == "csv":
         text = io.StringIO()
-        writer = csv.writer(text)
+        writer = csvout.writer(text)
         writer.writerow(["行号", "列", "值", "错误"])
         writer.writerows(problems.iter_rows())
         out.write(("\ufeff" + text.getvalue()).encode())
     else:
-        from fupin.exchange import workbooks
-
         workbooks.error_report(out, problems, sheet)
 

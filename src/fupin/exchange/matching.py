@@ -10,7 +10,6 @@ kind its parameters, household types and on/off switch, and are seeded with the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -19,12 +18,14 @@ import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
 
-from fupin.core import clock
+from fupin.core import clock, csvout
+from fupin.core.masking import mask_id_number
 from fupin.core.scope import prefix_upper_bound
 from fupin.exchange import reader, staging, validate
 from fupin.exchange.models import MatchRule, Outcome, Source
 from fupin.exchange.reader import ROW
 from fupin.exchange.template import Column
+from fupin.exchange.workbooks import mask_problems
 
 ID_ALIASES = ("身份证号", "身份证号码", "公民身份号码", "证件号", "身份证", "残疾人证号")
 
@@ -518,10 +519,10 @@ def write_report(out, result: MatchResult) -> None:
     """Rows the matching could not use: invalid (with the reason) and unmatched (not in the registry
     of the area), as a CSV that Excel opens (UTF-8 with BOM)."""
     text = io.StringIO()
-    writer = csv.writer(text)
+    writer = csvout.writer(text)
     writer.writerow(["行号", "列", "值", "说明"])
-    writer.writerows(result.problems.iter_rows())
+    writer.writerows(mask_problems(result.problems, None).iter_rows())
     for row, number, name in result.unmatched:
-        writer.writerow([row, "证件号码", number, f"系统中没有此人（{name}）" if name else "系统中没有此人"])
+        writer.writerow([row, "证件号码", mask_id_number(number), f"系统中没有此人（{name}）" if name else "系统中没有此人"])
     out.write(("\ufeff" + text.getvalue()).encode())
 

@@ -250,8 +250,8 @@ def read(path: Path | str, data: bytes | None = None, *, columns=template.COLUMN
     # Surrounding spaces go. A text cell that would look like a formula is written with a leading
     # apostrophe by our CSV export (and by people who know the trick): the apostrophe is not part
     # of the value. Only the columns that need it are rewritten (a million rows are many cells).
-    needs = body.select([pl.col(f).str.contains(r"^\s|\s$|^'[=+\-@]").any().alias(f) for f in fields]).row(0)
-    body = body.with_columns([pl.col(f).str.strip_chars().str.replace(r"^'([=+\-@])", "$1")
+    needs = body.select([pl.col(f).str.contains(r"^\s|\s$|^'[=+\-@\t\r]").any().alias(f) for f in fields]).row(0)
+    body = body.with_columns([pl.col(f).str.strip_chars().str.replace(r"^'([=+\-@\t\r])", "$1")
                               for f, need in zip(fields, needs, strict=True) if need])
     body = body.filter(pl.any_horizontal([pl.col(f).is_not_null() & (pl.col(f) != "") for f in fields]))
     body = body.with_columns([pl.col(f).fill_null("") for f in fields])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
-from fupin.core import audit, clock
+from fupin.core import audit, clock, csvout
 from fupin.core.scope import home_county
 from fupin.core.views import XLSX, paginate, require
 from fupin.core.views import attachment as _attachment
@@ -171,7 +171,7 @@ def identification_export(request, run_pk):
     def stream():
         yield "\ufeff"
         buffer = io.StringIO()
-        writer = identification.csv.writer(buffer)
+        writer = csvout.writer(buffer)
         writer.writerow(identification.HEADER)
         for row in identification.rows(run, results):
             writer.writerow(row)

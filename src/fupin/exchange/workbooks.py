@@ -8,32 +8,25 @@ or ``@`` stays text (in CSV such a text cell gets a leading apostrophe, which th
 
 from __future__ import annotations
 
-import csv
 import io
 
 import polars as pl
 import xlsxwriter
 from django.utils import translation
 
-from fupin.core import masking
+from fupin.core import csvout, masking
 from fupin.exchange import template
 from fupin.exchange.reader import ROW, Sheet
 from fupin.registry import codes
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
            "constant_memory": False}
-RISKY = ("=", "+", "-", "@")
 
 
 def _workbook(out) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(out, {**OPTIONS, "in_memory": True})
 
 
-def safe_text(value):
-    """A CSV cell that a spreadsheet would take for a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(RISKY):
-        return "'" + value
-    return value
 
 
 # --- the blank template -----------------------------------------------------------------------
@@ -95,6 +88,7 @@ def _choices(column: template.Column) -> list[str]:
 def error_report(out, problems: pl.DataFrame, sheet: Sheet | None, columns=template.COLUMNS) -> None:
     """The problems of an uploaded workbook (``columns`` its kind: the household template unless
     told): the original rows with the bad cells highlighted, and the list of problems."""
+    problems = mask_problems(problems, sheet)
     book = _workbook(out)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     bad = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
@@ -123,11 +117,24 @@ def error_report(out, problems: pl.DataFrame, sheet: Sheet | None, columns=templ
             marked = {column for column, _m in by_row[row]}
             rows_sheet.write_number(i, 0, row)
             for j, (f, h) in enumerate(zip(fields, headers, strict=True), start=1):
-                rows_sheet.write_string(i, j, str(record.get(f) or ""), bad if h in marked else None)
+                value = str(record.get(f) or "")
+                if f == "id_number":  # the report is kept and may be read by others: numbers masked
+                    value = masking.mask_id_number(value)
+                rows_sheet.write_string(i, j, value, bad if h in marked else None)
             rows_sheet.write_string(i, len(fields) + 1, "；".join(f"{c}：{m}" for c, m in by_row[row]), wrap)
         rows_sheet.set_column(len(fields) + 1, len(fields) + 1, 60)
         rows_sheet.freeze_panes(1, 1)
     book.close()
+
+
+def mask_problems(problems: pl.DataFrame, sheet: Sheet | None) -> pl.DataFrame:
+    """The problems with the values of ID-number cells masked (the row number finds the cell)."""
+    headers = {"证件号码"} | ({sheet.headers["id_number"]} if sheet is not None and "id_number" in sheet.headers
+                           else set())
+    if not problems.height:
+        return problems
+    return problems.with_columns(pl.when(pl.col("column").is_in(list(headers))).then(mask(pl.col("value"), "id_number"))
+                                 .otherwise(pl.col("value")).alias("value"))
 
 
 # --- exporting households in the template's shape ---------------------------------------------
@@ -218,7 +225,7 @@ def mask(cell: pl.Expr, kind: str) -> pl.Expr:
     text = cell.cast(pl.Utf8).fill_null("")
     n = text.str.len_chars().cast(pl.Int64)
     if kind == "id_number":
-        head, tail, short = pl.lit(6), 4, 10
+        head, tail, short = pl.lit(masking.ID_HEAD), masking.ID_TAIL, 10
     elif kind == "bank_account":
         head, tail, short = pl.lit(4), 4, 8
     else:  # phone: a mobile keeps 3 digits in front, a landline its area code
@@ -240,10 +247,9 @@ def _frame(rows, names: list[str]) -> pl.DataFrame:
 def write_households(out, table: pl.DataFrame, fmt: str) -> None:
     if fmt == "csv":
         text = io.StringIO()
-        writer = csv.writer(text)
+        writer = csvout.writer(text)
         writer.writerow(table.columns)
-        for row in table.iter_rows():
-            writer.writerow([safe_text(v) for v in row])
+        writer.writerows(table.iter_rows())
         out.write(("\ufeff" + text.getvalue()).encode())
         return
     book = _workbook(out)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
-from fupin.core import clock
+from fupin.core import clock, masking
 from fupin.core.scope import home_county, root_code, scope_for
 from fupin.core.views import form_action, paginate, require
 from fupin.programmes import actions, domains, forms, selectors
@@ -467,13 +467,16 @@ def employment_new(request):
     trainee = None
     if request.GET.get("trainee"):
         trainee = selectors.get_trainee(request.user, int(request.GET["trainee"]))
-    form = forms.EmploymentForm(request.POST or None,
-                                initial={"id_number": trainee.member.id_number if trainee else ""})
+    form = forms.EmploymentForm(request.POST or None)
+    if trainee:  # the trainee's number is not sent to the browser: blank means the trainee
+        form.fields["id_number"].required = False
+        form.fields["id_number"].widget.attrs["placeholder"] = masking.mask_id_number(trainee.member.id_number)
+        form.fields["id_number"].help_text = _("留空即为该学员")
 
     def perform(form):
         d = dict(form.cleaned_data)
         d.pop("trainee", None)
-        member = _member(request, form)
+        member = trainee.member if trainee and not d.get("id_number") else _member(request, form)
         d.pop("id_number")
         actions.record_employment(actor=request.user, member=member,
                                   trainee=trainee if trainee and trainee.member_id == member.pk else None, **d)

@@ -489,6 +489,16 @@ def reveal_personal(*, actor, obj: Household | Member, field: str) -> str:
     return value
 
 
+def record_history_view(*, actor, household: Household, at) -> None:
+    """The card as it was at a past moment was shown (masked like the live card): who looked, when."""
+    authorize(actor, Cap.VIEW_HISTORY, household=household)
+    with transaction.atomic():
+        audit.record(actor=actor, verb="history.view", object_type="registry.household", object_id=household.pk,
+                     county_code=household.county_code, division_code=household.division_id,
+                     household_id=household.pk,
+                     summary=_("查看 %(t)s 时的档案") % {"t": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")})
+
+
 # --- villages ---------------------------------------------------------------------------------
 
 def village_profile(division: Division) -> VillageProfile:

@@ -61,12 +61,32 @@ class HouseholdForm(ActionModelForm):
         fields = HOUSEHOLD_FIELDS
         widgets = {"monitoring_start": forms.DateInput()}
 
+    PERSONAL = {"phone": "phone", "bank_account": "bank_account", "helper_phone": "phone"}
+
     def __init__(self, *args, county_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        from fupin.core.masking import MASKERS
         from fupin.registry.selectors import risk_type_choices
 
         county = county_code or (self.instance.county_code if self.instance and self.instance.pk else "")
         self.fields["risk_types"].choices = risk_type_choices(county)
+        if self.instance is not None and self.instance.pk:
+            # Personal numbers are never sent to the browser in full: the field shows the masked
+            # value as a hint; typing replaces the number, leaving it blank keeps it.
+            for name, kind in self.PERSONAL.items():
+                current = getattr(self.instance, name)
+                self.initial[name] = ""
+                if current:
+                    self.fields[name].widget.attrs["placeholder"] = MASKERS[kind](current)
+                    self.fields[name].help_text = _("留空表示不修改；要更换请输入新的号码")
+
+    def changes(self) -> dict:
+        found = super().changes()
+        if self.instance is not None and self.instance.pk:
+            for name in self.PERSONAL:
+                if not found.get(name):
+                    found.pop(name, None)
+        return found
 
 
 class NewHouseholdForm(HouseholdForm):

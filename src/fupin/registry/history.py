@@ -28,10 +28,13 @@ KINDS = {
 }
 
 
+READS = ("personal.reveal", "history.view")  # events that record a look, not a change
+
+
 def events(household: Household, *, with_access: bool = False):
     qs = AuditEvent.objects.for_household(household.pk)
     if not with_access:
-        qs = qs.exclude(verb="personal.reveal")
+        qs = qs.exclude(verb__in=READS)
     return qs.order_by("-occurred_at", "-id")
 
 
@@ -57,7 +60,8 @@ def as_of(household: Household, at: dt.datetime) -> PastState:
             str(i.pk): snapshot(i, INCOME_FIELDS) | {"id": i.pk, "year": i.year} for i in household.incomes.all()
         },
     }
-    later = AuditEvent.objects.for_household(household.pk).filter(occurred_at__gt=at).order_by("-occurred_at", "-id")
+    later = (AuditEvent.objects.for_household(household.pk).filter(occurred_at__gt=at)
+             .exclude(verb__in=READS).order_by("-occurred_at", "-id"))
     for event in later:
         objects = state.get(event.object_type)
         if objects is None or event.object_id not in objects or objects[event.object_id] is None:
@@ -70,10 +74,12 @@ def as_of(household: Household, at: dt.datetime) -> PastState:
     alive = lambda d: [v for v in d.values() if v is not None]  # noqa: E731
     # Members bulk-loaded with the household have no creation event: their row's time tells.
     members = [m for m in alive(state["registry.member"]) if m["created_at"] <= at]
+    past_household = {k: _masked(k, v) for k, v in (state["registry.household"][str(household.pk)] or {}).items()}
+    members = [{k: _masked(k, v) for k, v in m.items()} for m in members]
     return PastState(
         at=at,
         existed=existed,
-        household=state["registry.household"][str(household.pk)] or {},
+        household=past_household,  # personal numbers masked, as on the live card
         members=sorted(members, key=lambda m: (m["status"] != "active", m["relation"] != "head", m["birth_date"])),
         incomes=sorted(alive(state["registry.householdincome"]), key=lambda i: -i["year"]),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -105,6 +105,7 @@ def household_detail(request, pk):
         if moment:
             context["as_of"] = timezone.localtime(moment)
             context["past"] = history.as_of(household, moment)
+            actions.record_history_view(actor=user, household=household, at=moment)
             context["member_model"] = Member
             context["household_model"] = Household
     return render(request, "registry/household_detail.html", context)
@@ -113,11 +114,16 @@ def household_detail(request, pk):
 def _as_of(value: str) -> dt.datetime | None:
     """'2024-05-01' means the end of that day; '2024-05-01T10:30' or with seconds means that moment."""
     value = (value or "").strip()
-    if moment := parse_datetime(value):
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-    if day := parse_date(value):
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
-    return None
+    if not value:
+        return None
+    try:
+        if moment := parse_datetime(value):
+            return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        if day := parse_date(value):
+            return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+    except (ValueError, OverflowError):
+        pass
+    raise BadRequest(_("时间格式不正确：请写 2024-05-01 或 2024-05-01T10:30。"))
 
 
 def _page(title, back=None, **extra) -> dict:
