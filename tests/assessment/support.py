@@ -44,5 +44,6 @@ def answer(item: SampleItem, *, wrong=False, missed=False, approves=True, day: d
 
     values = {"wrongly_exited": wrong if item.frame == Frame.EXITED else None,
               "missed": missed if item.frame == Frame.NON_REGISTERED else None,
-              "approves": approves, "surveyor": surveyor, "surveyed_on": day or clock.today(), "note": ""}
+              "approves": approves, "surveyor": surveyor, "surveyed_on": day or clock.today(),
+              "note": "入户核实：人均纯收入低于收入线" if wrong or missed else ""}
     return actions.record_survey(actor=actor, item=item, values=values)

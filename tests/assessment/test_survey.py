@@ -179,3 +179,22 @@ def test_the_sample_page_shows_the_figures_and_sends_the_findings(client, users,
     login(client, users["township"])
     page = client.get(f"/assessment/samples/{surveyed.pk}/").content.decode()
     assert "湖坊乡" in page and "潭溪乡" not in page and "转为风险线索" not in page
+
+
+def test_a_finding_needs_a_note_and_a_correction_withdraws_its_clue(users):
+    county()
+    sample = draw(users["county"])
+    item = items(sample, HUFANG, Frame.EXITED)[0]
+    values = {"wrongly_exited": True, "missed": None, "approves": True, "surveyor": "王调查",
+              "surveyed_on": dt.date.today(), "note": " "}
+    with pytest.raises(ValidationError) as raised:
+        actions.record_survey(actor=users["township"], item=item, values=values)
+    assert "note" in raised.value.message_dict
+    actions.record_survey(actor=users["township"], item=item, values={**values, "note": "务工收入中断"})
+    actions.findings_to_clues(actor=users["county"], sample=sample)
+    clue = RiskClue.objects.get(source=ClueSource.ASSESSMENT)
+    actions.record_survey(actor=users["township"], item=item, values={**values, "wrongly_exited": False, "note": ""})
+    clue.refresh_from_db()
+    assert clue.status == "dismissed" and "不再认定" in clue.dismiss_reason
+    assert Survey.objects.get(item=item).clue is None
+    assert selectors.failed_surveys(users["county"], sample).count() == 0

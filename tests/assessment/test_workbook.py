@@ -179,3 +179,17 @@ def _file(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_every_problem_of_a_row_is_reported_at_once(users, sample):
+    rows = download(users["county"], sample)
+    other = next(r for r in rows if r["抽样类别"] == "非建档立卡农户")
+    broken = [fill(other, 是否错退="否", 调查日期="某天", 是否漏评="")]  # three problems in one row
+    loaded = workbook.load(actor=users["county"], sample=sample, name="坏.xlsx", data=xlsx(broken))
+    assert {r["column"] for r in loaded.problems.to_dicts()} == {"是否错退", "调查日期", "是否漏评"}
+    approval_word = [fill(r, 是否认可帮扶工作="认可") for r in rows]
+    assert workbook.load(actor=users["county"], sample=sample, name="好.xlsx", data=xlsx(approval_word)).problems.height == 0
+    exited = next(r for r in rows if r["抽样类别"] == "脱贫户")
+    wrong_word = [fill(exited, 是否错退="认可")]  # 认可 answers the approval question only
+    loaded = workbook.load(actor=users["county"], sample=sample, name="坏.xlsx", data=xlsx(wrong_word))
+    assert ("是否错退", "应填“是”或“否”") in {(r["column"], r["message"]) for r in loaded.problems.to_dicts()}

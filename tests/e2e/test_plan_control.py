@@ -59,7 +59,7 @@ def test_scale_warning_and_over_scale_approval(browser, live_server, county, clo
     page.goto(f"{live_server.url}/targeting/scale/?area={COUNTY}&year={YEAR}")
     expect(page.get_by_text("防返贫监测不受规模限制")).to_be_visible()
     page.fill("#id_own_poor_people", "100")
-    for code in Division.objects.filter(parent_code=COUNTY).values_list("code", flat=True):
+    for code in Division.objects.filter(parent_code=COUNTY).served().values_list("code", flat=True):
         page.fill(f"#id_c{code}_poor_people", {HUFANG: "3", TANXI: "97"}.get(code, "0"))
     page.fill("#id_note", "县扶贫开发领导小组会议确定")
     page.click("[data-testid=save-scale]")

@@ -149,7 +149,8 @@ def test_the_workbook_has_new_monitored_and_cleared_households(users):
     assert (c["报送类型"], c["风险是否消除"], c["风险消除时间"], c["风险消除方式"], c["风险类型"]) == (
         "风险消除", "是", "2023-10-08", "自然消除", "因残")
     # the batch: counts, each household once, the case carried
-    assert batch.counts == {"在监测": 1, "新增": 1, "风险消除": 1} and batch.households == 3
+    assert batch.counts == {"在监测": 1, "新增": 1, "风险消除": 1, "missing": {"监测对象类别": 1}}  # the cleared one
+    assert batch.households == 3
     assert NationalExportItem.objects.get(batch=batch, household=entering).case == case
     assert not NationalExportItem.objects.get(batch=batch, household=watched).case
     event = AuditEvent.objects.get(verb="national.export")

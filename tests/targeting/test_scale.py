@@ -134,3 +134,13 @@ def test_the_pages_show_the_scale_and_the_run_warns_when_over(client, users, clo
     response = client.post(f"/targeting/scale/?area={COUNTY}&year={YEAR}", data)
     assert response.status_code == 200 and "不符" in response.content.decode()
     assert Scale.objects.get(division_code=HUFANG).poor_people == 3
+
+
+def test_a_township_opens_on_its_own_scale_and_special_units_need_no_share(client, users, tight):
+    login(client, users["township"])
+    page = client.get("/targeting/scale/").content.decode()
+    assert "湖坊乡 · " in page and 'data-area="361022201205"' in page  # its villages, not the county's townships
+    assert client.get("/targeting/scale/?year=abc").status_code == 400
+    login(client, users["county"])
+    page = client.get(f"/targeting/scale/?area={COUNTY}&year={YEAR}").content.decode()
+    assert "361022401" not in page  # the industrial park holds no households

@@ -48,6 +48,9 @@ class CaseDetailSerializer(CaseSerializer):
         return CaseStepSerializer(obj.steps.order_by("pk"), many=True).data
 
 
+CHECKS = [("found", _("发现")), ("not_found", _("未发现")), ("not_checked", _("未比对"))]
+
+
 class ActSerializer(serializers.Serializer):
     """What the current step may need (the same inputs as the case page's form)."""
 
@@ -60,10 +63,10 @@ class ActSerializer(serializers.Serializer):
                                              max_value=100000)
     votes_abstain = serializers.IntegerField(label=_("弃权票"), required=False, allow_null=True, min_value=0,
                                              max_value=100000)
-    vehicles = serializers.BooleanField(label=_("有登记车辆"), required=False)
-    housing = serializers.BooleanField(label=_("有商品房"), required=False)
-    salaried = serializers.BooleanField(label=_("有财政供养人员"), required=False)
-    business = serializers.BooleanField(label=_("有工商注册"), required=False)
+    vehicles = serializers.ChoiceField(label=_("车辆登记比对"), choices=CHECKS, required=False)
+    housing = serializers.ChoiceField(label=_("商品房比对"), choices=CHECKS, required=False)
+    salaried = serializers.ChoiceField(label=_("财政供养人员比对"), choices=CHECKS, required=False)
+    business = serializers.ChoiceField(label=_("工商注册比对"), choices=CHECKS, required=False)
     decision_no = serializers.CharField(label=_("审批文号"), required=False, allow_blank=True, max_length=60)
     method = serializers.CharField(label=_("风险消除方式"), required=False, allow_blank=True, max_length=20)
     assistance = serializers.CharField(label=_("采取的帮扶措施"), required=False, allow_blank=True, max_length=2000)

@@ -123,6 +123,8 @@ def check_answers(item: SampleItem, values: Mapping) -> dict[str, str]:
         problems["missed"] = _("只有非建档立卡农户回答是否漏评")
     if values.get("approves") is None:
         problems["approves"] = _("请回答是否认可帮扶工作")
+    if (values.get("wrongly_exited") or values.get("missed")) and not str(values.get("note") or "").strip():
+        problems["note"] = _("发现错退或漏评时请写明情况（转为风险线索时村里据此核实）")
     if not str(values.get("surveyor") or "").strip():
         problems["surveyor"] = _("请填写调查人")
     day = values.get("surveyed_on")
@@ -149,6 +151,8 @@ def _save(actor, item: SampleItem, values: Mapping) -> Survey:
         return survey
     survey.recorded_by = actor if actor is not None and actor.pk else None
     survey.save()
+    if survey.clue_id and not survey.failed:  # corrected: the clue it raised no longer stands
+        _withdraw_clue(actor, survey)
     audit.record(actor=actor, verb="assessment.survey", object_type="assessment.survey", object_id=survey.pk,
                  county_code=item.county_code, division_code=item.division_code, household_id=item.household_id,
                  summary=_("考核评估入户调查：%(r)s") % {"r": "、".join(
@@ -156,6 +160,18 @@ def _save(actor, item: SampleItem, values: Mapping) -> Survey:
                                      (_("不认可"), not survey.approves)) if on) or _("无问题")},
                  before=before, after=after)
     return survey
+
+
+def _withdraw_clue(actor, survey: Survey) -> None:
+    from fupin.workflows import actions as workflows
+    from fupin.workflows.models import ClueStatus, RiskClue
+
+    clue = RiskClue.objects.filter(pk=survey.clue_id, status=ClueStatus.OPEN).first()
+    if clue is not None:
+        workflows.dismiss_clue(actor=actor, clue=clue, reason=_("考核抽查复核更正：第 %(n)s 号样本不再认定错退或漏评") % {
+            "n": survey.item.order})
+    Survey.objects.filter(pk=survey.pk).update(clue=None)
+    survey.clue = None
 
 
 def record_survey(*, actor, item: SampleItem, values: Mapping) -> Survey:

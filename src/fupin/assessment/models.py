@@ -105,6 +105,7 @@ class Survey(models.Model):
     a correction is a new version of the same row (the audit log keeps the old answers)."""
 
     AREA_FIELD = "item__division_code"
+    HELPER_FIELD = "item__household__helper_user_id"
 
     county_code = models.CharField(max_length=6)
     item = models.OneToOneField(SampleItem, on_delete=models.PROTECT, related_name="survey")

@@ -16,7 +16,7 @@ from fupin.accounts.roles import Cap
 from fupin.assessment import actions, forms, selectors, workbook
 from fupin.assessment.models import Frame
 from fupin.core import clock
-from fupin.core.scope import home_county
+from fupin.core.scope import home_county, scope_for
 from fupin.core.views import attachment, paginate, require
 from fupin.divisions.models import Division, Level
 
@@ -27,7 +27,7 @@ def index(request):
     county = home_county(user)
     form = None
     if user.can(Cap.MANAGE_ASSESSMENT) and county:
-        townships = Division.objects.filter(parent_code=county, level=Level.TOWNSHIP).order_by("code")
+        townships = Division.objects.filter(parent_code=county, level=Level.TOWNSHIP).served().order_by("code")
         form = forms.DrawForm(request.POST or None, townships=townships, initial={"year": clock.today().year})
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
@@ -47,9 +47,14 @@ def index(request):
 def sample(request, pk):
     user = request.user
     found = selectors.get_sample(user, pk)
+    failed = selectors.failed_surveys(user, found)
+    names = dict(Division.objects.filter(code__in=list(found.sizes or {})).values_list("code", "name"))
     return render(request, "assessment/sample.html", {
         "sample": found, "progress": selectors.progress(user, found), "figures": selectors.figures(user, found),
-        "failed": selectors.failed_surveys(user, found)[:200], "can_manage": user.can(Cap.MANAGE_ASSESSMENT),
+        "failed": failed[:200], "to_convert": failed.filter(clue__isnull=True).count(),
+        "sizes": [(names.get(code, code), per.get("exited", 0), per.get("registered", 0), per.get("non_registered", 0))
+                  for code, per in sorted((found.sizes or {}).items()) if scope_for(user).contains_code(code)],
+        "can_manage": user.can(Cap.MANAGE_ASSESSMENT),
         "can_survey": user.can(Cap.SURVEY), "nav_active": "assessment"})
 
 

@@ -23,7 +23,8 @@ from fupin.exchange.template import Column
 SHEET_NAME = "入户调查"
 YES, NO = "是", "否"
 YES_NO = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False, "1": True, "0": False,
-          "√": True, "×": False, "认可": True, "不认可": False}
+          "√": True, "×": False}
+APPROVES = {**YES_NO, "认可": True, "不认可": False}  # the approval column may also say it in words
 
 
 def _c(header: str, field_name: str, kind: str, required: bool = False, width: int = 12,
@@ -101,9 +102,10 @@ def write(out, user, sample: Sample) -> int:
     for r, text in enumerate([
         f"{sample.name}（{sample.year} 年，随机种子 {sample.seed}）",
         "每行一户。请勿改动样本号和户编号（导入时用来核对是哪一户）。",
-        "是否错退：只对脱贫户填写（达不到脱贫标准却已退出填“是”）；其他户留空（灰色）。",
+        "是否错退：只对脱贫户填写（达不到脱贫标准却已退出填“是”）；其他户留空（灰色）。“是”“否”也可写作 √/×、1/0、Y/N。",
         "是否漏评：只对非建档立卡农户填写（符合贫困户标准却未识别填“是”）；其他户留空（灰色）。",
-        "是否认可帮扶工作：每户必填“是”或“否”。调查人、调查日期：每户必填，日期如 2024-03-07。",
+        "是否认可帮扶工作：每户必填“是”或“否”（也可写“认可”“不认可”）。调查人、调查日期：每户必填，日期如 2024-03-07。",
+        "发现错退或漏评时，情况说明必填（转为风险线索后村里据此核实）。",
         "尚未调查的户整行答案留空即可，导入时跳过；已登记的调查可在此更正后重新导入。",
     ]):
         notes.write_string(r, 0, text)
@@ -170,30 +172,31 @@ def check(user, sample: Sample, name: str, data: bytes):
                 f"户编号与样本号不符（第 {order} 号样本是 {item.household.household_code}）")
             continue
         values: dict = {"note": (record["note"] or "").strip(), "surveyor": (record["surveyor"] or "").strip()}
-        row_ok = True
+        flagged: set[str] = set()  # cells already reported: the answers' own checks skip them
         for f in ("wrongly_exited", "missed", "approves"):
             cell = (record[f] or "").strip()
-            if cell and cell.lower() not in YES_NO:
+            accepted = APPROVES if f == "approves" else YES_NO
+            if cell and cell.lower() not in accepted:
                 bad(row, f, cell, "应填“是”或“否”")
-                row_ok = False
-            values[f] = YES_NO.get(cell.lower()) if cell else None
+                flagged.add(f)
+            values[f] = accepted.get(cell.lower()) if cell else None
         if len(values["note"]) > 300:
             bad(row, "note", values["note"][:40] + "…", "情况说明不能超过 300 字")
-            row_ok = False
+            flagged.add("note")
         if len(values["surveyor"]) > 50:
             bad(row, "surveyor", values["surveyor"], "调查人不能超过 50 字")
-            row_ok = False
+            flagged.add("surveyor")
         day = record["_day"]
         if (record["surveyed_on"] or "").strip() and day is None:
             bad(row, "surveyed_on", record["surveyed_on"], "调查日期无法识别（可写 2024-03-07、2024/3/7 或 20240307）")
-            row_ok = False
+            flagged.add("surveyed_on")
         values["surveyed_on"] = day if isinstance(day, dt.date) else None
-        if not row_ok:
-            continue
+        # every problem of the row at once, not one per upload
         for f, message in actions.check_answers(item, values).items():
-            bad(row, f, record.get(f) or "", message)
-            row_ok = False
-        if row_ok:
+            if f not in flagged:
+                bad(row, f, record.get(f) or "", message)
+                flagged.add(f)
+        if not flagged:
             rows.append((item, values))
     return sheet, rows, _problems(problems)
 

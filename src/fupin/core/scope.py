@@ -119,5 +119,8 @@ class ScopedQuerySet(models.QuerySet):
 
     def in_scope(self, scope: AreaScope):
         model = self.model
-        return self.filter(scope.q(model.AREA_FIELD, getattr(model, "HELPER_FIELD", None)))
+        found = self.filter(scope.q(model.AREA_FIELD, getattr(model, "HELPER_FIELD", None)))
+        if scope.helper_user_id is not None and getattr(model, "HELPER_MANY", False):
+            found = found.distinct()  # a helper path through a many-to-many (a notice's cases)
+        return found
 

@@ -50,6 +50,19 @@ class DivisionQuerySet(ScopedQuerySet):
     def townships(self):
         return self.filter(level=Level.TOWNSHIP)
 
+    def served(self):
+        """The divisions a split or a sample covers: towns, townships and villages, and the special
+        township-level units (an industrial park, a state farm) only when they hold households."""
+        from django.db.models import Exists, OuterRef, Q, Value
+        from django.db.models.functions import Concat
+
+        from fupin.registry.models import Household
+
+        # the code range [code, code + "A"): every digit string that starts with the code
+        below = Household.objects.filter(division_id__gte=OuterRef("code"),
+                                         division_id__lt=Concat(OuterRef("code"), Value("A")))
+        return self.filter(~Q(kind=Kind.SPECIAL) | Exists(below))
+
 
 class Division(models.Model):
     AREA_FIELD = "code"

@@ -343,6 +343,15 @@ def save_national_columns(*, actor, county_code: str, columns: list[dict]) -> li
     return clean
 
 
+def record_national_download(*, actor, batch) -> None:
+    """A national batch's file (full ID numbers) was downloaded: who and when."""
+    _national_authorize(actor, batch.county_code)
+    with transaction.atomic():
+        audit.record(actor=actor, verb="national.download", object_type="exchange.nationalexport",
+                     object_id=batch.pk, county_code=batch.county_code, division_code=batch.county_code,
+                     summary=_("下载全国系统报送表 #%(n)s（完整证件号码）") % {"n": batch.pk})
+
+
 def export_national(*, actor, county_code: str, year: int):
     """Write the year's workbook for the national system and record the batch: the file as it went
     out, the column map, and each household with the monitoring case it carries (full ID numbers:
@@ -361,6 +370,10 @@ def export_national(*, actor, county_code: str, year: int):
     out = io.BytesIO()
     national.write(out, table, columns)
     counts = {k: int(v) for k, v in table.group_by("report").len().iter_rows()}
+    # rows that go out without a value the national system needs (the batch page lists them)
+    missing = {f.header: int(table.filter(pl.col(f.key) == "").height) for f in national.FIELDS
+               if f.required and f.key in table.columns}
+    counts["missing"] = {k: v for k, v in missing.items() if v}
     with transaction.atomic():
         batch = NationalExport.objects.create(county_code=county_code, year=year, households=table.height,
                                               counts=counts, columns=columns, created_by=_actor(actor))

@@ -123,7 +123,8 @@ PARAM_LABELS = {
 
 
 class NationalExportForm(StyledForm):
-    year = forms.IntegerField(label=_("年度"), min_value=2014, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), min_value=2014, max_value=2100,
+                              help_text=_("人均纯收入、帮扶措施和风险消除按此年度统计"))
 
 
 class NationalColumnsForm(StyledForm):

@@ -215,6 +215,7 @@ class NationalExportItem(models.Model):
     at the step 录入全国防返贫监测系统) and what the row reported."""
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "household__helper_user_id"
 
     county_code = models.CharField(max_length=6)
     division_code = models.CharField(max_length=12)

@@ -133,6 +133,14 @@ def population(county_code: str, year: int) -> pl.DataFrame:
     monitored = [(pk, REPORT_MONITORED, None, "", "", None, None, "") for pk in Household.objects.filter(
         county_code=county_code, status=codes.RecordStatus.ACTIVE, household_type=codes.HouseholdType.MONITORED)
         .values_list("pk", flat=True)]
+    # a cleared household is no longer typed: its type is the one its monitoring case recorded
+    cleared_ids = [row[0] for row in cleared]
+    decided = {}
+    for household_id, data in (Case.objects.filter(kind=Kind.MONITOR, status=CaseStatus.DONE,
+                                                   household_id__in=cleared_ids)
+                               .order_by("household_id", "finished_at").values_list("household_id", "data")):
+        decided[household_id] = (data or {}).get("monitoring_type") or ""
+    cleared = [(r[0], r[1], r[2], decided.get(r[0], ""), *r[4:]) for r in cleared]
     # a household appears once: a new entry wins over "monitored", a clearance over both (the latest news)
     frame = _frame([*entering, *monitored, *cleared], schema)
     rank = pl.col("report").replace_strict({REPORT_CLEARED: 0, REPORT_NEW: 1, REPORT_MONITORED: 2},
@@ -172,7 +180,9 @@ def rows(county_code: str, year: int) -> pl.DataFrame:
         .str.join("、").alias("measures"), pl.len().cast(pl.Int64).alias("measure_count"))
     names = dict(Division.objects.filter(code__in={county_code} | {c[:9] for c in homes.get_column("division_code")}
                                          | set(homes.get_column("division_code"))).values_list("code", "name"))
-    types = {t.code: (t.name, t.national_code or t.code) for t in risk_types(county_code, active=False)}
+    # a county's own type goes out as the national code it was given, else as 其他 (99)
+    types = {t.code: (t.name, t.national_code or (codes.RiskTypeCode.OTHER.value if t.is_local else t.code))
+             for t in risk_types(county_code, active=False)}
 
     df = who.join(homes, on="household_id", how="inner").join(incomes, on="household_id", how="left") \
         .join(measures, on="household_id", how="left")

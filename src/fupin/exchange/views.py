@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
-from fupin.core import audit, clock, csvout
+from fupin.core import audit, csvout
 from fupin.core.scope import home_county
 from fupin.core.views import XLSX, paginate, require
 from fupin.core.views import attachment as _attachment
@@ -342,7 +342,9 @@ def rule_edit(request, pk):
 def national(request):
     user = request.user
     county = home_county(user)
-    form = forms.NationalExportForm(request.POST or None, initial={"year": clock.today().year})
+    from fupin.insights.indicators import default_year
+
+    form = forms.NationalExportForm(request.POST or None, initial={"year": default_year(user, county or "")})
     if request.method == "POST" and form.is_valid():
         try:
             batch = actions.export_national(actor=user, county_code=county, year=form.cleaned_data["year"])
@@ -392,9 +394,7 @@ def national_detail(request, pk):
 @require(Cap.EXPORT_FULL)
 def national_file(request, pk):
     batch = selectors.get_national(request.user, pk)
-    audit.record(actor=request.user, verb="national.download", object_type="exchange.nationalexport",
-                 object_id=batch.pk, county_code=batch.county_code, division_code=batch.county_code,
-                 summary=_("下载全国系统报送表 #%(n)s（完整证件号码）") % {"n": batch.pk})
+    actions.record_national_download(actor=request.user, batch=batch)
     return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file.name.rsplit("/", 1)[-1])
 
 

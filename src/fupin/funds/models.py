@@ -267,6 +267,7 @@ class Allocation(models.Model):
     """
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "household__helper_user_id"
 
     county_code = models.CharField(_("县级代码"), max_length=6, editable=False)
     division_code = models.CharField(_("到村（区划）"), max_length=12, editable=False)
@@ -313,6 +314,7 @@ class Disbursement(models.Model):
     a second entry with the negative amount that names the original and the reason."""
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "household__helper_user_id"
 
     county_code = models.CharField(_("县级代码"), max_length=6, editable=False)
     # where the payment landed: the household's village, else the allocation's area

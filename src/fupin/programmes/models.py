@@ -461,6 +461,7 @@ class PublicWelfareJob(models.Model):
     """A public-welfare post (公益性岗位) in a village or township held by a member."""
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "household__helper_user_id"
 
     county_code = models.CharField(_("县级代码"), max_length=6, editable=False)
     division_code = models.CharField(_("岗位所在乡镇或村"), max_length=12)

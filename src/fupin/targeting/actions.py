@@ -287,7 +287,8 @@ def save_scales(*, actor, area_code: str, year: int, own: dict | None = None,
     _authorize(actor, area.code)
     if own is not None and area.level != Level.COUNTY:
         raise ValidationError(_("乡镇的规模由县分解确定。"))
-    child_codes = list(Division.objects.filter(parent_code=area.code).order_by("code").values_list("code", flat=True))
+    child_codes = list(Division.objects.filter(parent_code=area.code).served().order_by("code")
+                       .values_list("code", flat=True))
     with transaction.atomic():
         rows = {s.division_code: s for s in Scale.objects.select_for_update().filter(
             county_code=area.county_code, year=year, division_code__in=[area.code, *child_codes])}
@@ -302,6 +303,8 @@ def save_scales(*, actor, area_code: str, year: int, own: dict | None = None,
         if children:
             if parent is None:
                 raise ValidationError(_("请先设定%(a)s的规模，再分解。") % {"a": area.name})
+            # areas without households (an industrial park listed as a township) need no share
+            children = {c: v for c, v in children.items() if c in child_codes or any(v.get(f) for f in SCALE_FIELDS)}
             missing = [c for c in child_codes if c not in children]
             unknown = set(children) - set(child_codes)
             if missing or unknown:

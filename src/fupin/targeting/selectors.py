@@ -263,7 +263,7 @@ def scale_overview(user, area: str, year: int) -> dict:
 
     division = Division.objects.get(code=area)
     width = {Level.COUNTY: 9, Level.TOWNSHIP: 12}.get(division.level)
-    children = list(Division.objects.visible_to(user).children_of(area).order_by("code")) if width else []
+    children = list(Division.objects.visible_to(user).children_of(area).served().order_by("code")) if width else []
     codes_ = [area, *[c.code for c in children]]
     scales = {s.division_code: s for s in Scale.objects.filter(county_code=area[:6], year=year, division_code__in=codes_)}
 

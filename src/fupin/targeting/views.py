@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
-from fupin.core import clock
-from fupin.core.scope import home_county, scope_for
+from fupin.core.scope import home_county, root_code, scope_for
 from fupin.core.views import form_action, paginate, require
 from fupin.divisions.models import Division, Level
+from fupin.insights.indicators import default_year
 from fupin.targeting import actions, forms, indicators, selectors
 from fupin.targeting.models import IdentificationRun, RuleSet, RunStatus
 from fupin.targeting.params import LOCAL_RULES
@@ -250,20 +250,30 @@ def run_compare(request, pk, other):
 
 
 @require(Cap.VIEW_TARGETING)
+def _year_param(request, *, default: int) -> int:
+    """``?year=`` as a year (400 when it is not one), else ``default``."""
+    from django.core.exceptions import BadRequest
+
+    value = request.GET.get("year") or ""
+    if not value:
+        return default
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise BadRequest(_("年度应为 2000 至 2100 之间的四位数。"))
+    return int(value)
+
+
 def scale(request):
     """规模控制: an area's scale beside the register and the year's run, its child areas, and (for the
     county administrator) the form that sets the county's scale and splits it."""
     user = request.user
     county = home_county(user)
-    area = request.GET.get("area") or county or ""
+    own = root_code(user)[:9] if len(root_code(user)) >= 9 else county  # a township's (or village's) own township
+    area = request.GET.get("area") or own or ""
     if not area.isdigit() or len(area) not in (6, 9) or not scope_for(user).contains_code(area):
-        area = county
+        area = own
     if not area:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or 0) or clock.today().year
-    except ValueError:
-        year = clock.today().year
+    year = _year_param(request, default=default_year(user, county))
     division = get_object_or_404(Division, code=area)
     overview = selectors.scale_overview(user, area, year)
     can_manage = user.can(Cap.MANAGE_RULES)
@@ -301,13 +311,12 @@ def village_exit(request):
     county = home_county(user)
     if not county:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or 0) or clock.today().year
-    except ValueError:
-        year = clock.today().year
+    year = _year_param(request, default=default_year(user, county))
     found = selectors.village_exit_tests(user, county, year)
-    cases = {c.division_code: c for c in WorkCase.objects.visible_to(user).filter(
-        kind=Kind.VILLAGE_EXIT, year=year).exclude(status="rejected").order_by("started_at")}
+    if not scope_for(user).contains_code(county):
+        found["county"] = None  # a township or village sees its villages, not a county figure of its part
+    cases = {c.division_code: c for c in WorkCase.objects.visible_to(user).filter(kind=Kind.VILLAGE_EXIT).filter(
+        Q(year=year) | Q(status="open")).exclude(status="rejected").order_by("started_at")}
     for row in found["rows"]:
         row["case"] = cases.get(row["division"].code)
     return render(request, "targeting/village_exit.html", {

@@ -369,6 +369,8 @@ SITE_FIELDS = ["name", "division_code", "site_type", "capacity", "status"]
 
 def save_site(*, actor, values: Mapping, site: RelocationSite | None = None) -> RelocationSite:
     code = (values.get("division_code") or "").strip()
+    if site is not None:  # the site as it is must be the actor's too, not only where it is moved to
+        authorize(actor, Domain.HOUSING, division_code=site.division_code)
     authorize(actor, Domain.HOUSING, division_code=code)
     division = Division.objects.filter(code=code).first()
     if division is None or division.level < Level.COUNTY:

@@ -404,6 +404,7 @@ class CharityNeed(models.Model):
     """A need posted for a household or a whole village (amount in yuan; in-kind needs at their value)."""
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "household__helper_user_id"
 
     county_code = models.CharField(_("县级代码"), max_length=6, editable=False)
     division_code = models.CharField(_("所在村"), max_length=12)
@@ -474,6 +475,7 @@ class CharityMatch(models.Model):
     """Part (or all) of an offer assigned to a need; fulfilled when handed over."""
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "need__household__helper_user_id"
 
     county_code = models.CharField(_("县级代码"), max_length=6, editable=False)
     division_code = models.CharField(_("所在村"), max_length=12, editable=False)

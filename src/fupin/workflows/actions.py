@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, clock
@@ -266,6 +267,22 @@ def start_case(*, actor, household: Household, kind: str, note: str = "", reason
 
 # --- acting on a step -------------------------------------------------------------------------
 
+# The data cross-check (信息比对): each source is recorded as found, not found, or not checked.
+CROSS_CHECKS = ("vehicles", "housing", "salaried", "business")
+CHECK_FOUND, CHECK_CLEAR, CHECK_NONE = "found", "not_found", "not_checked"
+
+
+def cross_check_result(value) -> str:
+    """One source's result; a tick (True) is found, False is checked and not found (older callers)."""
+    if value is True:
+        return CHECK_FOUND
+    if value is False:
+        return CHECK_CLEAR
+    if value in (CHECK_FOUND, CHECK_CLEAR, CHECK_NONE):
+        return value
+    raise ValidationError(_("部门比对结果只能是“发现”“未发现”或“未比对”。"))
+
+
 def _missing(case: Case, step: Step, note: str, data: dict) -> list[str]:
     missing = []
     for need in step.needs:
@@ -307,8 +324,13 @@ def _check_inputs(case: Case, step: Step, note: str, data: dict) -> None:
             raise ValidationError(_("表决票数之和（%(v)d）不能超过实到人数（%(p)d）。") % {"v": votes, "p": review.present})
         if data["votes_for"] * 2 <= review.present:
             raise ValidationError(_("同意票未超过实到人数的一半，不能通过；请选择“不予通过”或退回。"))
-    if "cross_check" in step.needs and any(data.get(k) for k in ("vehicles", "housing", "salaried", "business")):
-        raise ValidationError(_("比对发现车辆、商品房、财政供养人员或工商登记，不能通过；请核实后不予通过或退回。"))
+    if "cross_check" in step.needs:
+        results = {k: cross_check_result(data.get(k)) for k in CROSS_CHECKS}
+        data.update(results)  # recorded as found / not found / not checked, source by source
+        if any(v == CHECK_FOUND for v in results.values()):
+            raise ValidationError(_("比对发现车辆、商品房、财政供养人员或工商登记，不能通过；请核实后不予通过或退回。"))
+        if all(v == CHECK_NONE for v in results.values()):
+            raise ValidationError(_("没有比对任何一项，不能通过：请至少比对一个部门的数据并记录结果。"))
 
 
 def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = None,
@@ -614,6 +636,12 @@ def post_notice(*, actor, cases: Iterable[Case], period_days: int | None = None,
     if period < step.min_days:
         raise ValidationError({"period_days": _("公示期不少于 %(n)d 天。") % {"n": step.min_days}})
     posted = posted_on or clock.today()
+    today = clock.today()
+    if posted > today + dt.timedelta(days=1):
+        raise ValidationError({"posted_on": _("公示开始日期不能晚于明天。")})
+    reached = max(timezone.localtime(c.step_started_at).date() for c in cases)
+    if posted < reached:
+        raise ValidationError({"posted_on": _("公示开始日期不能早于进入公示环节的日期（%(d)s）。") % {"d": reached}})
     from fupin.divisions.models import Division
 
     # a household's notice is posted in its village; a village's (贫困村退出) in its township
@@ -731,17 +759,14 @@ def close_notice(*, actor, notice: Notice) -> Notice:
 
 def create_clue(*, actor, household: Household, source: str, risk: str, detail: str = "",
                 found_on: dt.date | None = None) -> RiskClue:
-    roles = procedures.MONITOR.step("clue").roles
-    if source == ClueSource.DEPARTMENT:
-        roles = (*roles, procedures.Role.DEPARTMENT, procedures.Role.COUNTY_ADMIN)
-    elif source in (ClueSource.ASSESSMENT, ClueSource.NATIONAL):  # the county's assessment, the national system
-        roles = (*roles, procedures.Role.COUNTY_ADMIN, procedures.Role.TOWNSHIP_CADRE)
-    _allowed_roles(actor, roles, _("登记风险线索"), household.division_id)
+    _allowed_roles(actor, _clue_roles(source), _("登记风险线索"), household.division_id)
     if source not in ClueSource.values:
         raise ValidationError({"source": _("请选择线索来源。")})
     if not risk.strip():
         raise ValidationError({"risk": _("请填写风险类型。")})
     day = found_on or clock.today()
+    if day > clock.today():
+        raise ValidationError({"found_on": _("发现日期不能晚于今天。")})
     with transaction.atomic():
         clue = RiskClue.objects.create(
             county_code=household.county_code, division_code=household.division_id, household=household,
@@ -755,8 +780,20 @@ def create_clue(*, actor, household: Household, source: str, risk: str, detail: 
     return clue
 
 
+def _clue_roles(source: str, *, dismiss: bool = False) -> tuple:
+    """Who may register a clue from this source: the village's visitors, and for a department's list,
+    the county's assessment or the national system, those who run them. Dismissing is the village's
+    verification, except that the assessment's own clues may be withdrawn by those who survey."""
+    roles = procedures.MONITOR.step("clue").roles
+    if source == ClueSource.DEPARTMENT and not dismiss:
+        return (*roles, procedures.Role.DEPARTMENT, procedures.Role.COUNTY_ADMIN)
+    if source in (ClueSource.ASSESSMENT, ClueSource.NATIONAL):
+        return (*roles, procedures.Role.COUNTY_ADMIN, procedures.Role.TOWNSHIP_CADRE)
+    return roles
+
+
 def dismiss_clue(*, actor, clue: RiskClue, reason: str) -> RiskClue:
-    _allowed(actor, procedures.MONITOR.step("clue"), clue.division_code)
+    _allowed_roles(actor, _clue_roles(clue.source, dismiss=True), _("排除风险线索"), clue.division_code)
     if clue.status != ClueStatus.OPEN:
         raise ValidationError(_("该线索已处理。"))
     if not reason.strip():

@@ -31,6 +31,9 @@ class StartCaseForm(StyledForm):
         self.fields["risk_types"].choices = risk_type_choices(county_code)
 
 
+CHECK_CHOICES = [("not_checked", _("未比对")), ("not_found", _("未发现")), ("found", _("发现"))]
+
+
 class StepForm(StyledForm):
     """The inputs any step may need; the view shows only those the current step asks for."""
 
@@ -41,10 +44,10 @@ class StepForm(StyledForm):
     votes_for = forms.IntegerField(label=_("同意票"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("反对票"), min_value=0, required=False)
     votes_abstain = forms.IntegerField(label=_("弃权票"), min_value=0, required=False)
-    vehicles = forms.BooleanField(label=_("有登记车辆"), required=False)
-    housing = forms.BooleanField(label=_("有商品房"), required=False)
-    salaried = forms.BooleanField(label=_("有财政供养人员"), required=False)
-    business = forms.BooleanField(label=_("有工商注册"), required=False)
+    vehicles = forms.ChoiceField(label=_("车辆登记"), choices=CHECK_CHOICES, initial="not_checked", required=False)
+    housing = forms.ChoiceField(label=_("商品房"), choices=CHECK_CHOICES, initial="not_checked", required=False)
+    salaried = forms.ChoiceField(label=_("财政供养人员"), choices=CHECK_CHOICES, initial="not_checked", required=False)
+    business = forms.ChoiceField(label=_("工商注册"), choices=CHECK_CHOICES, initial="not_checked", required=False)
     decision_no = forms.CharField(label=_("审批文号"), max_length=60, required=False)
     over_scale = forms.BooleanField(label=_("超规模审批（批准后超出识别规模）"), required=False)
     over_scale_reason = forms.CharField(label=_("超规模理由"), max_length=300, required=False,
@@ -64,7 +67,7 @@ class StepForm(StyledForm):
             data.update({"review": d.get("review"), "votes_for": d.get("votes_for"),
                          "votes_against": d.get("votes_against"), "votes_abstain": d.get("votes_abstain")})
         if "cross_check" in step.needs:
-            data.update({k: bool(d.get(k)) for k in ("vehicles", "housing", "salaried", "business")})
+            data.update({k: d.get(k) or "not_checked" for k in ("vehicles", "housing", "salaried", "business")})
         if "decision" in step.needs:
             data["decision_no"] = d.get("decision_no", "")
             if d.get("over_scale"):

@@ -125,6 +125,7 @@ class CaseStep(models.Model):
     """What happened at a step: who, when, the outcome and its reason, and what was supplied."""
 
     AREA_FIELD = "case__division_code"
+    HELPER_FIELD = "case__household__helper_user_id"
 
     county_code = models.CharField(max_length=6)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
@@ -180,6 +181,7 @@ class Document(models.Model):
     """An attachment (photo, signed form, minutes...) stored on disk, checked for type and size."""
 
     AREA_FIELD = "case__division_code"
+    HELPER_FIELD = "case__household__helper_user_id"
 
     county_code = models.CharField(max_length=6)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
@@ -216,6 +218,8 @@ class Notice(models.Model):
     """A public notice (公示) or announcement (公告) posted in a village for cases at one step."""
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "cases__household__helper_user_id"  # a helper: notices of their households
+    HELPER_MANY = True
 
     county_code = models.CharField(max_length=6)
     division_code = models.CharField(_("村"), max_length=12)
@@ -252,6 +256,7 @@ class Objection(models.Model):
     """An objection raised during a notice period; it must be resolved before the notice ends."""
 
     AREA_FIELD = "notice__division_code"
+    HELPER_FIELD = "case__household__helper_user_id"
 
     county_code = models.CharField(max_length=6)
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
@@ -375,6 +380,7 @@ class YearSnapshot(models.Model):
     """Each household as it stood when its county closed the year (never changed afterwards)."""
 
     AREA_FIELD = "division_code"
+    HELPER_FIELD = "household__helper_user_id"
 
     county_code = models.CharField(max_length=6)
     year = models.PositiveSmallIntegerField()

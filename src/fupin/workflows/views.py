@@ -68,7 +68,10 @@ def case_list(request):
     if data.get("overdue"):
         today = clock.today()
         qs = qs.filter(status=CaseStatus.OPEN).filter(Q(step_due__lt=today) | Q(due__lt=today))
-    page, query = paginate(request, qs.order_by("step_due", "pk"))
+    from fupin.registry.selectors import division_name, head_name
+
+    page, query = paginate(request, qs.annotate(head=head_name("household_id"), village=division_name())
+                           .order_by("step_due", "pk"))
     # Bulk actions work on one village, one procedure and one step at a time.
     bulk = None
     if area and len(area) == 12 and data.get("kind") and data.get("step"):
@@ -145,12 +148,17 @@ def case_detail(request, pk):
     reviews = DemocraticReview.objects.filter(division_code=case.division_code).order_by("-held_on")[:20]
     can_act = step is not None and (request.user.role in step.roles or request.user.is_superuser) and \
         request.user.can(Cap.VIEW_REGISTRY)
+    roles = {r for s in case.procedure.steps for r in s.roles}
+    can_upload = case.is_open and (request.user.role in roles or request.user.is_superuser)
     return render(request, "workflows/case_detail.html", {
         "case": case, "step": step, "steps": case.procedure.active_steps(case.options),
         "history": case.steps.select_related("actor").order_by("acted_at", "pk"),
         "documents": case.documents.order_by("uploaded_at"), "objections": case.objections.order_by("raised_on"),
         "notices": case.notices.order_by("posted_on"), "form": forms.StepForm(reviews=reviews),
-        "document_form": forms.DocumentForm(), "can_act": can_act, "today": clock.today(),
+        "document_form": forms.DocumentForm(), "can_act": can_act, "can_upload": can_upload, "today": clock.today(),
+        "step_roles": "、".join(str(dict(procedures.Role.choices)[r]) for r in step.roles) if step else "",
+        "head": case.household.members.filter(relation="head", status="active").values_list("name", flat=True).first()
+        if case.household_id else "",
         "posted": case.notices.filter(step=case.step, status=NoticeStatus.POSTED).first() if step else None,
         "conditions": _conditions(case) if step else None,
         "scale_warnings": actions.scale_warnings(case) if step and step.key == "county_approval" else [],

@@ -69,6 +69,14 @@ def percent(value, places=1):
 
 
 @register.filter
+def check_text(value):
+    """A cross-check result as 发现/未发现/未比对 (older records: True/False)."""
+    from django.utils.translation import gettext as _
+
+    return {True: _("发现"), "found": _("发现"), False: _("未发现"), "not_found": _("未发现")}.get(value, _("未比对"))
+
+
+@register.filter
 def ok_text(value):
     """A guarantee flag as 达标/不达标 (None: no data)."""
     from django.utils.translation import gettext as _
