@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from fupin.core.actions import SYSTEM
 from tests import factories
 
 
@@ -69,9 +70,9 @@ def rules(lichuan):
 
     ensure_national(RuleSet)
     national = RuleSet.objects.get(region_code="", year=2021)
-    rule_set = actions.copy_rule_set(actor=None, source=national, region_code="361022", year=2023)
-    actions.update_rule_set(actor=None, rule_set=rule_set, changes={
+    rule_set = actions.copy_rule_set(actor=SYSTEM, source=national, region_code="361022", year=2023)
+    actions.update_rule_set(actor=SYSTEM, rule_set=rule_set, changes={
         "income_line": Decimal(4000), "monitoring_threshold": Decimal(6000), "food_min_income": Decimal(2300),
         "province_rural_income": Decimal(20000), "county_rural_income": Decimal(18000),
         "province_poverty_rate": Decimal(5)})
-    return actions.publish_rule_set(actor=None, rule_set=rule_set)
+    return actions.publish_rule_set(actor=SYSTEM, rule_set=rule_set)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fupin.accounts import actions as account_actions
 from fupin.accounts.models import User
+from fupin.core.actions import SYSTEM
 from fupin.divisions.loader import load_files
 from fupin.registry import actions, idnumber
 
@@ -31,7 +32,7 @@ def load_lichuan() -> None:
 
 def make_user(role: str, prefix: str, username: str | None = None, **fields) -> User:
     return account_actions.create_user(
-        actor=None, username=username or f"{role}{next(_sequence)}", password=PASSWORD, role=role,
+        actor=SYSTEM, username=username or f"{role}{next(_sequence)}", password=PASSWORD, role=role,
         prefixes=[prefix], full_name=fields.pop("full_name", "测试用户"), must_change_password=False, **fields,
     )
 
@@ -69,7 +70,7 @@ def person(relation: str = "head", *, sex: str = "1", birth: dt.date = dt.date(1
     return data
 
 
-def make_household(village: str = JIANYUAN, *, actor=None, members: list[dict] | None = None, **fields):
+def make_household(village: str = JIANYUAN, *, actor=SYSTEM, members: list[dict] | None = None, **fields):
     """A household with a head (and any other ``members``), through the registry actions."""
     fields.setdefault("household_type", "poor")
     if fields["household_type"] in ("poor", "exited"):

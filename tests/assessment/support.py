@@ -7,6 +7,7 @@ import datetime as dt
 
 from fupin.assessment import actions
 from fupin.assessment.models import Frame, SampleItem
+from fupin.core.actions import SYSTEM
 from tests.factories import HUFANG, JIANYUAN, TANXI, TANXI_VILLAGE, make_household, person
 
 
@@ -38,7 +39,7 @@ def draw(actor, sizes=None, seed=7, **kwargs):
     return actions.draw_sample(actor=actor, county_code=COUNTY, year=2023, sizes=ALL if sizes is None else sizes, seed=seed, **kwargs)
 
 
-def answer(item: SampleItem, *, wrong=False, missed=False, approves=True, day: dt.date | None = None, actor=None,
+def answer(item: SampleItem, *, wrong=False, missed=False, approves=True, day: dt.date | None = None, actor=SYSTEM,
            surveyor="王调查"):
     from fupin.core import clock
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from fupin.assistance import actions
 from fupin.assistance.models import Category, PlanLevel
+from fupin.core.actions import SYSTEM
 
 YEAR = 2023
 
@@ -21,12 +22,12 @@ def png(width: int = 2, height: int = 2) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def household_plan(household, *, actor=None, year: int = YEAR, **fields):
+def household_plan(household, *, actor=SYSTEM, year: int = YEAR, **fields):
     return actions.create_plan(actor=actor, level=PlanLevel.HOUSEHOLD, year=year, household=household,
                                fields={"title": fields.pop("title", "户帮扶计划"), **fields})
 
 
-def measure(plan, *, actor=None, income: bool = False, **fields):
+def measure(plan, *, actor=SYSTEM, income: bool = False, **fields):
     data = {"category": Category.INDUSTRY if income else Category.HEALTH, "description": "发展白茶产业" if income
             else "家庭医生签约", "cost": Decimal("1200.50"), "lead_unit": "黎川县农业农村局",
             "planned_on": dt.date(YEAR, 6, 30)}
@@ -36,7 +37,7 @@ def measure(plan, *, actor=None, income: bool = False, **fields):
     return actions.add_measure(actor=actor, plan=plan, fields=data)
 
 
-def area_plan(level: str, code: str, *, actor=None, year: int = YEAR, **fields):
+def area_plan(level: str, code: str, *, actor=SYSTEM, year: int = YEAR, **fields):
     return actions.create_plan(actor=actor, level=level, year=year, division_code=code,
                                fields={"title": fields.pop("title", "方案"), "goals": fields.pop("goals", "目标"),
                                        **fields})

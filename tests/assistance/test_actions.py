@@ -15,6 +15,7 @@ from fupin.assistance.models import (
     Visit,
     VisitPhoto,
 )
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.registry import actions as registry_actions
 from tests.assistance.support import YEAR, area_plan, household_plan, measure, png
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mine(users):
     household = make_household(JIANYUAN)
-    return registry_actions.assign_helper(actor=None, household=household, helper=users["helper"])
+    return registry_actions.assign_helper(actor=SYSTEM, household=household, helper=users["helper"])
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from fupin.assistance import actions, selectors
 from fupin.assistance.models import MeasureStatus, PlanLevel
+from fupin.core.actions import SYSTEM
 from fupin.funds.models import Project
 from fupin.registry import actions as registry_actions
 from fupin.registry.models import WorkTeamMember
@@ -60,26 +61,26 @@ def test_village_coverage_counts_what_households_miss(users, village_households)
 def test_cancelled_measures_do_not_count(users, village_households):
     m = measure(household_plan(village_households["bare"]), income=True)
     assert selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]["no_income"] == 2
-    actions.set_measure_status(actor=None, measure=m, status=MeasureStatus.CANCELLED, reason="放弃")
+    actions.set_measure_status(actor=SYSTEM, measure=m, status=MeasureStatus.CANCELLED, reason="放弃")
     assert selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]["no_income"] == 3
 
 
 def test_a_helper_account_is_a_helper(users, village_households):
-    registry_actions.assign_helper(actor=None, household=village_households["bare"], helper=users["helper"])
+    registry_actions.assign_helper(actor=SYSTEM, household=village_households["bare"], helper=users["helper"])
     assert selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]["no_helper"] == 0
 
 
 def test_village_level_one_s(users, village_households, clock):
     row = selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]
     assert row["no_team"] and row["no_plan"] and row["no_projects"]
-    registry_actions.add_work_team_member(actor=None, division=_division(JIANYUAN), fields={
+    registry_actions.add_work_team_member(actor=SYSTEM, division=_division(JIANYUAN), fields={
         "name": "邹强", "role": "member", "started_on": dt.date(2022, 1, 1)})
     row = selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]
     assert row["team_size"] == 1 and not row["no_team"]  # an ordinary village: a team is enough
-    registry_actions.update_village(actor=None, division=_division(JIANYUAN), changes={"poverty_status": "poor"})
+    registry_actions.update_village(actor=SYSTEM, division=_division(JIANYUAN), changes={"poverty_status": "poor"})
     row = selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]
     assert row["poor"] and row["no_secretary"] and row["no_team"]  # a poor village needs its first secretary
-    secretary = registry_actions.add_work_team_member(actor=None, division=_division(JIANYUAN), fields={
+    secretary = registry_actions.add_work_team_member(actor=SYSTEM, division=_division(JIANYUAN), fields={
         "name": "陈书记", "role": "first_secretary", "started_on": dt.date(2022, 1, 1)})
     area_plan(PlanLevel.VILLAGE, JIANYUAN)
     project(JIANYUAN)
@@ -87,7 +88,7 @@ def test_village_level_one_s(users, village_households, clock):
     row = selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]
     assert not (row["no_team"] or row["no_plan"] or row["no_projects"])
     assert row["secretary"].name == "陈书记" and row["team_size"] == 2 and row["projects"] == 1
-    registry_actions.end_work_team_member(actor=None, member=secretary, ended_on=clock.today() - dt.timedelta(days=1))
+    registry_actions.end_work_team_member(actor=SYSTEM, member=secretary, ended_on=clock.today() - dt.timedelta(days=1))
     assert selectors.coverage(users["county"], JIANYUAN, YEAR)["village"]["no_team"]
     assert WorkTeamMember.objects.count() == 2
 
@@ -101,7 +102,7 @@ def _division(code):
 def test_township_rows_per_village_and_county_rows_per_township(users, village_households):
     make_household(HUFANG_VILLAGE, household_type="poor", helper_name="某人")
     make_household(TANXI_VILLAGE, household_type="poor", helper_name="")
-    actions.assign_leader(actor=None, division_code=HUFANG, fields={"name": "黄", "post": "副县长",
+    actions.assign_leader(actor=SYSTEM, division_code=HUFANG, fields={"name": "黄", "post": "副县长",
                                                                     "started_on": dt.date(2023, 1, 1)})
     area_plan(PlanLevel.TOWNSHIP, TANXI)
     township = selectors.coverage(users["county"], HUFANG, YEAR)
@@ -152,7 +153,7 @@ def test_the_number_of_queries_does_not_grow_with_households(users, village_hous
 
 def test_worklist_marks_overdue_visits(users, village_households, clock, settings):
     settings.FUPIN_VISIT_OVERDUE_DAYS = 30
-    mine = registry_actions.assign_helper(actor=None, household=village_households["full"], helper=users["helper"])
+    mine = registry_actions.assign_helper(actor=SYSTEM, household=village_households["full"], helper=users["helper"])
     rows = list(selectors.worklist(users["helper"], year=YEAR))
     assert [r.pk for r in rows] == [mine.pk]
     actions.record_visit(actor=users["helper"], household=mine, visited_on=clock.today() - dt.timedelta(days=31),

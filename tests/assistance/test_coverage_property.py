@@ -1,12 +1,12 @@
 """The coverage counts agree with a plain recount of random households, whatever their mix."""
 
 import pytest
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fupin.assistance import selectors
 from fupin.assistance.models import MeasureStatus
+from fupin.core.actions import SYSTEM, atomic
 from tests.assistance.support import YEAR, household_plan, measure
 from tests.factories import COUNTY, HUFANG_VILLAGE, JIANYUAN, TANXI_VILLAGE, make_household
 
@@ -31,7 +31,7 @@ class Rollback(Exception):
 def test_coverage_counts_match_a_recount(users, households):
     expected = {"households": 0, "no_measure": 0, "no_income": 0, "no_helper": 0}
     try:
-        with transaction.atomic():
+        with atomic():  # an action's transaction: the actions inside join it
             for spec in households:
                 fields = {"household_type": spec["type"], "helper_name": "帮扶人" if spec["helper"] else ""}
                 if spec["type"] == "exited":
@@ -45,7 +45,7 @@ def test_coverage_counts_match_a_recount(users, households):
                         if cancelled:
                             from fupin.assistance import actions
 
-                            actions.set_measure_status(actor=None, measure=m, status=MeasureStatus.CANCELLED,
+                            actions.set_measure_status(actor=SYSTEM, measure=m, status=MeasureStatus.CANCELLED,
                                                        reason="test")
                         else:
                             live.append(income)

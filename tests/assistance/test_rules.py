@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from fupin.assistance import rules
 from fupin.assistance.models import DEVELOPMENT_CATEGORIES, Category
+from fupin.core.actions import SYSTEM
 from fupin.registry.models import Household
 from tests.assistance.support import png
 from tests.factories import make_household
@@ -37,7 +38,7 @@ def test_closed_households_need_nothing(lichuan):
     from fupin.registry import actions as registry_actions
 
     household = make_household(household_type="poor")
-    registry_actions.close_household(actor=None, household=household, reason_code="all_deceased",
+    registry_actions.close_household(actor=SYSTEM, household=household, reason_code="all_deceased",
                                      closed_on=dt.date(2023, 1, 1))
     assert not Household.objects.filter(rules.needs_help_q()).exists()
 

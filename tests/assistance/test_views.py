@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from fupin.assistance import actions
 from fupin.assistance.models import CountyLeader, Measure, Plan, PlanLevel, PlanStatus, Visit
+from fupin.core.actions import SYSTEM
 from fupin.registry import actions as registry_actions
 from tests.assistance.support import YEAR, area_plan, household_plan, measure, png
 from tests.conftest import login
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mine(users):
     household = make_household(JIANYUAN, household_type="poor")
-    return registry_actions.assign_helper(actor=None, household=household, helper=users["helper"])
+    return registry_actions.assign_helper(actor=SYSTEM, household=household, helper=users["helper"])
 
 
 @pytest.fixture

@@ -2,13 +2,14 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from fupin.core import audit
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 
 
 @pytest.mark.django_db(transaction=True)
 def test_audit_events_cannot_be_updated_or_deleted():
     with transaction.atomic():
-        event = audit.record(actor=None, verb="test.event", summary="x")
+        event = audit.record(actor=SYSTEM, verb="test.event", summary="x")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(summary="changed")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -19,7 +20,7 @@ def test_audit_events_cannot_be_updated_or_deleted():
 @pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
-        audit.record(actor=None, verb="test.event")
+        audit.record(actor=SYSTEM, verb="test.event")
 
 
 def test_diff_keeps_only_changed_fields():

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
+from fupin.core.actions import SYSTEM
 from fupin.registry.models import Household
 from fupin.welfare import actions as welfare
 from fupin.workflows import actions as workflows
@@ -48,7 +49,7 @@ def test_a_helper_reaches_only_the_documents_and_notices_of_their_households(cli
 
     mine = make_household(household_type="ordinary", poverty_attribute="", main_cause="")
     other = make_household(household_type="ordinary", poverty_attribute="", main_cause="")
-    registry.assign_helper(actor=None, household=mine, helper=helper)
+    registry.assign_helper(actor=SYSTEM, household=mine, helper=helper)
     documents, notices = {}, {}
     for home in (mine, other):
         case = workflows.start_case(actor=village, household=home, kind="identify", note="申请")

@@ -5,6 +5,7 @@ import pytest
 
 from fupin.accounts.roles import Role
 from fupin.assistance.models import Measure, Visit
+from fupin.core.actions import SYSTEM
 from fupin.registry import actions as registry_actions
 from tests import factories
 from tests.assistance.support import png
@@ -20,7 +21,7 @@ def people(settings, lichuan, tmp_path):
     helper = make_user(Role.HELPER, JIANYUAN, "wuwenhua", full_name="吴文华")
     county = make_user(Role.COUNTY_ADMIN, "361022", "county", full_name="黄建国")
     household = make_household(JIANYUAN, household_type="poor", head=person("head", name="涂长根"))
-    registry_actions.assign_helper(actor=None, household=household, helper=helper)
+    registry_actions.assign_helper(actor=SYSTEM, household=household, helper=helper)
     make_household(JIANYUAN, household_type="monitored", head=person("head", name="揭春生"))
     return {"helper": helper, "county": county, "household": household}
 

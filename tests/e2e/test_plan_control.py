@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fupin.accounts.roles import Role
+from fupin.core.actions import SYSTEM
 from fupin.divisions.models import Division
 from fupin.registry import actions as registry
 from fupin.registry.models import VillageProfile
@@ -86,10 +87,10 @@ def test_scale_warning_and_over_scale_approval(browser, live_server, county, clo
 
 
 def test_a_poor_village_exits_through_its_procedure(browser, live_server, county, clock, artifacts):
-    registry.update_village(actor=None, division=Division.objects.get(code=HUFANG_VILLAGE), changes={
+    registry.update_village(actor=SYSTEM, division=Division.objects.get(code=HUFANG_VILLAGE), changes={
         "poverty_status": "poor", "collective_income": Decimal(60000), "paved_road": True, "tap_water": True,
         "power_grid": True, "clinic": True, "broadband": True})
-    registry.add_work_team_member(actor=None, division=Division.objects.get(code=HUFANG_VILLAGE), fields={
+    registry.add_work_team_member(actor=SYSTEM, division=Division.objects.get(code=HUFANG_VILLAGE), fields={
         "name": "王书记", "role": "first_secretary", "started_on": dt.date(2021, 3, 1)})
     for _ in range(5):
         make_household(HUFANG_VILLAGE, household_type="ordinary", poverty_attribute="", main_cause="")

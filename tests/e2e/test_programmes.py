@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from fupin.accounts.roles import Role
+from fupin.core.actions import SYSTEM
 from fupin.programmes import actions
 from fupin.programmes.models import Dividend
 from tests import factories
@@ -25,10 +26,10 @@ def tea(settings, lichuan):
     coop = support.cooperative(name="湖坊乡白茶专业合作社")
     homes = [make_household(head=person("head", name=name)) for name in ("邓家福", "邓家禄", "邓家寿")]
     for n, home in enumerate(homes):
-        actions.add_participation(actor=None, household=home, industry=industry, year=2023, scale=Decimal(3 + n),
+        actions.add_participation(actor=SYSTEM, household=home, industry=industry, year=2023, scale=Decimal(3 + n),
                                   started_on=dt.date(2023, 3, 1))
         support.join(coop, home, str(n + 1))
-    actions.declare_dividend(actor=None, cooperative=coop, year=2023, total=Decimal("600.00"),
+    actions.declare_dividend(actor=SYSTEM, cooperative=coop, year=2023, total=Decimal("600.00"),
                              declared_on=dt.date(2024, 1, 10))
     return coop, homes
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from fupin.accounts.roles import Department, Role
+from fupin.core.actions import SYSTEM
 from fupin.welfare.models import CharityMatch, CharityNeed
 from tests import factories
 from tests.e2e.menu import open_menu
@@ -36,14 +37,14 @@ def test_civil_affairs_opens_the_dibao_gap_list(page, live_server, people, artif
     from fupin.registry import actions as registry_actions
     from fupin.welfare import actions
 
-    actions.save_standard(actor=None, region_code=COUNTY, year=2023, values={
+    actions.save_standard(actor=SYSTEM, region_code=COUNTY, year=2023, values={
         "dibao_line": Decimal(6000), "tekun_standard": Decimal(7800), "premium_subsidy": Decimal(380),
         "edu_preschool": Decimal(1000), "edu_compulsory": Decimal(1250), "edu_senior": Decimal(2000),
         "edu_vocational": Decimal(2000), "edu_higher": Decimal(3000), "disability_living_monthly": Decimal(80),
         "disability_care_monthly": Decimal(100), "notes": ""})
     poor = make_household(JIANYUAN, head=person("head", name="邓有福"),
                           members=[person("spouse", sex="2", name="吴桂英", birth=dt.date(1978, 3, 2))])
-    registry_actions.set_income(actor=None, household=poor, year=2023, values={"wage_income": Decimal(9000)})
+    registry_actions.set_income(actor=SYSTEM, household=poor, year=2023, values={"wage_income": Decimal(9000)})
     make_household(JIANYUAN, head=person("head", name="富裕户"))  # no income recorded: not judged
 
     login(page, live_server, "minzheng")

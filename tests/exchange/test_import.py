@@ -11,6 +11,7 @@ import fastexcel
 import pytest
 from django.core.management import call_command
 
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.exchange import importer, workbooks
 from fupin.exchange import selectors as exchange_selectors
@@ -21,7 +22,7 @@ from tests.exchange import support
 pytestmark = pytest.mark.django_db
 
 
-def run(rows, *, fmt="csv", actor=None, **options) -> importer.ImportResult:
+def run(rows, *, fmt="csv", actor=SYSTEM, **options) -> importer.ImportResult:
     data = support.to_csv(rows) if fmt == "csv" else support.to_xlsx(rows)
     return importer.import_households(f"test.{fmt}", data, actor=actor, **options)
 

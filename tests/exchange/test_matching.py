@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from fupin.core import clock
+from fupin.core.actions import SYSTEM
 from fupin.core.masking import mask_id_number
 from fupin.core.models import AuditEvent
 from fupin.exchange import actions, matching, selectors
@@ -66,7 +67,7 @@ def head_of(household):
     return household.members.get(relation="head")
 
 
-def run_list(source: str, headers: list[str], rows: list[list], *, actor=None, area: str = COUNTY,
+def run_list(source: str, headers: list[str], rows: list[list], *, actor=SYSTEM, area: str = COUNTY,
              name: str = "名单.csv") -> MatchRun:
     run = actions.create_match(actor=actor, source=source, name=name, data=department_csv(headers, rows),
                                area_code=area, enqueue=False)
@@ -97,7 +98,7 @@ def rule(kind: str, county: str = COUNTY) -> MatchRule:
 
 
 def tune(kind: str, *, enabled: bool = True, params: dict | None = None, household_types: list[str] | None = None,
-         risk: str = "", actor=None) -> MatchRule:
+         risk: str = "", actor=SYSTEM) -> MatchRule:
     r = rule(kind)
     return actions.update_rule(actor=actor, rule=r, enabled=enabled, params=params if params is not None else r.params,
                                household_types=household_types or list(r.household_types), risk=risk)
@@ -405,7 +406,7 @@ def test_deaths_and_moves_out_are_discrepancies_for_active_members(lichuan):
     spouse, son = h.members.get(relation="spouse"), h.members.get(relation="son")
     gone = home("poor", members=[person("daughter", sex="2", birth=dt.date(2000, 1, 1))])
     removed = gone.members.get(relation="daughter")
-    registry_actions.remove_member(actor=None, member=removed, reason_code="death")
+    registry_actions.remove_member(actor=SYSTEM, member=removed, reason_code="death")
     rows = [
         [spouse.id_number, "李秀英", "死亡", "2024-01-05"],
         [son.id_number, "黄小明", "户籍迁出", ""],
@@ -497,7 +498,7 @@ def test_ids_are_normalised_before_matching_and_the_rest_is_reported(lichuan):
     legacy = home("poor", head=person("head", id_number=legacy18))
     gone = home("poor", members=[person("son", birth=dt.date(1999, 9, 9))])
     removed = gone.members.get(relation="son")
-    registry_actions.remove_member(actor=None, member=removed, reason_code="moved_out")
+    registry_actions.remove_member(actor=SYSTEM, member=removed, reason_code="moved_out")
     n = head_of(spaced).id_number
     w = head_of(wide).id_number
     stranger = stranger_id()
@@ -562,7 +563,7 @@ def test_a_title_row_above_the_header_and_aliased_headers_are_accepted(lichuan):
     h = home("exited")
     data = ("民政局 2024 年 3 月低保名单,,,\n公民身份号码,姓名,保障类型,保障金额\n"
             f"{head_of(h).id_number},黄建国,低保,600\n").encode("gb18030")
-    run = actions.create_match(actor=None, source=Source.CIVIL_AFFAIRS, name="低保.csv", data=data,
+    run = actions.create_match(actor=SYSTEM, source=Source.CIVIL_AFFAIRS, name="低保.csv", data=data,
                                area_code=COUNTY, enqueue=False)
     run = actions.execute_match(run)
     assert run.status == MatchStatus.DONE
@@ -575,7 +576,7 @@ def test_a_csv_title_line_of_one_cell_is_allowed_above_the_header(lichuan):
     h = home("exited")
     data = ("民政局 2024 年 3 月低保名单\n证件号码,姓名,救助类型\n"
             f"{head_of(h).id_number},黄建国,低保\n").encode()
-    run = actions.create_match(actor=None, source=Source.CIVIL_AFFAIRS, name="低保.csv", data=data,
+    run = actions.create_match(actor=SYSTEM, source=Source.CIVIL_AFFAIRS, name="低保.csv", data=data,
                                area_code=COUNTY, enqueue=False)
     run = actions.execute_match(run)
     assert run.status == MatchStatus.DONE, run.counts
@@ -587,7 +588,7 @@ def test_xlsx_lists_are_matched_too(lichuan):
 
     h = home("monitored")
     data = to_xlsx([{"证件号码": head_of(h).id_number, "姓名": "黄建国", "单位": "县教育局"}], headers=SALARIED)
-    run = actions.create_match(actor=None, source=Source.SALARIED, name="财政供养.xlsx", data=data,
+    run = actions.create_match(actor=SYSTEM, source=Source.SALARIED, name="财政供养.xlsx", data=data,
                                area_code=COUNTY, enqueue=False)
     run = actions.execute_match(run)
     assert run.status == MatchStatus.DONE and run.counts["matched_members"] == 1
@@ -623,14 +624,14 @@ def test_clue_findings_become_one_open_department_clue_per_household_and_risk(us
 
 def test_an_open_clue_with_that_risk_is_reused_and_an_open_monitoring_case_gets_none(lichuan):
     with_clue = home("exited", members=[person("son", birth=dt.date(2011, 3, 1), schooling="grade_7_9")])
-    existing = workflow_actions.create_clue(actor=None, household=with_clue, source="cadre_visit",
+    existing = workflow_actions.create_clue(actor=SYSTEM, household=with_clue, source="cadre_visit",
                                             risk="因学（义务教育阶段辍学）", detail="走访发现")
     other_risk = home("exited", members=[person("son", birth=dt.date(2011, 3, 1), schooling="grade_7_9")])
-    workflow_actions.create_clue(actor=None, household=other_risk, source="cadre_visit", risk="因病")
+    workflow_actions.create_clue(actor=SYSTEM, household=other_risk, source="cadre_visit", risk="因病")
     dismissed = home("exited", members=[person("son", birth=dt.date(2011, 3, 1), schooling="grade_7_9")])
-    old = workflow_actions.create_clue(actor=None, household=dismissed, source="department",
+    old = workflow_actions.create_clue(actor=SYSTEM, household=dismissed, source="department",
                                        risk="因学（义务教育阶段辍学）")
-    workflow_actions.dismiss_clue(actor=None, clue=old, reason="已返校")
+    workflow_actions.dismiss_clue(actor=SYSTEM, clue=old, reason="已返校")
     monitored = home("exited", members=[person("son", birth=dt.date(2011, 3, 1), schooling="grade_7_9")])
     now = clock.now()
     Case.objects.create(county_code=COUNTY, division_code=JIANYUAN, household=monitored, kind="monitor", year=2024,
@@ -668,7 +669,7 @@ def test_the_same_list_twice_creates_no_duplicate_findings_or_clues(lichuan):
     assert MatchFinding.objects.count() == 3 and RiskClue.objects.count() == 2
     # once checked, a discrepancy is reported again by the next list that still shows it
     mismatch = found(first, "assistance_mismatch")[0]
-    actions.resolve_finding(actor=None, finding=mismatch, status=FindingStatus.DISMISSED, note="民政数据有误")
+    actions.resolve_finding(actor=SYSTEM, finding=mismatch, status=FindingStatus.DISMISSED, note="民政数据有误")
     third = run_list(Source.CIVIL_AFFAIRS, CIVIL, rows)
     assert third.counts["discrepancies"] == 1 and third.counts["clue_findings"] == 0
     assert found(third, "assistance_mismatch")[0].status == FindingStatus.OPEN
@@ -679,7 +680,7 @@ def test_a_risk_seen_again_after_its_clue_was_dismissed_gives_a_new_clue(lichuan
     rows = [[h.members.get(relation="son").id_number, "黄小明", "辍学", "", ""]]
     first = run_list(Source.EDUCATION, EDUCATION, rows)
     clue = found(first, "dropout")[0].clue
-    workflow_actions.dismiss_clue(actor=None, clue=clue, reason="核实已返校")
+    workflow_actions.dismiss_clue(actor=SYSTEM, clue=clue, reason="核实已返校")
     later = run_list(Source.EDUCATION, EDUCATION, rows)  # the next term's list: out of school again
     assert later.counts["clues_created"] == 1
     assert RiskClue.objects.filter(household=h, status="open", risk="因学（义务教育阶段辍学）").count() == 1
@@ -821,7 +822,7 @@ def test_who_may_match_which_list(users):
 ], ids=["unknown-source", "empty-file", "not-a-spreadsheet", "area-above-county"])
 def test_create_match_rejects_bad_requests(lichuan, source, name, data, area, field):
     with pytest.raises(ValidationError) as error:
-        actions.create_match(actor=None, source=source, name=name, data=data, area_code=area, enqueue=False)
+        actions.create_match(actor=SYSTEM, source=source, name=name, data=data, area_code=area, enqueue=False)
     assert field in error.value.message_dict
     assert not MatchRun.objects.exists()
 
@@ -906,7 +907,7 @@ def test_a_run_records_its_file_counts_report_and_an_audit_event(users):
 ], ids=["not-a-workbook", "binary", "no-id-column", "missing-required-column", "column-twice"])
 def test_an_unreadable_list_is_rejected_with_a_clear_message(lichuan, name, data, message):
     h = home("exited")
-    run = actions.create_match(actor=None, source=Source.CIVIL_AFFAIRS, name=name, data=data, area_code=COUNTY,
+    run = actions.create_match(actor=SYSTEM, source=Source.CIVIL_AFFAIRS, name=name, data=data, area_code=COUNTY,
                                enqueue=False)
     run = actions.execute_match(run)
     assert run.status == MatchStatus.REJECTED
@@ -921,7 +922,7 @@ def test_the_background_task_runs_the_match(lichuan):
     from fupin.exchange.tasks import run_match
 
     h = home("monitored")
-    run = actions.create_match(actor=None, source=Source.SALARIED, name="x.csv",
+    run = actions.create_match(actor=SYSTEM, source=Source.SALARIED, name="x.csv",
                                data=department_csv(SALARIED, [[head_of(h).id_number, "", "县教育局"]]),
                                area_code=COUNTY, enqueue=False)
     assert run_match.call(run.pk) == {"run": run.pk, "status": "done"}

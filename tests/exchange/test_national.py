@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fupin.core import clock
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.exchange import actions, national
 from fupin.exchange.models import NationalExport, NationalExportItem, Source
@@ -112,7 +113,7 @@ def decided_case(users, home, risk_types=("07",)):
 def test_the_workbook_has_new_monitored_and_cleared_households(users):
     county = users["county"]
     watched = monitored(risk_types="01,06", phone="13912345678")
-    registry.set_income(actor=None, household=watched, year=YEAR, values={
+    registry.set_income(actor=SYSTEM, household=watched, year=YEAR, values={
         "wage_income": Decimal(9000), "business_income": Decimal(1000), "production_costs": Decimal(400)})
     plan = household_plan(watched)
     measure(plan)  # 健康帮扶

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from fupin.core.actions import SYSTEM
 from fupin.divisions.models import Division
 from fupin.funds import actions, selectors
 from fupin.funds.models import DisbursementMode, ProjectType, SourceKind
@@ -26,7 +27,7 @@ def figures(check) -> dict:
 
 def _poor(*codes):
     for code in codes:
-        registry_actions.update_village(actor=None, division=Division.objects.get(code=code),
+        registry_actions.update_village(actor=SYSTEM, division=Division.objects.get(code=code),
                                         changes={"poverty_status": "poor"})
 
 
@@ -173,13 +174,13 @@ def test_county_integrated_into_village_infrastructure(users, amount, passed):
 
 def test_a_village_that_exited_during_the_year_counts_as_poor_for_that_year(users):
     fin = users["finance"]
-    registry_actions.update_village(actor=None, division=Division.objects.get(code=JIANYUAN),
+    registry_actions.update_village(actor=SYSTEM, division=Division.objects.get(code=JIANYUAN),
                                     changes={"poverty_status": "exited", "exit_year": 2023})
     s = source(fin, amount="2000000", kind=SourceKind.COUNTY_INTEGRATED)
     p = project(fin, area=JIANYUAN, budget="2000000", type=ProjectType.INFRASTRUCTURE)
     actions.allocate(actor=fin, source=s, project=p, amount="1500000")
     assert _check(fin, "village_infrastructure")[0].passed
-    registry_actions.update_village(actor=None, division=Division.objects.get(code=JIANYUAN),
+    registry_actions.update_village(actor=SYSTEM, division=Division.objects.get(code=JIANYUAN),
                                     changes={"exit_year": 2022})
     assert not _check(fin, "village_infrastructure")[0].passed
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fupin.core.actions import atomic
 from fupin.funds import actions, selectors
 from fupin.funds.models import DisbursementMode, SourceKind
 from tests.factories import COUNTY, HUFANG, JIANYUAN, TANXI, TANXI_VILLAGE
@@ -79,7 +80,7 @@ def _check_ledger(user, area, year, expected_alloc, expected_paid):
 @given(ops=st.lists(op, min_size=1, max_size=12))
 def test_ledgers_reconcile(world, ops):
     fin, households = world["fin"], world["households"]
-    with transaction.atomic():
+    with atomic():  # an action's transaction: the actions inside join it
         expected_alloc: dict[str, Decimal] = {}
         expected_paid: dict[str, Decimal] = {}
         household_paid: dict[int, Decimal] = {}

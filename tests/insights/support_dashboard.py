@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from fupin.core.actions import SYSTEM
 from fupin.registry import actions as registry
 from tests.factories import JIANYUAN, make_household, person
 
@@ -18,7 +19,7 @@ def household(village: str = JIANYUAN, *, size: int = 1, **fields):
 
 
 def income(h, year: int, *, wage=0, business=0, property=0, transfer=0, costs=0):
-    return registry.set_income(actor=None, household=h, year=year, values={
+    return registry.set_income(actor=SYSTEM, household=h, year=year, values={
         "wage_income": Decimal(wage), "business_income": Decimal(business), "property_income": Decimal(property),
         "transfer_income": Decimal(transfer), "production_costs": Decimal(costs)})
 
@@ -39,5 +40,5 @@ def official_run(area: str, year: int):
     """An official identification run over ``area`` with the published rule set of the year."""
     from fupin.targeting import actions
 
-    run = actions.start_run(actor=None, area_code=area, year=year, enqueue=False)
+    run = actions.start_run(actor=SYSTEM, area_code=area, year=year, enqueue=False)
     return actions.execute_run(run)

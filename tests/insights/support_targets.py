@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from fupin.core.actions import SYSTEM
 from fupin.programmes import actions as programmes
 from fupin.registry import actions as registry
 from fupin.targeting import actions as targeting
@@ -22,22 +23,22 @@ def rule_sets(*, income_now=Decimal(5000), income_before=Decimal(4000)):
     national = RuleSet.objects.get(region_code="", year=2021)
     found = {}
     for year, income in ((YEAR - 1, income_before), (YEAR, income_now)):
-        rule_set = targeting.copy_rule_set(actor=None, source=national, region_code=COUNTY, year=year)
-        targeting.update_rule_set(actor=None, rule_set=rule_set, changes={
+        rule_set = targeting.copy_rule_set(actor=SYSTEM, source=national, region_code=COUNTY, year=year)
+        targeting.update_rule_set(actor=SYSTEM, rule_set=rule_set, changes={
             "income_line": Decimal(4000), "monitoring_threshold": Decimal(4500), "food_min_income": Decimal(0),
             "province_rural_income": Decimal(20000), "county_rural_income": income,
             "province_poverty_rate": Decimal(5)})
-        found[year] = targeting.publish_rule_set(actor=None, rule_set=rule_set)
+        found[year] = targeting.publish_rule_set(actor=SYSTEM, rule_set=rule_set)
     return found
 
 
 def identify(year=YEAR):
-    run = targeting.start_run(actor=None, area_code=COUNTY, year=year, enqueue=False)
+    run = targeting.start_run(actor=SYSTEM, area_code=COUNTY, year=year, enqueue=False)
     return targeting.execute_run(run)
 
 
 def income(household, net, year=YEAR):
-    return registry.set_income(actor=None, household=household, year=year,
+    return registry.set_income(actor=SYSTEM, household=household, year=year,
                                values={"wage_income": Decimal(str(net))})
 
 
@@ -57,16 +58,16 @@ def head(household):
 
 
 def course(division, *, end=dt.date(YEAR, 5, 20)):
-    return programmes.create_course(actor=None, division_code=division, name=f"技能培训班{next(_n)}",
+    return programmes.create_course(actor=SYSTEM, division_code=division, name=f"技能培训班{next(_n)}",
                                     programme="practical", organiser="human_resources", place="乡农技站",
                                     start_on=end - dt.timedelta(days=10), end_on=end, hours=40, capacity=30)
 
 
 def trained(course_, member, *, employed=False):
-    trainee = programmes.enroll(actor=None, course=course_, member=member, enrolled_on=course_.start_on)
-    trainee = programmes.complete_training(actor=None, trainee=trainee, completed_on=course_.end_on)
+    trainee = programmes.enroll(actor=SYSTEM, course=course_, member=member, enrolled_on=course_.start_on)
+    trainee = programmes.complete_training(actor=SYSTEM, trainee=trainee, completed_on=course_.end_on)
     if employed:
-        programmes.record_employment(actor=None, member=member, employer="黎川县白茶厂", place="黎川县",
+        programmes.record_employment(actor=SYSTEM, member=member, employer="黎川县白茶厂", place="黎川县",
                                      started_on=course_.end_on + dt.timedelta(days=5), monthly_wage=Decimal(3000),
                                      trainee=trainee)
     return trainee

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from fupin.core.actions import SYSTEM
 from tests.conftest import login
 from tests.factories import COUNTY, HUFANG, HUFANG_VILLAGE, JIANYUAN, TANXI, TANXI_VILLAGE
 from tests.insights.support_dashboard import household, income
@@ -80,7 +81,7 @@ def test_the_housing_part_counts_the_houses(client, users, population):
     from fupin.registry import actions as registry
     from fupin.registry.models import Household
 
-    registry.update_household(actor=None, household=Household.objects.get(division_id=JIANYUAN),
+    registry.update_household(actor=SYSTEM, household=Household.objects.get(division_id=JIANYUAN),
                               changes={"house_grade": "C"})
     login(client, users["county"])
     content = client.get(f"/insights/?area={HUFANG}&part=housing").content.decode()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
+from fupin.core.actions import SYSTEM
 from fupin.insights import indicators as ind
 from tests.factories import COUNTY, HUFANG, HUFANG_VILLAGE, JIANYUAN, TANXI, TANXI_VILLAGE
 from tests.insights.support_dashboard import case, household, income, official_run
@@ -106,8 +107,8 @@ def test_income_without_a_previous_year_has_no_growth(users, population):
 def test_degree_and_compliance_come_from_the_latest_official_run(users, rules, population):
     from fupin.registry import actions as registry
 
-    registry.update_household(actor=None, household=population["poor"], changes={"house_grade": "D"})
-    registry.update_household(actor=None, household=population["exited"], changes={"safe_water": False})
+    registry.update_household(actor=SYSTEM, household=population["poor"], changes={"house_grade": "D"})
+    registry.update_household(actor=SYSTEM, household=population["exited"], changes={"safe_water": False})
     for h in population.values():
         income(h, YEAR, wage=2000)
     run = official_run(COUNTY, YEAR)
@@ -149,8 +150,8 @@ def test_delegated_figures_are_the_other_apps_numbers(users, population):
     from fupin.registry import actions as registry
     from fupin.welfare import selectors as welfare
 
-    registry.update_household(actor=None, household=population["poor"], changes={"house_grade": "C"})
-    registry.update_household(actor=None, household=population["tanxi"],
+    registry.update_household(actor=SYSTEM, household=population["poor"], changes={"house_grade": "C"})
+    registry.update_household(actor=SYSTEM, household=population["tanxi"],
                               changes={"house_grade": "D", "house_renovated": True})
     h = ind.housing(users["county"], COUNTY)
     assert (h["cd"], h["renovated"], h["renovated_rate"]) == (2, 1, Decimal("50.00"))

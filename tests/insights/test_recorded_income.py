@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from fupin.core.actions import SYSTEM
 from fupin.funds import actions as funds
 from fupin.funds.models import DisbursementMode
 from fupin.insights import recorded
@@ -28,24 +29,24 @@ def paid(finance, household, amount, mode=DisbursementMode.REWARD):
 
 def test_a_declared_transfer_income_below_the_recorded_subsidies_is_flagged(users):
     home = make_household()
-    registry.set_income(actor=None, household=home, year=2023, values={"transfer_dibao": D("300")})
+    registry.set_income(actor=SYSTEM, household=home, year=2023, values={"transfer_dibao": D("300")})
     paid(users["finance"], home, "500")
     rows = recorded.card_section(users["county"], home)["rows"]
     row = next(r for r in rows if r["year"] == 2023)
     assert row["transfers"] == D("500") and row["paid"]["reward"] == D("500")
     assert row["flags"] == ["申报的转移性收入 300.00 元低于系统记录的补贴补助 500.00 元"]
     # declared at least what was paid: no flag (exactly equal is consistent)
-    registry.set_income(actor=None, household=home, year=2023, values={"transfer_dibao": D("500")})
+    registry.set_income(actor=SYSTEM, household=home, year=2023, values={"transfer_dibao": D("500")})
     row = next(r for r in recorded.card_section(users["county"], home)["rows"] if r["year"] == 2023)
     assert row["flags"] == []
 
 
 def test_dividends_are_compared_with_the_declared_property_income(users):
     home = make_household()
-    registry.set_income(actor=None, household=home, year=2023, values={"property_income": D("99.99")})
+    registry.set_income(actor=SYSTEM, household=home, year=2023, values={"property_income": D("99.99")})
     coop = cooperative()
     join(coop, home, 10)
-    programmes.declare_dividend(actor=None, cooperative=coop, year=2023, total=D("100"),
+    programmes.declare_dividend(actor=SYSTEM, cooperative=coop, year=2023, total=D("100"),
                                 declared_on=dt.date(2024, 1, 10))
     row = next(r for r in recorded.card_section(users["county"], home)["rows"] if r["year"] == 2023)
     assert row["dividends"] == D("100.00")

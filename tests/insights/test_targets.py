@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.insights import actions, targets
 from fupin.insights.models import Target
@@ -149,7 +150,7 @@ def test_dangerous_houses_value_is_what_is_left(users):
     a = assess(users["county"], "houses")
     assert (a.value, a.target, a.gap, a.met) == (1, 0, 1, False)
     assert listed(users["county"], "houses") == {left.pk}
-    registry.update_household(actor=None, household=left, changes={"house_renovated": True})
+    registry.update_household(actor=SYSTEM, household=left, changes={"house_renovated": True})
     a = assess(users["county"], "houses")
     assert (a.value, a.met) == (0, True)
     assert listed(users["county"], "houses") == set()
@@ -180,7 +181,7 @@ def test_industry_and_skill_count_households_able_and_willing_to_work(users):
     willing = make_household()
     make_household(household_type="monitored")  # not 建档立卡
     assert listed(users["county"], "industry_skill") == {willing.pk}
-    registry.update_member(actor=None, member=unwilling.members.get(), changes={"work_willing": True})
+    registry.update_member(actor=SYSTEM, member=unwilling.members.get(), changes={"work_willing": True})
     assert listed(users["county"], "industry_skill") == {willing.pk, unwilling.pk}
 
 
@@ -197,7 +198,7 @@ def test_zero_employment_uses_the_programmes_rule(users):
     a = assess(users["county"], "zero_employment")
     assert (a.value, a.met) == (1, False)
     assert listed(users["county"], "zero_employment") == {household.pk}
-    programmes.record_employment(actor=None, member=support.head(household), employer="黎川县白茶厂", place="黎川",
+    programmes.record_employment(actor=SYSTEM, member=support.head(household), employer="黎川县白茶厂", place="黎川",
                                  started_on=dt.date(YEAR, 3, 1), monthly_wage=Decimal(2500))
     assert assess(users["county"], "zero_employment").met is True
 
@@ -209,10 +210,10 @@ def test_every_able_household_needs_an_industry_and_a_skill(users):
     neither = support.single()
     skilled_only = support.single(skill="skilled")
     both = support.single(skill="skilled")
-    programmes.add_participation(actor=None, household=both, industry=tea, year=YEAR, scale=Decimal(2),
+    programmes.add_participation(actor=SYSTEM, household=both, industry=tea, year=YEAR, scale=Decimal(2),
                                  started_on=dt.date(YEAR, 2, 1))
     industry_only = support.single()
-    programmes.add_participation(actor=None, household=industry_only, industry=tea, year=YEAR, scale=Decimal(1),
+    programmes.add_participation(actor=SYSTEM, household=industry_only, industry=tea, year=YEAR, scale=Decimal(1),
                                  started_on=dt.date(YEAR, 2, 1))
     support.single(skill="lost")  # nobody able to work: not counted
     a = assess(users["county"], "industry_skill")
@@ -228,7 +229,7 @@ def test_a_completed_training_counts_as_a_skill(users):
 
     tea = industries()["白茶"]
     household = support.single()
-    programmes.add_participation(actor=None, household=household, industry=tea, year=YEAR, scale=Decimal(1),
+    programmes.add_participation(actor=SYSTEM, household=household, industry=tea, year=YEAR, scale=Decimal(1),
                                  started_on=dt.date(YEAR, 2, 1))
     assert assess(users["county"], "industry_skill").value == 1
     support.trained(support.course(HUFANG), support.head(household))

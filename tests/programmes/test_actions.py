@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.programmes import actions
 from fupin.programmes.models import (
@@ -26,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_plans_six_industries_are_seeded_once_and_more_can_be_added_and_deactivated(users):
-    assert actions.seed_industries(actor=None, county_code=COUNTY) == 6
-    assert actions.seed_industries(actor=None, county_code=COUNTY) == 0
+    assert actions.seed_industries(actor=SYSTEM, county_code=COUNTY) == 6
+    assert actions.seed_industries(actor=SYSTEM, county_code=COUNTY) == 0
     assert set(Industry.objects.values_list("name", flat=True)) == {"烤烟", "食用菌", "香榧", "白茶", "毛竹", "水产养殖"}
     lotus = actions.add_industry(actor=users["agri"], county_code=COUNTY, name="白莲", unit="亩")
     with pytest.raises(ValidationError) as exc:
@@ -113,7 +114,7 @@ def test_dividend_is_paid_by_the_shares_held_on_the_declaration_day_exact_to_the
     support.join(coop, b, "1")
     mc = support.join(coop, c, "1")
     support.join(coop, late, "5", on=dt.date(2024, 2, 1))  # joined after the declaration day: nothing
-    actions.leave_cooperative(actor=None, membership=mc, left_on=dt.date(2023, 12, 31), reason="退股")
+    actions.leave_cooperative(actor=SYSTEM, membership=mc, left_on=dt.date(2023, 12, 31), reason="退股")
     support.join(coop, c, "1", on=dt.date(2024, 1, 1))  # left, then joined again (not held on the day before)
     dividend = actions.declare_dividend(actor=users["agri"], cooperative=coop, year=2023,
                                         total=Decimal("1000.00"), declared_on=dt.date(2024, 1, 15))
@@ -279,8 +280,8 @@ def test_every_write_is_audited_with_the_household_and_area(users):
 def test_an_employment_can_only_follow_the_members_own_training(users):
     course = support.course()
     a, b = (make_household().members.get() for _ in range(2))
-    trainee = actions.enroll(actor=None, course=course, member=a, enrolled_on=dt.date(2023, 5, 1))
+    trainee = actions.enroll(actor=SYSTEM, course=course, member=a, enrolled_on=dt.date(2023, 5, 1))
     with pytest.raises(ValidationError) as exc:
-        actions.record_employment(actor=None, member=b, employer="茶厂", place="黎川", trainee=trainee,
+        actions.record_employment(actor=SYSTEM, member=b, employer="茶厂", place="黎川", trainee=trainee,
                                   started_on=dt.date(2023, 6, 1), monthly_wage=Decimal("3000"))
     assert "trainee" in exc.value.error_dict and not Employment.objects.exists()

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from fupin.core.actions import SYSTEM
 from fupin.programmes import actions
 from fupin.programmes.models import Dividend, DividendPayment, Trainee
 from tests.factories import make_household
@@ -44,7 +45,7 @@ def test_concurrent_enrolments_respect_the_capacity(lichuan):
     assert connection.vendor == "postgresql"
     course = support.course(capacity=3)
     members = [make_household().members.get() for _ in range(8)]
-    outcomes = _race(8, lambda i: actions.enroll(actor=None, course=course, member=members[i],
+    outcomes = _race(8, lambda i: actions.enroll(actor=SYSTEM, course=course, member=members[i],
                                                  enrolled_on=dt.date(2023, 5, 1)))
     assert len(outcomes) == 8 and outcomes.count("ok") == 3
     assert all("已满" in o for o in outcomes if o != "ok")
@@ -55,7 +56,7 @@ def test_a_dividend_declared_twice_at_once_is_paid_once(lichuan):
     coop = support.cooperative()
     for n in range(5):
         support.join(coop, make_household(), str(n + 1))
-    outcomes = _race(4, lambda i: actions.declare_dividend(actor=None, cooperative=coop, year=2023,
+    outcomes = _race(4, lambda i: actions.declare_dividend(actor=SYSTEM, cooperative=coop, year=2023,
                                                            total=Decimal("999.99"), declared_on=dt.date(2024, 1, 10)))
     assert len(outcomes) == 4 and outcomes.count("ok") == 1
     assert all("已经宣布" in o for o in outcomes if o != "ok")

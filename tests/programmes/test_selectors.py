@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from fupin.core import clock
+from fupin.core.actions import SYSTEM
 from fupin.core.clock import years_before
 from fupin.programmes import actions, selectors
 from tests.factories import HUFANG, HUFANG_VILLAGE, JIANYUAN, TANXI_VILLAGE, make_household, person
@@ -40,15 +41,15 @@ def test_zero_employment_households_by_the_documented_rule(users):
     ordinary = make_household(head=person("head"), household_type="ordinary")
     exited = make_household(head=person("head"), household_type="exited")
     with_job = make_household(head=person("head"))
-    actions.add_welfare_job(actor=None, division_code=JIANYUAN, post="保洁员", member=with_job.members.get(),
+    actions.add_welfare_job(actor=SYSTEM, division_code=JIANYUAN, post="保洁员", member=with_job.members.get(),
                             started_on=today - dt.timedelta(days=30), monthly_pay=Decimal("600"))
     with_work = make_household(head=person("head"))
-    actions.record_employment(actor=None, member=with_work.members.get(), employer="县工业园", place="黎川",
+    actions.record_employment(actor=SYSTEM, member=with_work.members.get(), employer="县工业园", place="黎川",
                               started_on=today - dt.timedelta(days=10), monthly_wage=Decimal("3000"))
     work_ended = make_household(head=person("head"))
-    ended = actions.record_employment(actor=None, member=work_ended.members.get(), employer="县工业园", place="黎川",
+    ended = actions.record_employment(actor=SYSTEM, member=work_ended.members.get(), employer="县工业园", place="黎川",
                                       started_on=today - dt.timedelta(days=100), monthly_wage=Decimal("3000"))
-    actions.end_employment(actor=None, employment=ended, ended_on=today - dt.timedelta(days=1))
+    actions.end_employment(actor=SYSTEM, employment=ended, ended_on=today - dt.timedelta(days=1))
     elsewhere = make_household(TANXI_VILLAGE, head=person("head"))
 
     listed = set(selectors.zero_employment_households(user).values_list("pk", flat=True))
@@ -73,16 +74,16 @@ def test_the_households_of_white_tea_with_their_shares_and_dividends(users):
     other = support.cooperative(industry_names=("烤烟",))
     a, b, c = make_household(), make_household(HUFANG_VILLAGE), make_household(TANXI_VILLAGE)
     for home in (a, b, c):
-        actions.add_participation(actor=None, household=home, industry=tea, year=2023, scale=Decimal("3"),
+        actions.add_participation(actor=SYSTEM, household=home, industry=tea, year=2023, scale=Decimal("3"),
                                   started_on=dt.date(2023, 3, 1))
-    actions.add_participation(actor=None, household=a, industry=tobacco, year=2023, scale=Decimal("5"),
+    actions.add_participation(actor=SYSTEM, household=a, industry=tobacco, year=2023, scale=Decimal("5"),
                               started_on=dt.date(2023, 3, 1))
     support.join(coop, a, "30")
     support.join(coop, b, "10")
     support.join(other, a, "99")  # a tobacco cooperative: not counted for white tea
-    actions.declare_dividend(actor=None, cooperative=coop, year=2023, total=Decimal("1000.01"),
+    actions.declare_dividend(actor=SYSTEM, cooperative=coop, year=2023, total=Decimal("1000.01"),
                              declared_on=dt.date(2024, 1, 10))
-    actions.declare_dividend(actor=None, cooperative=other, year=2023, total=Decimal("500"),
+    actions.declare_dividend(actor=SYSTEM, cooperative=other, year=2023, total=Decimal("500"),
                              declared_on=dt.date(2024, 1, 10))
     rows = {r.household_id: r for r in selectors.industry_households(users["county"], tea, year=2023)}
     assert set(rows) == {a.pk, b.pk, c.pk}
@@ -106,14 +107,14 @@ def test_the_households_of_white_tea_with_their_shares_and_dividends(users):
 def test_overview_counts_training_employment_after_training_and_the_rate(users):
     course = support.course(HUFANG, end=dt.date(2023, 5, 20))
     people = [make_household().members.get() for _ in range(4)]
-    trainees = [actions.enroll(actor=None, course=course, member=m, enrolled_on=dt.date(2023, 5, 1)) for m in people]
+    trainees = [actions.enroll(actor=SYSTEM, course=course, member=m, enrolled_on=dt.date(2023, 5, 1)) for m in people]
     for t in trainees[:3]:
-        actions.complete_training(actor=None, trainee=t, completed_on=dt.date(2023, 5, 20))
-    actions.issue_certificate(actor=None, trainee=trainees[0], kind="skill", occupation="茶艺师", number="N1",
+        actions.complete_training(actor=SYSTEM, trainee=t, completed_on=dt.date(2023, 5, 20))
+    actions.issue_certificate(actor=SYSTEM, trainee=trainees[0], kind="skill", occupation="茶艺师", number="N1",
                               issued_on=dt.date(2023, 6, 1))
-    actions.record_employment(actor=None, member=people[0], employer="茶厂", place="黎川", trainee=trainees[0],
+    actions.record_employment(actor=SYSTEM, member=people[0], employer="茶厂", place="黎川", trainee=trainees[0],
                               started_on=dt.date(2023, 5, 20), monthly_wage=Decimal("3000"))  # on the last day: counts
-    actions.record_employment(actor=None, member=people[1], employer="茶厂", place="黎川",
+    actions.record_employment(actor=SYSTEM, member=people[1], employer="茶厂", place="黎川",
                               started_on=dt.date(2023, 5, 19), monthly_wage=Decimal("3000"))  # before the end: not
     figures = selectors.overview(users["county"], year=2023)
     assert (figures["trainees"], figures["trained"], figures["certified"], figures["employed_after_training"]) == (

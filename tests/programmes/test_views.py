@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from fupin.core import clock
+from fupin.core.actions import SYSTEM
 from fupin.core.masking import mask_id_number
 from fupin.programmes import actions
 from fupin.programmes.models import (
@@ -31,10 +32,10 @@ def tea_world(users):
     coop = support.cooperative(name="湖坊乡白茶专业合作社")
     homes = [make_household(head=person("head", name=f"邓{n}")) for n in "甲乙丙"]
     for n, home in enumerate(homes):
-        actions.add_participation(actor=None, household=home, industry=tea, year=2023, scale=Decimal(2 + n),
+        actions.add_participation(actor=SYSTEM, household=home, industry=tea, year=2023, scale=Decimal(2 + n),
                                   started_on=dt.date(2023, 3, 1))
         support.join(coop, home, str(10 * (n + 1)))
-    actions.declare_dividend(actor=None, cooperative=coop, year=2023, total=Decimal("600.00"),
+    actions.declare_dividend(actor=SYSTEM, cooperative=coop, year=2023, total=Decimal("600.00"),
                              declared_on=dt.date(2024, 1, 10))
     return tea, coop, homes
 
@@ -245,11 +246,11 @@ def test_a_village_sees_the_township_cooperative_and_course_of_its_households_bu
         HUFANG_VILLAGE, head=person("head", name="湖坊户"))
     support.join(coop, mine, "2")
     support.join(coop, theirs, "3")
-    dividend = actions.declare_dividend(actor=None, cooperative=coop, year=2023, total=Decimal("50"),
+    dividend = actions.declare_dividend(actor=SYSTEM, cooperative=coop, year=2023, total=Decimal("50"),
                                         declared_on=dt.date(2024, 1, 10))
     course = support.course(HUFANG)
     for home in (mine, theirs):
-        actions.enroll(actor=None, course=course, member=home.members.get(), enrolled_on=dt.date(2023, 5, 1))
+        actions.enroll(actor=SYSTEM, course=course, member=home.members.get(), enrolled_on=dt.date(2023, 5, 1))
     login(client, users["village"])
     assert "湖坊乡茶业合作社" in client.get(reverse("programmes:cooperative_list")).content.decode()
     page = client.get(reverse("programmes:cooperative_detail", args=[coop.pk])).content.decode()
@@ -272,8 +273,8 @@ def test_a_village_sees_the_township_cooperative_and_course_of_its_households_bu
 def test_employment_recorded_from_a_trainee_is_linked_to_the_training(client, users):
     course = support.course(COUNTY)
     member = make_household().members.get()
-    trainee = actions.enroll(actor=None, course=course, member=member, enrolled_on=dt.date(2023, 5, 1))
-    actions.complete_training(actor=None, trainee=trainee, completed_on=dt.date(2023, 5, 20))
+    trainee = actions.enroll(actor=SYSTEM, course=course, member=member, enrolled_on=dt.date(2023, 5, 1))
+    actions.complete_training(actor=SYSTEM, trainee=trainee, completed_on=dt.date(2023, 5, 20))
     login(client, users["county"])
     url = reverse("programmes:employment_new") + f"?trainee={trainee.pk}"
     page = client.get(url).content.decode()

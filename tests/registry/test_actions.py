@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.registry import actions
 from fupin.registry.models import Household, Member
@@ -96,7 +97,7 @@ def test_removing_a_member_keeps_the_record_and_frees_the_id(users):
     assert household.size == 1
     # She can now be registered in her husband's household.
     other = make_household(village=TANXI_VILLAGE)
-    actions.add_member(actor=None, household=other, fields={**person("spouse", sex="2"), "id_number": daughter.id_number},
+    actions.add_member(actor=SYSTEM, household=other, fields={**person("spouse", sex="2"), "id_number": daughter.id_number},
                        join_reason="married_in")
     assert Member.objects.filter(id_number=daughter.id_number).count() == 2
 

@@ -4,6 +4,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from fupin.core.actions import SYSTEM
 from fupin.registry import actions, history
 from tests.factories import HUFANG_VILLAGE, make_household, person
 
@@ -59,9 +60,9 @@ def test_the_household_as_it_was_at_each_moment(users):
 
 def test_incomes_as_they_were(users):
     household = make_household()
-    actions.set_income(actor=None, household=household, year=2023, values={"wage_income": 1000})
+    actions.set_income(actor=SYSTEM, household=household, year=2023, values={"wage_income": 1000})
     first = tick()
-    actions.set_income(actor=None, household=household, year=2023, values={"wage_income": 2000})
+    actions.set_income(actor=SYSTEM, household=household, year=2023, values={"wage_income": 2000})
     assert history.as_of(household, first).incomes[0]["wage_income"] == "1000"
     assert history.as_of(household, tick()).incomes[0]["wage_income"] == "2000"
 

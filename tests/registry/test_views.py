@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.registry import actions
 from fupin.registry.models import Household, Member
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def homes(users):
     """A household in 湖坊乡 枧源村 (assigned to the helper) and one in 潭溪乡."""
     mine = make_household(JIANYUAN, members=[person("spouse", sex="2")], phone="13812345678")
-    actions.assign_helper(actor=None, household=mine, helper=users["helper"])
+    actions.assign_helper(actor=SYSTEM, household=mine, helper=users["helper"])
     theirs = make_household(TANXI_VILLAGE, members=[person("spouse", sex="2")])
     return {"mine": mine, "theirs": theirs, "unassigned": make_household(JIANYUAN)}
 

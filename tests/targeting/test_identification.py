@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fupin.core.actions import SYSTEM
 from fupin.divisions.models import Division
 from fupin.registry import actions as registry
 from fupin.targeting import actions, selectors
@@ -88,11 +89,11 @@ def test_the_school_year_cut_off_is_a_rule_set_value(rules):
     home = make_household(members=[child(dt.date(2017, 12, 31), schooling="preschool_age")])
     income(home, 30000)
     assert result(identify(rules, dry_run=True), home).education_ok is True  # starts in September 2024
-    draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"school_year_cutoff": "12-31"})
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"school_year_cutoff": "12-31"})
     assert result(identify(draft, dry_run=True), home).education_ok is False
     with pytest.raises(ValidationError) as err:
-        actions.update_rule_set(actor=None, rule_set=draft, changes={"school_year_cutoff": "13-01"})
+        actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"school_year_cutoff": "13-01"})
     assert "school_year_cutoff" in err.value.message_dict
 
 
@@ -169,8 +170,8 @@ def test_a_guarantee_gap_far_above_the_line_is_a_gap_to_close_not_poverty(rules)
     (Decimal("4500"), "C", False, False),  # at the ceiling: not admitted
 ])
 def test_a_county_may_admit_a_gap_just_above_the_line_up_to_its_ceiling(rules, net, grade, poor, admitted):
-    draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"gap_ceiling": Decimal(4500),
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"gap_ceiling": Decimal(4500),
                                                                   "gap_tests": "housing,education"})
     home = make_household(household_type="ordinary", house_grade=grade)
     income(home, net)
@@ -183,8 +184,8 @@ def test_a_county_may_admit_a_gap_just_above_the_line_up_to_its_ceiling(rules, n
 
 
 def test_only_the_gaps_the_rule_set_names_count_toward_identification(rules):
-    draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"gap_ceiling": Decimal(5000), "gap_tests": "housing"})
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"gap_ceiling": Decimal(5000), "gap_tests": "housing"})
     uninsured = make_household(household_type="ordinary",
                                head=person("head", medical_insurance=False, critical_illness_insurance=False))
     income(uninsured, 4200)
@@ -203,9 +204,9 @@ def test_only_the_gaps_the_rule_set_names_count_toward_identification(rules):
     ({"risk_clear_years": 0}, "risk_clear_years"),
 ])
 def test_the_gap_ceiling_is_at_most_the_monitoring_line_and_other_limits(rules, changes, field):
-    draft = actions.copy_rule_set(actor=None, source=rules)
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
     with pytest.raises(ValidationError) as err:
-        actions.update_rule_set(actor=None, rule_set=draft, changes=changes)
+        actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes=changes)
     assert field in err.value.message_dict
     draft.refresh_from_db()
     assert draft.gap_ceiling is None  # nothing written
@@ -300,8 +301,8 @@ def test_risk_elimination_in_the_run_needs_two_years_above_the_monitoring_line_a
         r = result(run, home)
         assert r.risk_cleared is False and r.explanation.count("结论：监测户，继续监测") == 1
     assert "上年人均纯收入 5,999 元 低于上年监测线 6,000 元" in result(run, last_year_below).explanation
-    draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"risk_clear_years": 1, "risk_clear_min_months": 0})
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"risk_clear_years": 1, "risk_clear_min_months": 0})
     dry = identify(draft, dry_run=True)
     assert result(dry, last_year_below).risk_cleared is True and result(dry, too_recent).risk_cleared is True
 
@@ -328,10 +329,10 @@ def test_the_exit_margin_and_the_previous_year_switch_are_rule_set_values(rules)
     home = make_household()
     income(home, 4299)
     income(home, 3000, year=2022)
-    draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"exit_prior_year": False})
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"exit_prior_year": False})
     assert result(identify(draft, dry_run=True), home).stable_above is True
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"exit_margin": Decimal(300)})
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"exit_margin": Decimal(300)})
     r = result(identify(draft, dry_run=True), home)
     assert r.stable_above is False and "未高出收入线 300 元" in r.explanation
     income(home, 4300)
@@ -377,7 +378,7 @@ def test_mpi_scores_agree_with_the_formula(rules):
 def test_run_summary_and_village_results(rules):
     from fupin.registry.models import VillageProfile
 
-    registry.update_village(actor=None, division=Division.objects.get(code=JIANYUAN),
+    registry.update_village(actor=SYSTEM, division=Division.objects.get(code=JIANYUAN),
                             changes={"collective_income": Decimal(0), "paved_road": False})
     poor = [make_household() for _ in range(3)]
     for h in poor:
@@ -401,12 +402,12 @@ def test_real_runs_lock_their_rule_set_and_past_runs_stay_reproducible(rules):
     rules.refresh_from_db()
     assert rules.is_locked
     with pytest.raises(ValidationError):
-        actions.update_rule_set(actor=None, rule_set=rules, changes={"income_line": Decimal(2000)})
-    copy = actions.copy_rule_set(actor=None, source=rules)
+        actions.update_rule_set(actor=SYSTEM, rule_set=rules, changes={"income_line": Decimal(2000)})
+    copy = actions.copy_rule_set(actor=SYSTEM, source=rules)
     assert copy.version == rules.version + 1 and copy.status == RuleSetStatus.DRAFT
     with pytest.raises(ValidationError):  # drafts are for dry runs only
         identify(copy)
-    actions.update_rule_set(actor=None, rule_set=copy, changes={"income_line": Decimal(2500)})
+    actions.update_rule_set(actor=SYSTEM, rule_set=copy, changes={"income_line": Decimal(2500)})
     dry = identify(copy, dry_run=True)
     copy.refresh_from_db()
     assert not copy.is_locked
@@ -420,8 +421,8 @@ def test_comparing_a_draft_with_the_official_run(rules):
     for h, net in zip(homes, (3000, 4100, 4300, 8000), strict=True):
         income(h, net)
     official = identify(rules)
-    draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={"income_line": Decimal(4500)})
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"income_line": Decimal(4500)})
     dry = identify(draft, dry_run=True)
     diff = selectors.compare(official, dry)
     assert diff["counts"]["added"] == 2 and diff["counts"]["removed"] == 0
@@ -430,14 +431,14 @@ def test_comparing_a_draft_with_the_official_run(rules):
 
 
 def test_rule_set_validation(rules):
-    draft = actions.copy_rule_set(actor=None, source=rules)
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
     with pytest.raises(ValidationError) as err:
-        actions.update_rule_set(actor=None, rule_set=draft, changes={"mpi_weights": {"health_illness": "1/2"}})
+        actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"mpi_weights": {"health_illness": "1/2"}})
     assert "mpi_weights" in err.value.message_dict
     with pytest.raises(ValidationError):
-        actions.update_rule_set(actor=None, rule_set=draft, changes={"monitoring_threshold": Decimal(1000)})
+        actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"monitoring_threshold": Decimal(1000)})
     with pytest.raises(ValidationError):
-        actions.update_rule_set(actor=None, rule_set=draft, changes={"mpi_k": "0"})
+        actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"mpi_k": "0"})
 
 
 def test_results_are_never_updated_by_later_runs(rules):
@@ -454,8 +455,8 @@ def test_results_are_never_updated_by_later_runs(rules):
 
 
 def test_rule_sets_without_monitoring_threshold_or_province_figures_still_run(rules):
-    draft = actions.copy_rule_set(actor=None, source=rules)
-    actions.update_rule_set(actor=None, rule_set=draft, changes={
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
+    actions.update_rule_set(actor=SYSTEM, rule_set=draft, changes={
         "monitoring_threshold": None, "province_rural_income": None, "province_poverty_rate": None,
         "income_drop_ratio": Decimal(0)})
     home = make_household(household_type="exited")

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from fupin.core.actions import SYSTEM
 from fupin.targeting.models import IdentificationRun, RuleSet
 from tests.conftest import login
 from tests.factories import JIANYUAN, TANXI_VILLAGE, make_household, person
@@ -75,7 +76,7 @@ def test_the_county_admin_edits_a_copy_dry_runs_it_and_sees_the_difference(clien
 def test_a_draft_cannot_run_for_real(client, users, rules, county):
     from fupin.targeting import actions
 
-    draft = actions.copy_rule_set(actor=None, source=rules)
+    draft = actions.copy_rule_set(actor=SYSTEM, source=rules)
     login(client, users["county"])
     response = client.post(reverse("targeting:run_start"), {"rule_set": draft.pk, "dry_run": "0"}, follow=True)
     assert "正式识别只能使用已发布的规则集" in response.content.decode()

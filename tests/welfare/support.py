@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from fupin.core.actions import SYSTEM
 from fupin.registry import actions as registry_actions
 from fupin.welfare import actions
 from tests.factories import COUNTY, JIANYUAN, make_household, person
@@ -20,7 +21,7 @@ STANDARD = {
 
 
 def standard(region: str = COUNTY, year: int = 2023, **changes):
-    return actions.save_standard(actor=None, region_code=region, year=year, values={**STANDARD, **changes})
+    return actions.save_standard(actor=SYSTEM, region_code=region, year=year, values={**STANDARD, **changes})
 
 
 def born(years_before_ref: int, *, days: int = 0) -> dt.date:
@@ -33,7 +34,7 @@ def household(*people: dict, village: str = JIANYUAN, income: Decimal | None = N
     head, *others = people or (person("head"),)
     h = make_household(village, head=head, members=list(others), **fields)
     if income is not None:
-        registry_actions.set_income(actor=None, household=h, year=year, values={"wage_income": Decimal(income)})
+        registry_actions.set_income(actor=SYSTEM, household=h, year=year, values={"wage_income": Decimal(income)})
     return h
 
 

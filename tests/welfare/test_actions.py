@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fupin.accounts.roles import Department, Role
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.registry.models import Household
 from fupin.welfare import actions, rules, selectors
@@ -344,13 +345,13 @@ def test_offers_reach_only_their_area_and_personal_data_is_refused(users):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amounts=st.lists(st.integers(min_value=1, max_value=1500), min_size=1, max_size=6))
 def test_matched_never_exceeds_need_or_offer(users, amounts):
-    need = actions.post_need(actor=None, division_code=JIANYUAN, household=None, category="other", title="需求",
+    need = actions.post_need(actor=SYSTEM, division_code=JIANYUAN, household=None, category="other", title="需求",
                              amount=D(2000), posted_on=DAY)
-    offer = actions.register_offer(actor=None, division_code=COUNTY, donor="捐助方", category="other",
+    offer = actions.register_offer(actor=SYSTEM, division_code=COUNTY, donor="捐助方", category="other",
                                    amount=D(2500), offered_on=DAY)
     for amount in amounts:
         try:
-            actions.match(actor=None, need=need, offer=offer, amount=D(amount), matched_on=DAY)
+            actions.match(actor=SYSTEM, need=need, offer=offer, amount=D(amount), matched_on=DAY)
         except ValidationError:
             pass
         need.refresh_from_db()

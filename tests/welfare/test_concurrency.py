@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.welfare import actions
 from fupin.welfare.models import CharityMatch, Relocation
@@ -44,22 +45,22 @@ def run_all(n, work):
 
 
 def test_concurrent_allocations_respect_the_capacity(lichuan):
-    site = actions.save_site(actor=None, values={"name": "安置点", "division_code": COUNTY,
+    site = actions.save_site(actor=SYSTEM, values={"name": "安置点", "division_code": COUNTY,
                                                  "site_type": "concentrated", "capacity": 3})
     homes = [household(adult(), relocation_willing=True) for _ in range(8)]
     results = run_all(8, lambda i: actions.allocate_relocation(
-        actor=None, household=homes[i], site=site, year=2023, allocated_on=DAY, willing_confirmed=True).pk)
+        actor=SYSTEM, household=homes[i], site=site, year=2023, allocated_on=DAY, willing_confirmed=True).pk)
     assert Relocation.objects.count() == 3
     assert sum(1 for r in results.values() if isinstance(r, ValidationError)) == 5
     assert AuditEvent.objects.filter(verb="welfare.relocation.allocate").count() == 3
 
 
 def test_concurrent_matches_never_exceed_the_need(lichuan):
-    need = actions.post_need(actor=None, division_code=JIANYUAN, household=None, category="other", title="需求",
+    need = actions.post_need(actor=SYSTEM, division_code=JIANYUAN, household=None, category="other", title="需求",
                              amount=Decimal(1000), posted_on=DAY)
-    offer = actions.register_offer(actor=None, division_code=COUNTY, donor="捐助方", category="other",
+    offer = actions.register_offer(actor=SYSTEM, division_code=COUNTY, donor="捐助方", category="other",
                                    amount=Decimal(10000), offered_on=DAY)
-    run_all(10, lambda i: actions.match(actor=None, need=need, offer=offer, amount=Decimal(300), matched_on=DAY).pk)
+    run_all(10, lambda i: actions.match(actor=SYSTEM, need=need, offer=offer, amount=Decimal(300), matched_on=DAY).pk)
     need.refresh_from_db()
     offer.refresh_from_db()
     assert CharityMatch.objects.count() == 3

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fupin.core.actions import SYSTEM
 from fupin.welfare import rules, selectors
 from tests.factories import HUFANG, TANXI_VILLAGE
 from tests.welfare.support import adult, born, child, household, person, standard
@@ -88,7 +89,7 @@ def test_a_livelihood_or_coverage_takes_a_member_off_the_list(users):
     from fupin.registry import actions as registry_actions
     from fupin.registry.models import Household
 
-    registry_actions.close_household(actor=None, household=Household.objects.get(members__name="已注销老人"),
+    registry_actions.close_household(actor=SYSTEM, household=Household.objects.get(members__name="已注销老人"),
                                      reason_code="all_deceased")
     names = tekun_names(users)
     assert "收入低" in names
@@ -117,7 +118,7 @@ def test_dibao_uses_the_latest_income_year_and_that_years_line(users):
 
     h = household(adult(name="去年穷"), income=Decimal(4000), year=2022)
     assert set(h.members.values_list("pk", flat=True)) <= dibao_ids(users)
-    registry_actions.set_income(actor=None, household=h, year=2023, values={"wage_income": Decimal(6500)})
+    registry_actions.set_income(actor=SYSTEM, household=h, year=2023, values={"wage_income": Decimal(6500)})
     assert not dibao_ids(users)
     old = household(adult(name="旧收入"), income=Decimal(5500), year=2022)  # 2022 line 5,000: not below
     assert not set(old.members.values_list("pk", flat=True)) & dibao_ids(users)

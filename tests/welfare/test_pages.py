@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from fupin.accounts.roles import Role
+from fupin.core.actions import SYSTEM
 from fupin.welfare import actions
 from tests.conftest import login
 from tests.factories import COUNTY, JIANYUAN, make_user
@@ -22,14 +23,14 @@ def world(users):
                      child("son", age=10, name="王小"), income=Decimal(8000), house_grade="D")
     from fupin.registry import actions as registry_actions
 
-    registry_actions.update_household(actor=None, household=poor, changes={"relocation_willing": True})
+    registry_actions.update_household(actor=SYSTEM, household=poor, changes={"relocation_willing": True})
     household(person("head", name="孤老", birth=born(78), exact=True, disabled=True, disability_category="4",
                      disability_grade="1"))
-    site = actions.save_site(actor=None, values={"name": "县城安置点", "division_code": COUNTY,
+    site = actions.save_site(actor=SYSTEM, values={"name": "县城安置点", "division_code": COUNTY,
                                                  "site_type": "concentrated", "capacity": 10, "status": "in_use"})
-    need = actions.post_need(actor=None, division_code=JIANYUAN, household=poor, category="education",
+    need = actions.post_need(actor=SYSTEM, division_code=JIANYUAN, household=poor, category="education",
                              title="助学", amount=Decimal(1000), posted_on=dt.date(2023, 9, 1))
-    offer = actions.register_offer(actor=None, division_code=COUNTY, donor="爱心企业", category="education",
+    offer = actions.register_offer(actor=SYSTEM, division_code=COUNTY, donor="爱心企业", category="education",
                                    amount=Decimal(5000), offered_on=dt.date(2023, 9, 1), contact="13907940000")
     member = poor.members.get(name="王大")
     return {"poor": poor, "site": site, "need": need, "offer": offer, "member": member}

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from fupin.core.actions import SYSTEM
 from fupin.workflows import actions, selectors
 from fupin.workflows.models import YearSnapshot
 from tests.conftest import login
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def new_case(users, village=JIANYUAN):
     home = make_household(village, household_type="ordinary", poverty_attribute="", main_cause="")
-    actor = users["village"] if village == JIANYUAN else None
+    actor = users["village"] if village == JIANYUAN else SYSTEM
     return actions.start_case(actor=actor, household=home, kind="identify", note="申请")
 
 

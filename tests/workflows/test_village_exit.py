@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from fupin.core.actions import SYSTEM
 from fupin.divisions.models import Division
 from fupin.registry import actions as registry
 from fupin.registry.models import VillageProfile, WorkTeamMember
@@ -25,8 +26,8 @@ def poor_village(**fields):
     """枧源村 as a poor village with every item of the exit test met, and its work team serving."""
     values = {"poverty_status": "poor", "collective_income": Decimal(50000), "paved_road": True, "tap_water": True,
               "power_grid": True, "clinic": True, "broadband": True, **fields}
-    registry.update_village(actor=None, division=Division.objects.get(code=JIANYUAN), changes=values)
-    registry.add_work_team_member(actor=None, division=Division.objects.get(code=JIANYUAN), fields={
+    registry.update_village(actor=SYSTEM, division=Division.objects.get(code=JIANYUAN), changes=values)
+    registry.add_work_team_member(actor=SYSTEM, division=Division.objects.get(code=JIANYUAN), fields={
         "name": "王书记", "role": "first_secretary", "started_on": dt.date(2021, 3, 1)})
 
 
@@ -68,14 +69,14 @@ def test_each_listed_item_and_a_serving_work_team(rules, users):
     assert r["tests"]["clinic"] is False and r["tests"]["team"] is True and not r["passed"]
     assert selectors.village_exit_failures(JIANYUAN, YEAR) == ["未达到：标准化卫生室"]
     member = WorkTeamMember.objects.get(division_code=JIANYUAN)
-    registry.end_work_team_member(actor=None, member=member, ended_on=dt.date(2023, 6, 30))
+    registry.end_work_team_member(actor=SYSTEM, member=member, ended_on=dt.date(2023, 6, 30))
     assert row()["tests"]["team"] is False  # nobody serving on 31 December
     # an item the rule set does not list is not tested
     from fupin.targeting import actions as targeting
 
-    draft = targeting.copy_rule_set(actor=None, source=rules)
-    targeting.update_rule_set(actor=None, rule_set=draft, changes={"village_exit_items": "road,water,power,broadband"})
-    targeting.publish_rule_set(actor=None, rule_set=draft)
+    draft = targeting.copy_rule_set(actor=SYSTEM, source=rules)
+    targeting.update_rule_set(actor=SYSTEM, rule_set=draft, changes={"village_exit_items": "road,water,power,broadband"})
+    targeting.publish_rule_set(actor=SYSTEM, rule_set=draft)
     assert "clinic" not in row()["tests"] and "team" not in row()["tests"]
 
 
@@ -119,7 +120,7 @@ def test_only_a_poor_village_applies_once_and_nobody_marks_it_exited_by_hand(use
     with pytest.raises(ValidationError, match="已有办理中"):
         actions.start_village_case(actor=users["village"], village_code=JIANYUAN, note="申请", year=YEAR)
     with pytest.raises(ValidationError, match="只有贫困村"):
-        actions.start_village_case(actor=None, village_code="361022201200", note="申请", year=YEAR)
+        actions.start_village_case(actor=SYSTEM, village_code="361022201200", note="申请", year=YEAR)
 
 
 def test_the_exit_page(client, users, rules):

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from fupin.accounts.models import AreaGrant, User
 from fupin.accounts.roles import EXPECTED_PREFIX_LENGTHS, Cap, Role
 from fupin.core import audit
+from fupin.core.actions import SYSTEM, atomic, is_system
 from fupin.core.scope import code_in_prefixes
 from fupin.divisions.models import Division
 
@@ -44,13 +44,13 @@ def _check_prefixes(*, actor: User | None, role: str, prefixes: list[str]) -> li
             raise ValidationError(
                 {"prefixes": _("区划 %(code)s 的级别与角色“%(role)s”不符。") % {"code": prefix, "role": Role(role).label}}
             )
-        if actor is not None and not code_in_prefixes(prefix, actor.area_prefixes):
+        if not is_system(actor) and not code_in_prefixes(prefix, actor.area_prefixes):
             raise ValidationError({"prefixes": _("区划 %(code)s 不在您的管辖范围内。") % {"code": prefix}})
     return cleaned
 
 
 def _require_manager(actor: User | None, user: User | None = None) -> None:
-    if actor is None:
+    if is_system(actor):
         return
     if not actor.can(Cap.MANAGE_USERS):
         raise PermissionDenied(_("您无权管理用户。"))
@@ -84,7 +84,7 @@ def create_user(
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
-    with transaction.atomic():
+    with atomic():
         user.set_password(password)
         user.password_changed_at = timezone.now()
         user.save()
@@ -102,7 +102,7 @@ def update_user(*, actor: User | None, user: User, changes: dict, prefixes: list
     _require_manager(actor, user)
     before = _user_snapshot(user)
     role = changes.get("role", user.role)
-    with transaction.atomic():
+    with atomic():
         for name, value in changes.items():
             if name not in USER_FIELDS or name == "username":
                 raise ValidationError({name: _("不能修改此字段。")})
@@ -132,7 +132,7 @@ def reset_password(*, actor: User, user: User, password: str) -> None:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
-    with transaction.atomic():
+    with atomic():
         user.set_password(password)
         user.must_change_password = True
         user.password_changed_at = timezone.now()
@@ -155,7 +155,7 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
         raise ValidationError({"new_password": exc.messages}) from exc
-    with transaction.atomic():
+    with atomic():
         user.set_password(new_password)
         user.must_change_password = False
         user.password_changed_at = timezone.now()
@@ -168,7 +168,7 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
 
 def unlock_user(*, actor: User, user: User) -> None:
     _require_manager(actor, user)
-    with transaction.atomic():
+    with atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(
             actor=actor, verb="user.unlock", object_type="accounts.user", object_id=user.pk,
@@ -179,10 +179,10 @@ def unlock_user(*, actor: User, user: User) -> None:
 def record_login_failure(*, username: str) -> None:
     """Count a failed login; lock the account for a while after too many in a row."""
     limit = settings.FUPIN_LOGIN_MAX_FAILURES
-    with transaction.atomic():
+    with atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
-            audit.record(actor=None, verb="auth.login_failed", summary=_("未知用户名登录失败：%(u)s") % {"u": username[:50]})
+            audit.record(actor=SYSTEM, verb="auth.login_failed", summary=_("未知用户名登录失败：%(u)s") % {"u": username[:50]})
             return
         if user.is_locked:
             audit.record(actor=user, verb="auth.login_refused", object_type="accounts.user", object_id=user.pk,
@@ -200,13 +200,13 @@ def record_login_failure(*, username: str) -> None:
 
 
 def record_login_success(*, user: User) -> None:
-    with transaction.atomic():
+    with atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(actor=user, verb="auth.login", object_type="accounts.user", object_id=user.pk,
                      division_code=_home(user), summary=_("登录"))
 
 
 def record_logout(*, user: User) -> None:
-    with transaction.atomic():
+    with atomic():
         audit.record(actor=user, verb="auth.logout", object_type="accounts.user", object_id=user.pk,
                      division_code=_home(user), summary=_("退出登录"))

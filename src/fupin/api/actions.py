@@ -1,11 +1,11 @@
 """Writes of the api app: API tokens (create shows the key once; revoke), each recorded."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from fupin.core import audit
+from fupin.core.actions import atomic, is_system
 from fupin.core.scope import root_code
 
 
@@ -16,12 +16,12 @@ def _check_user(user) -> None:
         raise ValidationError(_("该账号已被锁定，不能创建接口令牌。"))
 
 
-@transaction.atomic
+@atomic()
 def create_token(*, actor, user) -> str:
     """A new token for ``user`` (any old one is replaced); returns the key, which is shown only once.
 
-    A user creates their own token; ``actor=None`` is an operator at the console (``fupin api token``)."""
-    if actor is not None and actor.pk != user.pk:
+    A user creates their own token; ``actor=SYSTEM`` is an operator at the console (``fupin api token``)."""
+    if not is_system(actor) and actor.pk != user.pk:
         raise PermissionDenied(_("只能为自己创建接口令牌。"))
     _check_user(user)
     replaced = Token.objects.filter(user=user).delete()[0] > 0
@@ -32,10 +32,10 @@ def create_token(*, actor, user) -> str:
     return token.key
 
 
-@transaction.atomic
+@atomic()
 def revoke_token(*, actor, user) -> bool:
     """Revoke ``user``'s token; False when there was none."""
-    if actor is not None and actor.pk != user.pk:
+    if not is_system(actor) and actor.pk != user.pk:
         raise PermissionDenied(_("只能撤销自己的接口令牌。"))
     deleted = Token.objects.filter(user=user).delete()[0] > 0
     if deleted:

@@ -9,8 +9,7 @@ import random
 import secrets
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -19,7 +18,9 @@ from django.utils.translation import gettext as _
 from fupin.accounts.roles import Cap
 from fupin.assessment.models import Frame, Sample, SampleItem, SampleStatus, Survey
 from fupin.core import audit, clock
-from fupin.core.scope import prefix_q, scope_for
+from fupin.core.actions import atomic, user_or_none
+from fupin.core.actions import authorize as core_authorize
+from fupin.core.scope import prefix_q
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes
 from fupin.registry.models import Household
@@ -36,12 +37,7 @@ MAX_PER_STRATUM = 500
 
 
 def _authorize(actor, capability: str, code: str) -> None:
-    if actor is None:
-        return
-    if not actor.can(capability):
-        raise PermissionDenied(_("您没有办理考核评估的权限。"))
-    if not scope_for(actor).contains_code(code):
-        raise PermissionDenied(_("该区域不在您的管辖范围内。"))
+    core_authorize(actor, capability=capability, area=code, what=_("考核评估"))
 
 
 def frame_sizes(county_code: str) -> dict:
@@ -80,10 +76,10 @@ def draw_sample(*, actor, county_code: str, year: int, sizes: Mapping[str, Mappi
     if not clean:
         raise ValidationError({"sizes": _("样本量不能全为 0。")})
     seed = seed if seed is not None else secrets.randbelow(10**9)
-    with transaction.atomic():
+    with atomic():
         sample = Sample.objects.create(
             county_code=county_code, year=year, seed=seed, sizes=clean, frames=frame_sizes(county_code),
-            name=name or _("%(y)s 年考核评估抽样") % {"y": year}, drawn_by=actor if actor is not None and actor.pk else None)
+            name=name or _("%(y)s 年考核评估抽样") % {"y": year}, drawn_by=user_or_none(actor))
         items = []
         order = 0
         for township in sorted(clean):
@@ -149,7 +145,7 @@ def _save(actor, item: SampleItem, values: Mapping) -> Survey:
     after = audit.snapshot(survey, ANSWERS)
     if before == after:
         return survey
-    survey.recorded_by = actor if actor is not None and actor.pk else None
+    survey.recorded_by = user_or_none(actor)
     survey.save()
     if survey.clue_id and not survey.failed:  # corrected: the clue it raised no longer stands
         _withdraw_clue(actor, survey)
@@ -182,7 +178,7 @@ def record_survey(*, actor, item: SampleItem, values: Mapping) -> Survey:
     problems = check_answers(item, values)
     if problems:
         raise ValidationError(problems)
-    with transaction.atomic():
+    with atomic():
         return _save(actor, item, values)
 
 
@@ -199,7 +195,7 @@ def record_surveys(*, actor, sample: Sample, rows: Iterable[tuple[SampleItem, Ma
         if problems:
             raise ValidationError(_("样本号 %(n)s：%(p)s") % {"n": item.order, "p": "；".join(problems.values())})
     changed = 0
-    with transaction.atomic():
+    with atomic():
         for item, values in rows:
             before = Survey.objects.filter(item=item).values_list("recorded_at", flat=True).first()
             survey = _save(actor, item, values)
@@ -217,7 +213,7 @@ def findings_to_clues(*, actor, sample: Sample) -> int:
     surveys = (Survey.objects.filter(item__sample=sample, clue__isnull=True)
                .filter(Q(wrongly_exited=True) | Q(missed=True)).select_related("item__household"))
     made = 0
-    with transaction.atomic():
+    with atomic():
         for survey in surveys.select_for_update(of=("self",)):
             risk = _("考核抽查：错退") if survey.wrongly_exited else _("考核抽查：漏评")
             clue = workflows.create_clue(
@@ -232,7 +228,7 @@ def findings_to_clues(*, actor, sample: Sample) -> int:
 
 def close_sample(*, actor, sample: Sample) -> Sample:
     _authorize(actor, Cap.MANAGE_ASSESSMENT, sample.county_code)
-    with transaction.atomic():
+    with atomic():
         sample = Sample.objects.select_for_update().get(pk=sample.pk)
         if sample.status == SampleStatus.CLOSED:
             return sample

@@ -15,6 +15,7 @@ import random
 from fupin.assessment import actions
 from fupin.assessment.models import Frame, SampleItem
 from fupin.core import clock
+from fupin.core.actions import SYSTEM
 from fupin.divisions.models import Division, Level
 
 TABLES: list[str] = ["assessment_surveyupload", "assessment_survey", "assessment_sampleitem", "assessment_sample"]
@@ -55,7 +56,7 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
             approves = rng.random() >= (0.5 if wrong or missed else 0.03)
             day_offset = rng.randint(3, 19)
             clock.set_offset(-dt.timedelta(days=day_offset))
-            actions.record_survey(actor=None, item=item, values={
+            actions.record_survey(actor=SYSTEM, item=item, values={
                 "wrongly_exited": wrong if item.frame == Frame.EXITED else None,
                 "missed": missed if item.frame == Frame.NON_REGISTERED else None,
                 "approves": approves, "surveyor": rng.choice(SURVEYORS), "surveyed_on": clock.today(),

@@ -10,7 +10,7 @@ Who may do what:
   helper (RECORD_VISIT, only for the households assigned to them); household plans are approved
   by a village, township or county cadre;
 - visits: RECORD_VISIT, a helper only for their own households.
-``actor=None`` is the system (the demo).
+``actor=SYSTEM`` is the system (the demo).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
@@ -40,6 +39,7 @@ from fupin.assistance.models import (
     VisitPhoto,
 )
 from fupin.core import audit, clock
+from fupin.core.actions import atomic, is_system, user_or_none
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry.actions import authorize
@@ -67,14 +67,14 @@ def _raise(problems: list[tuple[str, str]]) -> None:
 
 def holds_above(actor, code: str, *, max_length: int) -> bool:
     """Whether the actor holds a grant over ``code`` at a level of at most ``max_length`` digits."""
-    if actor is None:
+    if is_system(actor):
         return True
     return any(code.startswith(p) and len(p) <= max_length for p in scope_for(actor).prefixes)
 
 
 def authorize_household(actor, household: Household) -> None:
     """Cadres manage the plans of the households in their area; a helper those assigned to them."""
-    if actor is not None and actor.can(Cap.MANAGE_ASSISTANCE):
+    if not is_system(actor) and actor.can(Cap.MANAGE_ASSISTANCE):
         authorize(actor, Cap.MANAGE_ASSISTANCE, household=household)
     else:
         authorize(actor, Cap.RECORD_VISIT, household=household)
@@ -90,7 +90,7 @@ def authorize_plan(actor, plan: Plan) -> None:
 def can_approve(actor, plan: Plan) -> bool:
     """The higher level approves: county plans by the county, township plans by the county, village
     plans by the township or the county, household plans by a village, township or county cadre."""
-    if actor is None:
+    if is_system(actor):
         return True
     if not actor.can(Cap.MANAGE_ASSISTANCE) or not scope_for(actor).contains_code(plan.division_code):
         return False
@@ -108,7 +108,7 @@ def _event(actor, verb: str, obj, *, division_code: str, county_code: str, summa
 
 
 def _user(actor):
-    return actor if actor is not None and actor.pk else None
+    return user_or_none(actor)
 
 
 # --- county leaders (一乡一个挂点县领导) -----------------------------------------------------
@@ -139,7 +139,7 @@ def assign_leader(*, actor, division_code: str, fields: Mapping) -> CountyLeader
     _raise(problems)
     data.pop("ended_on", None)
     data.pop("end_reason", None)
-    with transaction.atomic():
+    with atomic():
         leader = CountyLeader.objects.create(county_code=township.county_code, division_code=division_code, **data)
         _event(actor, "assistance.leader.assign", leader, division_code=division_code,
                county_code=township.county_code,
@@ -158,7 +158,7 @@ def end_leader(*, actor, leader: CountyLeader, ended_on: dt.date, reason: str = 
         raise ValidationError({"ended_on": _("结束日期不能早于开始日期。")})
     if ended_on > clock.today():
         raise ValidationError({"ended_on": _("结束日期不能晚于今天。")})
-    with transaction.atomic():
+    with atomic():
         leader.ended_on = ended_on
         leader.end_reason = reason[:200]
         leader.save(update_fields=["ended_on", "end_reason"])
@@ -224,7 +224,7 @@ def create_plan(*, actor, level: str, year: int, division_code: str = "", househ
         problems.append(("year", _("%(y)s 年度已有该计划，请打开修改。") % {"y": year}))
     _raise(problems)
     data = {k: ("" if v is None and k in ("goals", "approach") else v) for k, v in data.items()}
-    with transaction.atomic():
+    with atomic():
         plan = Plan.objects.create(county_code=county_code, year=year, level=level, division_code=division_code,
                                    household=household, created_by=_user(actor), **data)
         _event(actor, "assistance.plan.create", plan, division_code=division_code, county_code=county_code,
@@ -259,7 +259,7 @@ def update_plan(*, actor, plan: Plan, changes: Mapping, reason: str = "") -> Pla
         return plan
     _reopen(plan)
     old, new = audit.diff(before, audit.snapshot(plan, PLAN_TRACKED))
-    with transaction.atomic():
+    with atomic():
         plan.save()
         _event(actor, "assistance.plan.update", plan, division_code=plan.division_code, county_code=plan.county_code,
                household_id=plan.household_id, summary=_("修改计划：%(t)s") % {"t": plan.title},
@@ -282,7 +282,7 @@ def approve_plan(*, actor, plan: Plan, note: str = "") -> Plan:
     if plan.level != PlanLevel.HOUSEHOLD and not plan.goals.strip():
         raise ValidationError(_("请先填写目标任务再审定。"))
     before = audit.snapshot(plan, PLAN_TRACKED)
-    with transaction.atomic():
+    with atomic():
         plan.status = PlanStatus.APPROVED
         plan.approved_by = _user(actor)
         plan.approved_on = clock.today()
@@ -311,7 +311,7 @@ def add_measure(*, actor, plan: Plan, fields: Mapping) -> Measure:
     authorize_plan(actor, plan)
     data = _measure_data(fields)
     _raise(rules.check_measure(data, household_level=plan.level == PlanLevel.HOUSEHOLD, today=clock.today()))
-    with transaction.atomic():
+    with atomic():
         measure = Measure.objects.create(county_code=plan.county_code, division_code=plan.division_code, plan=plan,
                                          household_id=plan.household_id, year=plan.year, created_by=_user(actor),
                                          **data)
@@ -343,7 +343,7 @@ def update_measure(*, actor, measure: Measure, changes: Mapping) -> Measure:
     old, new = audit.diff(before, audit.snapshot(measure, MEASURE_TRACKED))
     if not new:
         return measure
-    with transaction.atomic():
+    with atomic():
         measure.save()
         if plan.status == PlanStatus.APPROVED:
             _reopen(plan)
@@ -372,7 +372,7 @@ def set_measure_status(*, actor, measure: Measure, status: str, done_on: dt.date
             "done_on": done_on if status == MeasureStatus.DONE else None}
     _raise(rules.check_measure(data, household_level=measure.plan.level == PlanLevel.HOUSEHOLD, today=clock.today()))
     before = audit.snapshot(measure, MEASURE_TRACKED)
-    with transaction.atomic():
+    with atomic():
         measure.status = status
         measure.done_on = data["done_on"]
         if status == MeasureStatus.CANCELLED:
@@ -414,7 +414,7 @@ def record_visit(*, actor, household: Household, visited_on: dt.date, notes: str
         kinds.append(kind)
     _raise(problems)
     visitor = _user(actor)
-    with transaction.atomic():
+    with atomic():
         visit = Visit.objects.create(
             county_code=household.county_code, division_code=household.division_id, household=household,
             visited_on=visited_on, visitor=visitor,

@@ -14,7 +14,6 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Q
 
 from fupin.assistance import rules
@@ -29,6 +28,7 @@ from fupin.assistance.models import (
     Visit,
 )
 from fupin.core import clock
+from fupin.core.actions import atomic
 from fupin.divisions.models import Division, Kind, Level
 from fupin.registry import codes
 from fupin.registry.models import Household, Member, VillageProfile, WorkTeamMember
@@ -165,7 +165,7 @@ def _village_projects(county_code: str, villages: list[Division], rng: random.Ra
     return len(projects)
 
 
-@transaction.atomic
+@atomic()
 def generate(*, county_code: str, seed: int, users: dict) -> str:
     """Create the demo's assistance data; return one line saying what was made."""
     # One random stream per part, so each part comes out the same whatever the others did.

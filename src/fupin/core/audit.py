@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import connection, models
 
+from fupin.core.actions import is_system, user_or_none
 from fupin.core.middleware import current_ip
 from fupin.core.models import AuditEvent
 
@@ -44,7 +45,7 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def actor_label(user) -> str:
-    if user is None:
+    if is_system(user):  # (None is refused: an event names its actor)
         return "system"
     name = getattr(user, "full_name", "") or ""
     return f"{user.get_username()} {name}".strip()
@@ -69,7 +70,7 @@ def record(
     if not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
         raise RuntimeError("audit.record must be called inside the action's transaction")
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=user_or_none(actor),
         actor_label=actor_label(actor),
         ip_address=current_ip.get(),
         verb=verb,

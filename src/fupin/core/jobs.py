@@ -10,13 +10,14 @@ from collections.abc import Callable
 from django.db import connection
 from django.utils import timezone
 
+from fupin.core.actions import SYSTEM, user_or_none
 from fupin.core.models import Job
 
 log = logging.getLogger(__name__)
 
 
-def create(*, kind: str, title: str, actor=None, division_code: str = "") -> Job:
-    return Job.objects.create(kind=kind, title=title[:200], created_by=actor if actor and actor.pk else None,
+def create(*, kind: str, title: str, actor=SYSTEM, division_code: str = "") -> Job:
+    return Job.objects.create(kind=kind, title=title[:200], created_by=user_or_none(actor),
                               division_code=division_code, county_code=division_code[:6])
 
 

@@ -3,6 +3,7 @@
 from fupin.accounts import actions
 from fupin.accounts.models import User
 from fupin.accounts.roles import Department, Role
+from fupin.core.actions import SYSTEM
 
 DEMO_PASSWORD = "Lichuan@2023"
 
@@ -25,7 +26,7 @@ def ensure_accounts() -> dict[str, User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = actions.create_user(
-                actor=None, username=username, password=DEMO_PASSWORD, role=role, prefixes=[prefix],
+                actor=SYSTEM, username=username, password=DEMO_PASSWORD, role=role, prefixes=[prefix],
                 full_name=name, organisation=organisation, department=department, must_change_password=False,
                 phone="13907940000",
             )

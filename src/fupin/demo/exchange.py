@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 
+from fupin.core.actions import SYSTEM
 from fupin.registry import idnumber
 from fupin.registry.models import Member
 
@@ -133,7 +134,7 @@ def run_matching(paths: dict[str, Path], county_code: str) -> list:
     runs = []
     for source in ("medical_insurance", "civil_affairs", "public_security"):
         path = paths[source]
-        run = actions.create_match(actor=None, source=source, name=path.name, data=path.read_bytes(),
+        run = actions.create_match(actor=SYSTEM, source=source, name=path.name, data=path.read_bytes(),
                                    area_code=county_code, enqueue=False)
         runs.append(actions.execute_match(run))
     return runs

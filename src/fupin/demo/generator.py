@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fupin.core import audit, bulk
+from fupin.core.actions import SYSTEM
 from fupin.demo import names
 from fupin.divisions.models import Division, Kind, Level
 from fupin.registry import idnumber
@@ -659,7 +660,7 @@ def generate(config: DemoConfig, *, helper_user_id: int | None = None,
     generator = Generator(config, helper_user_id=helper_user_id, progress=progress)
     with transaction.atomic():
         stats = generator.run()
-        audit.record(actor=None, verb="demo.generate", county_code=COUNTY, division_code=COUNTY,
+        audit.record(actor=SYSTEM, verb="demo.generate", county_code=COUNTY, division_code=COUNTY,
                      summary=f"生成演示数据：{stats.households} 户 {stats.members} 人（种子 {config.seed}）",
                      after={"households": stats.households, "members": stats.members, "seed": config.seed,
                             "year": config.year, "at": timezone.now().isoformat()})

@@ -6,6 +6,7 @@ county's published statistics (Jiangxi's monitoring thresholds are not verified,
 
 from decimal import Decimal
 
+from fupin.core.actions import SYSTEM
 from fupin.targeting import actions
 from fupin.targeting.defaults import ensure_national
 from fupin.targeting.models import RuleSet
@@ -27,14 +28,14 @@ def ensure_rule_sets() -> dict[int, RuleSet]:
     for year, values in YEARS.items():
         rule_set = RuleSet.objects.filter(region_code=COUNTY, year=year).order_by("-version").first()
         if rule_set is None:
-            rule_set = actions.copy_rule_set(actor=None, source=national, region_code=COUNTY, year=year,
+            rule_set = actions.copy_rule_set(actor=SYSTEM, source=national, region_code=COUNTY, year=year,
                                              name=f"{year} 年黎川县精准识别规则")
-            actions.update_rule_set(actor=None, rule_set=rule_set, changes={
+            actions.update_rule_set(actor=SYSTEM, rule_set=rule_set, changes={
                 **COMMON, **values,
                 "notes": "监测线、本县与全省农村居民人均可支配收入、全省贫困发生率为演示值，"
                          "请按省定标准与统计公报核实后复制为新版本使用。",
             })
-            actions.publish_rule_set(actor=None, rule_set=rule_set)
+            actions.publish_rule_set(actor=SYSTEM, rule_set=rule_set)
         found[year] = rule_set
     return found
 
@@ -42,7 +43,7 @@ def ensure_rule_sets() -> dict[int, RuleSet]:
 def run_official(rule_sets: dict[int, RuleSet], echo=None) -> list:
     runs = []
     for year, rule_set in sorted(rule_sets.items()):
-        run = actions.start_run(actor=None, area_code=COUNTY, year=year, rule_set=rule_set, enqueue=False)
+        run = actions.start_run(actor=SYSTEM, area_code=COUNTY, year=year, rule_set=rule_set, enqueue=False)
         runs.append(actions.execute_run(run, echo=echo))
     return runs
 
@@ -53,10 +54,10 @@ def open_working_year(runs) -> dict:
     from fupin.workflows import actions as workflows
 
     latest = max(runs, key=lambda r: r.year)
-    work_year = workflows.open_year(actor=None, county_code=COUNTY, year=latest.year)
-    workflows.attach_run(actor=None, work_year=work_year, run=latest)
-    return {"exits": workflows.generate_exit_candidates(actor=None, work_year=work_year),
-            "clues": workflows.generate_clues(actor=None, work_year=work_year)}
+    work_year = workflows.open_year(actor=SYSTEM, county_code=COUNTY, year=latest.year)
+    workflows.attach_run(actor=SYSTEM, work_year=work_year, run=latest)
+    return {"exits": workflows.generate_exit_candidates(actor=SYSTEM, work_year=work_year),
+            "clues": workflows.generate_clues(actor=SYSTEM, work_year=work_year)}
 
 
 PLAN_POOR_PEOPLE = 14_326  # seed-plan: "截止2023年底，全县有贫困人口14326人"
@@ -87,7 +88,7 @@ def ensure_scales(year: int = 2023) -> None:
     for t in sorted(townships, key=lambda t: exact[t] - split[t], reverse=True)[:PLAN_POOR_PEOPLE - sum(split.values())]:
         split[t] += 1
     actions.save_scales(
-        actor=None, area_code=COUNTY, year=year,
+        actor=SYSTEM, area_code=COUNTY, year=year,
         own={"poor_people": PLAN_POOR_PEOPLE, "poor_villages": PLAN_POOR_VILLAGES},
         children={t: {"poor_people": split[t], "poor_villages": villages.get(t, 0)} for t in townships},
         note="2023年脱贫攻坚巩固提升方案：全县贫困人口14326人、15个贫困村（按各乡镇在册贫困人口分解）")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fupin.core import clock
+from fupin.core.actions import SYSTEM
 from fupin.registry.models import VillageProfile
 from fupin.targeting.selectors import village_exit_failures
 
@@ -30,14 +31,14 @@ def village_exits(county_code: str, users: dict) -> str:
     try:
         first = ready[0]
         _at(30)
-        case = actions.start_village_case(actor=None, village_code=first, year=YEAR,
+        case = actions.start_village_case(actor=SYSTEM, village_code=first, year=YEAR,
                                           note="贫困发生率降至 2% 以下，村集体经济收入和基础设施均已达标，申请退出")
-        actions.act(actor=None, case=case, outcome=Outcome.PASS, note="乡镇核查：各项指标达标")
+        actions.act(actor=SYSTEM, case=case, outcome=Outcome.PASS, note="乡镇核查：各项指标达标")
         actions.act(actor=county, case=case, outcome=Outcome.PASS, note="县扶贫开发领导小组审定",
                     data={"decision_no": f"黎扶字〔{YEAR}〕21号"})
-        notice = actions.post_notice(actor=None, cases=[case], period_days=7)
+        notice = actions.post_notice(actor=SYSTEM, cases=[case], period_days=7)
         _at(22)
-        actions.close_notice(actor=None, notice=notice)
+        actions.close_notice(actor=SYSTEM, notice=notice)
         case.refresh_from_db()
         notice = actions.post_notice(actor=county, cases=[case], period_days=7)
         _at(14)
@@ -47,9 +48,9 @@ def village_exits(county_code: str, users: dict) -> str:
         done = first
         if len(ready) > 1:
             _at(5)
-            second = actions.start_village_case(actor=None, village_code=ready[1], year=YEAR,
+            second = actions.start_village_case(actor=SYSTEM, village_code=ready[1], year=YEAR,
                                                 note="各项指标达标，申请退出")
-            actions.act(actor=None, case=second, outcome=Outcome.PASS, note="乡镇核查：达标，报县审批")
+            actions.act(actor=SYSTEM, case=second, outcome=Outcome.PASS, note="乡镇核查：达标，报县审批")
             waiting = ready[1]
     finally:
         clock.reset()
@@ -66,20 +67,20 @@ def _monitor_to_decision(case, users: dict, days_ago: int) -> None:
     from fupin.workflows.models import Outcome
 
     def step(note="", **data):
-        actions.act(actor=None, case=case, outcome=Outcome.PASS, note=note, data=data)
+        actions.act(actor=SYSTEM, case=case, outcome=Outcome.PASS, note=note, data=data)
 
     _at(days_ago)
     step("入户走访：情况属实")
-    actions.add_document(actor=None, case=case, kind="consent", name="承诺书.pdf", content=PDF)
+    actions.add_document(actor=SYSTEM, case=case, kind="consent", name="承诺书.pdf", content=PDF)
     step("户主签字承诺并授权核查")
     step("比对无车辆、商品房、财政供养人员、工商登记", vehicles=False, housing=False, salaried=False, business=False)
-    review = actions.record_review(actor=None, division_code=case.division_code, held_on=clock.today(),
+    review = actions.record_review(actor=SYSTEM, division_code=case.division_code, held_on=clock.today(),
                                    place="村委会会议室", chair="村党支部书记", expected=21, present=18,
                                    minutes="逐户评议监测对象，举手表决")
     step("民主评议通过", review=review.pk, votes_for=16, votes_against=1, votes_abstain=1)
-    notice = actions.post_notice(actor=None, cases=[case], period_days=5)
+    notice = actions.post_notice(actor=SYSTEM, cases=[case], period_days=5)
     _at(days_ago - 6)
-    actions.close_notice(actor=None, notice=notice)
+    actions.close_notice(actor=SYSTEM, notice=notice)
     case.refresh_from_db()
     step("乡镇审核通过")
     actions.act(actor=users.get("county"), case=case, outcome=Outcome.PASS, note="县级确定",
@@ -107,7 +108,7 @@ def monitoring_entries(county_code: str, users: dict) -> str:
             _at(20 - i)
             chosen = actions.guess_risk_types(clue) or ["99"]
             cases.append(actions.convert_clue(
-                actor=None, clue=clue, note="核实线索，启动监测识别", risk_types=chosen,
+                actor=SYSTEM, clue=clue, note="核实线索，启动监测识别", risk_types=chosen,
                 monitoring_type="unstable" if clue.household.household_type == "exited" else "marginal"))
         for i, case in enumerate(cases[:3]):
             _monitor_to_decision(case, users, 18 - i)
@@ -147,7 +148,7 @@ def national_returns(county_code: str, seed: int) -> str:
     path = Path(settings.VAR_DIR) / FILES / "全国防返贫监测系统-回传预警名单.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     pl.DataFrame(rows).write_csv(path, include_bom=True)
-    run = actions.create_match(actor=None, source="national", name=path.name, data=path.read_bytes(),
+    run = actions.create_match(actor=SYSTEM, source="national", name=path.name, data=path.read_bytes(),
                                area_code=county_code, enqueue=False)
     run = actions.execute_match(run)
     return (f"national returned list: {len(rows)} rows matched, {run.counts.get('clues_created', 0)} risk clues"

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, jobs
+from fupin.core.actions import SYSTEM, atomic, is_system, user_or_none
+from fupin.core.actions import authorize as core_authorize
 from fupin.core.scope import root_code, scope_for
 from fupin.exchange import importer, validate
 from fupin.exchange.models import (
@@ -35,7 +37,7 @@ ACCEPTED = (".xlsx", ".xlsm", ".csv", ".txt")
 
 
 def _actor(actor):
-    return actor if actor is not None and actor.pk else None
+    return user_or_none(actor)
 
 
 def check_upload(name: str, data: bytes) -> None:
@@ -57,7 +59,7 @@ def _stored_name(name: str) -> str:
 def create_import(*, actor, name: str, data: bytes, dry_run: bool = False, partial: bool = False,
                   sync_members: bool = False, enqueue: bool = True) -> ImportBatch:
     """Keep the uploaded file and queue its import (the page then shows the job's progress)."""
-    if actor is not None and not actor.can(Cap.IMPORT_REGISTRY):
+    if not is_system(actor) and not actor.can(Cap.IMPORT_REGISTRY):
         raise PermissionDenied(_("您没有导入户籍数据的权限。"))
     check_upload(name, data)
     root = root_code(actor)
@@ -72,7 +74,7 @@ def create_import(*, actor, name: str, data: bytes, dry_run: bool = False, parti
 def _keep(record, *, actor, name: str, data: bytes, kind: str, title: str, task):
     """Save an upload (an import batch or a matching run) with its file and its job, and queue
     the task that works on it once the transaction commits."""
-    with transaction.atomic():
+    with atomic():
         record.job = jobs.create(kind=kind, actor=actor, division_code=record.division_code, title=title)
         record.file_name = name[:200]
         record.stored_name = _stored_name(name)
@@ -95,7 +97,7 @@ def execute_import(batch: ImportBatch, echo=None) -> importer.ImportResult:
             data = handle.read()
         try:
             result = importer.import_households(
-                batch.file_name, data, actor=batch.created_by, dry_run=batch.dry_run, partial=batch.partial,
+                batch.file_name, data, actor=batch.created_by or SYSTEM, dry_run=batch.dry_run, partial=batch.partial,
                 sync_members=batch.sync_members, progress=progress, batch=batch)
         except WorkbookError as exc:
             result = importer.ImportResult(problems=pl.DataFrame(
@@ -147,11 +149,11 @@ def problems_frame(batch: ImportBatch) -> pl.DataFrame:
 
 def record_export(*, actor, what: str, area_code: str, full: bool, count: int, file_format: str) -> None:
     """Every export is logged; a full (unmasked) one needs the capability."""
-    if full and actor is not None and not actor.can(Cap.EXPORT_FULL):
+    if full and not is_system(actor) and not actor.can(Cap.EXPORT_FULL):
         raise PermissionDenied(_("您的角色不能导出完整的证件号码、电话和银行账号。"))
-    if actor is not None and not actor.can(Cap.EXPORT_REGISTRY):
+    if not is_system(actor) and not actor.can(Cap.EXPORT_REGISTRY):
         raise PermissionDenied(_("您没有导出数据的权限。"))
-    with transaction.atomic():
+    with atomic():
         audit.record(actor=actor, verb="export.full" if full else "export.masked", object_type=f"exchange.{what}",
                      county_code=area_code[:6], division_code=area_code,
                      summary=_("导出%(w)s（%(m)s）：%(a)s，%(n)d 行，%(f)s") % {
@@ -176,7 +178,7 @@ SOURCE_DEPARTMENTS = {
 
 def may_match(actor, source: str) -> bool:
     """County administrators load any list; a department user the lists of their department."""
-    if actor is None:
+    if is_system(actor):
         return True
     if not actor.can(Cap.MATCH_DATA):
         return False
@@ -197,7 +199,7 @@ def create_match(*, actor, source: str, name: str, data: bytes, area_code: str =
     area = area_code or root_code(actor)
     if len(area) < 6:
         raise ValidationError({"area_code": _("请指定比对的县级（或以下）区划代码。")})
-    if actor is not None and not scope_for(actor).contains_code(area):
+    if not is_system(actor) and not scope_for(actor).contains_code(area):
         raise PermissionDenied(_("该区域不在您的管辖范围内。"))
     from fupin.exchange.tasks import run_match
 
@@ -213,17 +215,17 @@ def execute_match(run: MatchRun, echo=None) -> MatchRun:
         with run.file.open("rb") as handle:
             data = handle.read()
         try:
-            result = matching.match(run, data, actor=run.created_by, progress=progress)
+            result = matching.match(run, data, actor=run.created_by or SYSTEM, progress=progress)
         except WorkbookError as exc:
             MatchRun.objects.filter(pk=run.pk).update(status=MatchStatus.REJECTED, counts={"fatal": str(exc)})
             return {"fatal": str(exc)}
         out = io.BytesIO()
         matching.write_report(out, result)
-        with transaction.atomic():
+        with atomic():
             run.report.save(f"{Path(run.stored_name).stem}-rows.csv", ContentFile(out.getvalue()), save=False)
             MatchRun.objects.filter(pk=run.pk).update(status=MatchStatus.DONE, counts=result.counts,
                                                       report=run.report.name)
-            audit.record(actor=run.created_by, verb="match.run", object_type="exchange.matchrun", object_id=run.pk,
+            audit.record(actor=run.created_by or SYSTEM, verb="match.run", object_type="exchange.matchrun", object_id=run.pk,
                          county_code=run.county_code, division_code=run.division_code,
                          summary=_("部门数据比对 #%(n)s（%(s)s）：%(r)d 行，匹配 %(m)d 人，风险线索 %(c)d 条，"
                                    "数据差异 %(d)d 条") % {
@@ -244,7 +246,7 @@ def execute_match(run: MatchRun, echo=None) -> MatchRun:
 
 def resolve_finding(*, actor, finding: MatchFinding, status: str, note: str) -> MatchFinding:
     """A cadre checks a discrepancy: corrected in the registry, or the department's data was wrong."""
-    if actor is not None and not (actor.can(Cap.EDIT_REGISTRY)
+    if not is_system(actor) and not (actor.can(Cap.EDIT_REGISTRY)
                                   and scope_for(actor).contains_code(finding.division_code)):
         raise PermissionDenied(_("只有本辖区的干部可以核实数据差异。"))
     if finding.status != FindingStatus.OPEN:
@@ -255,7 +257,7 @@ def resolve_finding(*, actor, finding: MatchFinding, status: str, note: str) -> 
         raise ValidationError({"note": _("请填写核实说明。")})
     from fupin.core import clock
 
-    with transaction.atomic():
+    with atomic():
         finding.status = status
         finding.note = note
         finding.handled_by = _actor(actor)
@@ -273,7 +275,7 @@ def resolve_finding(*, actor, finding: MatchFinding, status: str, note: str) -> 
 def update_rule(*, actor, rule: MatchRule, enabled: bool, params: dict, household_types: list[str],
                 risk: str = "") -> MatchRule:
     """A county administrator tunes a rule; the change is recorded with before and after."""
-    if actor is not None and not (actor.can(Cap.MATCH_DATA) and actor.role != "department"
+    if not is_system(actor) and not (actor.can(Cap.MATCH_DATA) and actor.role != "department"
                                   and scope_for(actor).contains_code(rule.county_code)):
         raise PermissionDenied(_("只有县级管理员可以修改比对规则。"))
     from fupin.exchange.matching import KINDS
@@ -299,7 +301,7 @@ def update_rule(*, actor, rule: MatchRule, enabled: bool, params: dict, househol
         raise ValidationError({"household_types": _("未知的户类型：%(t)s") % {"t": "、".join(map(str, unknown))}})
     fields = ["enabled", "params", "household_types", "risk"]
     before = audit.snapshot(rule, fields)
-    with transaction.atomic():
+    with atomic():
         rule.enabled = enabled
         rule.params = {**kind.params, **params}
         rule.household_types = household_types
@@ -317,12 +319,7 @@ def update_rule(*, actor, rule: MatchRule, enabled: bool, params: dict, househol
 # --- the national monitoring system -----------------------------------------------------------
 
 def _national_authorize(actor, county_code: str) -> None:
-    if actor is None:
-        return
-    if not actor.can(Cap.EXPORT_FULL):
-        raise PermissionDenied(_("只有县级管理员可以报送全国防返贫监测系统。"))
-    if not scope_for(actor).contains_code(county_code):
-        raise PermissionDenied(_("该县不在您的管辖范围内。"))
+    core_authorize(actor, capability=Cap.EXPORT_FULL, area=county_code or "-", what=_("报送全国防返贫监测系统"))
 
 
 def save_national_columns(*, actor, county_code: str, columns: list[dict]) -> list[dict]:
@@ -335,7 +332,7 @@ def save_national_columns(*, actor, county_code: str, columns: list[dict]) -> li
     before = national.column_map(county_code)
     if clean == before:
         return clean
-    with transaction.atomic():
+    with atomic():
         Setting.put(national._setting_key(county_code), clean)
         audit.record(actor=actor, verb="national.columns", object_type="core.setting",
                      object_id=national._setting_key(county_code), county_code=county_code, division_code=county_code,
@@ -346,7 +343,7 @@ def save_national_columns(*, actor, county_code: str, columns: list[dict]) -> li
 def record_national_download(*, actor, batch) -> None:
     """A national batch's file (full ID numbers) was downloaded: who and when."""
     _national_authorize(actor, batch.county_code)
-    with transaction.atomic():
+    with atomic():
         audit.record(actor=actor, verb="national.download", object_type="exchange.nationalexport",
                      object_id=batch.pk, county_code=batch.county_code, division_code=batch.county_code,
                      summary=_("下载全国系统报送表 #%(n)s（完整证件号码）") % {"n": batch.pk})
@@ -374,7 +371,7 @@ def export_national(*, actor, county_code: str, year: int):
     missing = {f.header: int(table.filter(pl.col(f.key) == "").height) for f in national.FIELDS
                if f.required and f.key in table.columns}
     counts["missing"] = {k: v for k, v in missing.items() if v}
-    with transaction.atomic():
+    with atomic():
         batch = NationalExport.objects.create(county_code=county_code, year=year, households=table.height,
                                               counts=counts, columns=columns, created_by=_actor(actor))
         now = clock.now()

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from fupin.core import audit, clock, csvout
+from fupin.core.actions import SYSTEM, atomic, is_system, user_or_none
 from fupin.core.scope import root_code
 from fupin.divisions.models import Division, Level
 from fupin.exchange import reader, staging, template, validate
@@ -116,11 +117,11 @@ def _villages(actor, sheet: reader.Sheet) -> tuple[set[str], set[str]]:
         chunk = codes_[start:start + 5000]
         villages = Division.objects.filter(level=Level.VILLAGE, code__in=chunk)
         every |= set(villages.values_list("code", flat=True))
-        visible |= every if actor is None else set(villages.visible_to(actor).values_list("code", flat=True))
+        visible |= every if is_system(actor) else set(villages.visible_to(actor).values_list("code", flat=True))
     return every, visible
 
 
-def import_households(path, data: bytes | None = None, *, actor=None, dry_run: bool = False, partial: bool = False,
+def import_households(path, data: bytes | None = None, *, actor=SYSTEM, dry_run: bool = False, partial: bool = False,
                       sync_members: bool = False, progress: Callable[[int, str], None] | None = None,
                       batch=None) -> ImportResult:
     """Import a household workbook. All or nothing (unless ``partial``); ``dry_run`` checks and
@@ -140,7 +141,7 @@ def import_households(path, data: bytes | None = None, *, actor=None, dry_run: b
     result.county_code = counties[0] if len(counties) == 1 else ""
     problems = checked.problems
     try:
-        with transaction.atomic():
+        with atomic():
             say(35, "暂存")
             _stage(checked)
             problems = pl.concat([problems, _registry_conflicts()]).unique().sort([ROW, "column"])
@@ -271,7 +272,7 @@ def _events(actor, verb: str, object_type: str, rows: list[dict], fields: list[s
         if not new:
             continue
         events.append(AuditEvent(
-            county_code=row["county_code"], occurred_at=now, actor=actor if actor is not None and actor.pk else None,
+            county_code=row["county_code"], occurred_at=now, actor=user_or_none(actor),
             actor_label=label, verb=verb, object_type=object_type, object_id=str(row["id"]),
             division_code=row["division_code"], household_id=row["household_id"], summary=summary,
             before=old, after=new))

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from fupin.core import clock, csvout
+from fupin.core.actions import SYSTEM, atomic, user_or_none
 from fupin.core.masking import mask_id_number
 from fupin.core.scope import prefix_upper_bound
 from fupin.exchange import reader, staging, validate
@@ -453,7 +454,7 @@ def _clues(cursor, run, actor) -> int:
                    ["national" if run.source == Source.NATIONAL else "department",
                     f"全国系统回传 #{run.pk}：" if run.source == Source.NATIONAL else f"部门比对 #{run.pk}（{label}）：",
                     today, due,
-                    actor.pk if actor is not None and actor.pk else None, clock.now(), run.pk])
+                    getattr(user_or_none(actor), "pk", None), clock.now(), run.pk])
     created = cursor.rowcount
     cursor.execute("""
         UPDATE exchange_matchfinding SET clue_id = (
@@ -470,7 +471,7 @@ class MatchResult:
     unmatched: list[tuple[int, str, str]]  # row, id number, name (first ones, for the report)
 
 
-def match(run, data: bytes, *, actor=None, progress=None) -> MatchResult:
+def match(run, data: bytes, *, actor=SYSTEM, progress=None) -> MatchResult:
     """Match ``data`` (the run's file) against the registry in the run's area, in one transaction."""
     say = progress or (lambda _p, _m: None)
     say(5, "读取文件")
@@ -481,7 +482,7 @@ def match(run, data: bytes, *, actor=None, progress=None) -> MatchResult:
                     "checked": parsed.rows.height}
     say(30, "暂存")
     # The staging table belongs to the transaction: a failure rolls it back with the rest.
-    with transaction.atomic():
+    with atomic():
         staging.create("exch_dept", STAGE_COLUMNS)
         staging.load("exch_dept", STAGE_COLUMNS, parsed.rows)
         with connection.cursor() as cursor:

@@ -7,7 +7,6 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, csvout
+from fupin.core.actions import atomic
 from fupin.core.scope import home_county
 from fupin.core.views import XLSX, paginate, require
 from fupin.core.views import attachment as _attachment
@@ -163,7 +163,7 @@ def export_card(request, pk):
 def identification_export(request, run_pk):
     run = targeting_selectors.get_run(request.user, run_pk)
     results = targeting_selectors.results(request.user, run)
-    with transaction.atomic():
+    with atomic():
         audit.record(actor=request.user, verb="export.identification", object_type="targeting.identificationrun",
                      object_id=run.pk, county_code=run.county_code, division_code=run.area_code,
                      summary=f"导出识别结果 #{run.pk}（{run.year} 年）")

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, clock
+from fupin.core.actions import atomic, is_system, user_or_none
+from fupin.core.actions import authorize as core_authorize
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.funds.models import (
@@ -56,17 +57,12 @@ BENEFICIARY_TYPES = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED, codes
 # --- guards and small helpers ------------------------------------------------------------------
 
 def _can(actor, capability: str) -> bool:
-    return actor is None or actor.can(capability)
+    return is_system(actor) or actor.can(capability)
 
 
 def _authorize(actor, capability: str, code: str) -> None:
     """The actor has the capability and ``code`` lies in the actor's area."""
-    if actor is None:
-        return
-    if not actor.can(capability):
-        raise PermissionDenied(_("您的角色无权执行此操作。"))
-    if not scope_for(actor).contains_code(code):
-        raise PermissionDenied(_("该对象不在您的管辖范围内。"))
+    core_authorize(actor, capability=capability, area=code)
 
 
 def money(value, field: str = "amount", *, positive: bool = True) -> Decimal:
@@ -109,7 +105,7 @@ def _event(actor, verb: str, obj, *, division_code: str, summary: str, household
 
 
 def _user(actor):
-    return actor if actor is not None and actor.pk else None
+    return user_or_none(actor)
 
 
 # --- fund sources --------------------------------------------------------------------------------
@@ -136,7 +132,7 @@ def _clean_source(data: dict) -> dict:
     return data
 
 
-@transaction.atomic
+@atomic()
 def create_source(*, actor, county_code: str, fields: Mapping) -> FundSource:
     """Record a year's fund received by the county (document number, amount, date)."""
     _authorize(actor, Cap.MANAGE_FUNDS, county_code)
@@ -156,7 +152,7 @@ def _allocated_from(source: FundSource) -> Decimal:
     return source.allocations.filter(status=RecordStatus.ACTIVE).aggregate(s=total())["s"]
 
 
-@transaction.atomic
+@atomic()
 def update_source(*, actor, source: FundSource, changes: Mapping) -> FundSource:
     _authorize(actor, Cap.MANAGE_FUNDS, source.division_code)
     source = FundSource.objects.select_for_update().get(pk=source.pk)
@@ -179,7 +175,7 @@ def update_source(*, actor, source: FundSource, changes: Mapping) -> FundSource:
     return source
 
 
-@transaction.atomic
+@atomic()
 def cancel_source(*, actor, source: FundSource, reason: str) -> FundSource:
     _authorize(actor, Cap.MANAGE_FUNDS, source.division_code)
     source = FundSource.objects.select_for_update().get(pk=source.pk)
@@ -241,7 +237,7 @@ def _step(actor, project: Project, from_status: str, to_status: str, note: str =
                                       actor_label=audit.actor_label(actor), acted_at=clock.now())
 
 
-@transaction.atomic
+@atomic()
 def declare_project(*, actor, division_code: str, year: int, fields: Mapping) -> Project:
     """Put a project into the library (申报) for a county, a township or a village."""
     _authorize(actor, Cap.PROPOSE_PROJECT if not _can(actor, Cap.MANAGE_FUNDS) else Cap.MANAGE_FUNDS,
@@ -276,12 +272,12 @@ def can_edit_project(actor, project: Project) -> bool:
     return actor.can(Cap.PROPOSE_PROJECT) and project.status in (ProjectStatus.DECLARED, ProjectStatus.REJECTED)
 
 
-@transaction.atomic
+@atomic()
 def update_project(*, actor, project: Project, changes: Mapping) -> Project:
     """Correct a project. The declarer may edit it until approved; the finance office until complete.
     The budget never drops below what is already allocated."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if actor is not None and not can_edit_project(actor, project):
+    if not is_system(actor) and not can_edit_project(actor, project):
         raise PermissionDenied(_("您不能修改该项目（项目状态或您的权限不允许）。"))
     before = audit.snapshot(project, PROJECT_FIELDS)
     data = _clean_project({k: changes.get(k, getattr(project, k)) for k in PROJECT_FIELDS}, project.county_code,
@@ -344,7 +340,7 @@ def allowed_transitions(actor, project: Project) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if project.status in t.sources and actor.can(t.capability)]
 
 
-@transaction.atomic
+@atomic()
 def transition(*, actor, project: Project, key: str, note: str = "") -> Project:
     """Move a project along 申报 → 审批 → 实施 → 验收 → 完成, or reject / cancel it with a reason."""
     step = TRANSITIONS.get(key)
@@ -376,7 +372,7 @@ def _in_area(household: Household, code: str) -> bool:
     return household.division_id.startswith(code)
 
 
-@transaction.atomic
+@atomic()
 def add_beneficiaries(*, actor, project: Project, household_codes: Iterable[str],
                       planned_amount=ZERO) -> list[ProjectBeneficiary]:
     """Add households (by household code) to a project's beneficiaries; all or nothing."""
@@ -402,7 +398,7 @@ def add_beneficiaries(*, actor, project: Project, household_codes: Iterable[str]
             problems.append(_("%(c)s 已销户") % {"c": code})
         elif not _in_area(household, project.division_code):
             problems.append(_("%(c)s 不在项目实施区域内") % {"c": code})
-        elif actor is not None and not scope_for(actor).contains_code(household.division_id):
+        elif not is_system(actor) and not scope_for(actor).contains_code(household.division_id):
             problems.append(_("%(c)s 不在您的管辖范围内") % {"c": code})
         elif not project.village_wide and household.household_type not in BENEFICIARY_TYPES:
             problems.append(_("%(c)s 是%(t)s：到户扶贫项目的受益户须为建档立卡户或监测户"
@@ -425,7 +421,7 @@ def add_beneficiaries(*, actor, project: Project, household_codes: Iterable[str]
 
 # --- allocations ---------------------------------------------------------------------------------
 
-@transaction.atomic
+@atomic()
 def allocate(*, actor, source: FundSource, project: Project, amount, division_code: str = "",
              household: Household | None = None, purpose: str = "", allocated_on: dt.date | None = None) -> Allocation:
     """Give money of a source to an approved project, optionally to one village and/or household.
@@ -485,7 +481,7 @@ def disbursed_of(allocation: Allocation) -> Decimal:
     return allocation.disbursements.aggregate(s=total())["s"]
 
 
-@transaction.atomic
+@atomic()
 def cancel_allocation(*, actor, allocation: Allocation, reason: str) -> Allocation:
     """Withdraw an allocation made by mistake; only while nothing (net) has been paid from it."""
     _authorize(actor, Cap.MANAGE_FUNDS, allocation.division_code)
@@ -507,7 +503,7 @@ def cancel_allocation(*, actor, allocation: Allocation, reason: str) -> Allocati
 
 # --- disbursements -------------------------------------------------------------------------------
 
-@transaction.atomic
+@atomic()
 def disburse(*, actor, allocation: Allocation, amount, mode: str, household: Household | None = None,
              paid_on: dt.date | None = None, voucher_no: str = "") -> Disbursement:
     """Pay from an allocation. The allocation row is locked and its payments re-summed inside the
@@ -556,7 +552,7 @@ def disburse(*, actor, allocation: Allocation, amount, mode: str, household: Hou
     return entry
 
 
-@transaction.atomic
+@atomic()
 def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str, paid_on: dt.date | None = None,
                          voucher_no: str = "") -> Disbursement:
     """Reverse a mistaken payment with a negative entry naming it; both stay in the ledgers."""
@@ -588,12 +584,12 @@ def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str, paid
 RULE_FIELDS = ["reward_share", "poor_village_amount", "village_infrastructure_min", "document"]
 
 
-@transaction.atomic
+@atomic()
 def set_fund_rule(*, actor, region_code: str, year: int, reward_share, poor_village_amount,
                   village_infrastructure_min, document: str = "") -> FundRule:
     """Record (or correct) the thresholds of the plan's fund rules for a region from a year on."""
     _authorize(actor, Cap.MANAGE_FUNDS, region_code)
-    if actor is not None and not region_code:
+    if not is_system(actor) and not region_code:
         raise PermissionDenied(_("全国通用标准只能由系统设置。"))
     try:
         share = Decimal(str(reward_share))
@@ -627,10 +623,10 @@ def set_fund_rule(*, actor, region_code: str, year: int, reward_share, poor_vill
 
 # --- exports -------------------------------------------------------------------------------------
 
-@transaction.atomic
+@atomic()
 def record_ledger_export(*, actor, area_code: str, year: int, rows: int) -> None:
     """Every ledger download is logged (who, which area and year, how many rows)."""
-    if actor is not None and not actor.can(Cap.VIEW_FUNDS):
+    if not is_system(actor) and not actor.can(Cap.VIEW_FUNDS):
         raise PermissionDenied(_("您的角色无权执行此操作。"))
     audit.record(actor=actor, verb="funds.ledger.export", object_type="funds.ledger", object_id=f"{area_code}-{year}",
                  county_code=area_code[:6], division_code=area_code,

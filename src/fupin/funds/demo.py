@@ -17,10 +17,10 @@ import random
 from collections import defaultdict
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from fupin.core import audit
+from fupin.core.actions import atomic
 from fupin.divisions.models import Division, Level
 from fupin.funds.models import (
     Allocation,
@@ -75,7 +75,7 @@ class _Builder:
 
 def generate(*, county_code: str, seed: int, users: dict) -> str:
     """Create the demo's funds data; return one line saying what was made."""
-    with transaction.atomic():
+    with atomic():
         return _generate(county_code, seed, users)
 
 

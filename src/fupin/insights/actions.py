@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit
-from fupin.core.scope import scope_for
+from fupin.core.actions import atomic, user_or_none
+from fupin.core.actions import authorize as core_authorize
 from fupin.divisions.models import Division
 from fupin.insights.models import Target, TargetKey
 from fupin.insights.targets import DEFINITIONS, PCT
@@ -20,15 +20,10 @@ FIELDS = ("threshold", "enabled", "note")
 
 
 def _check(actor, capability: str, code: str) -> None:
-    if actor is None:
-        return
-    if not actor.can(capability):
-        raise PermissionDenied(_("您的角色无权执行此操作。"))
-    if not scope_for(actor).contains_code(code):
-        raise PermissionDenied(_("该区域不在您的管辖范围内。"))
+    core_authorize(actor, capability=capability, area=code or "-")
 
 
-@transaction.atomic
+@atomic()
 def set_target(*, actor, region_code: str, year: int, key: str, threshold: Decimal | None, enabled: bool = True,
                note: str = "") -> Target:
     """Set (create or change) the target ``key`` for a region from ``year`` on."""
@@ -62,7 +57,7 @@ def set_target(*, actor, region_code: str, year: int, key: str, threshold: Decim
     if row is None:
         row = Target(county_code=region_code[:6], region_code=region_code, year=year, key=key)
     row.threshold, row.enabled, row.note = threshold, enabled, (note or "").strip()[:200]
-    row.updated_by = actor if actor is not None and actor.pk else None
+    row.updated_by = user_or_none(actor)
     row.save()
     after = audit.snapshot(row, FIELDS)
     changed_before, changed_after = audit.diff(before, after)
@@ -75,7 +70,7 @@ def set_target(*, actor, region_code: str, year: int, key: str, threshold: Decim
     return row
 
 
-@transaction.atomic
+@atomic()
 def record_report_download(*, actor, area: str, year: int, public: bool, file_format: str) -> None:
     """Log a yearly-report download (who, which area and year, internal or public variant)."""
     _check(actor, Cap.VIEW_INSIGHTS, area)

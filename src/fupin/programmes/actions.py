@@ -1,6 +1,6 @@
 """Writes of the programmes. Each function is one recorded change: it checks the actor's domain
 (``domains.authorize``) and area, validates, saves and writes an audit event in the same
-transaction; on an error nothing is written. ``actor=None`` is the system (the demo generator).
+transaction; on an error nothing is written. ``actor=SYSTEM`` is the system (the demo generator).
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, clock
+from fupin.core.actions import atomic, is_system
 from fupin.divisions.models import Division, Level
 from fupin.programmes import domains
 from fupin.programmes.allocation import FEN, allocate
@@ -93,10 +94,10 @@ def _active_member(member: Member) -> None:
 
 # --- industries -------------------------------------------------------------------------------
 
-@transaction.atomic
+@atomic()
 def seed_industries(*, actor, county_code: str) -> int:
     """Create the plan's six industries for a county if they are missing; returns how many were made."""
-    if actor is not None:
+    if not is_system(actor):
         domains.authorize(actor, domains.INDUSTRY, county_code)
     have = set(Industry.objects.filter(county_code=county_code).values_list("name", flat=True))
     made = 0
@@ -110,7 +111,7 @@ def seed_industries(*, actor, county_code: str) -> int:
     return made
 
 
-@transaction.atomic
+@atomic()
 def add_industry(*, actor, county_code: str, name: str, unit: str, order: int = 100) -> Industry:
     domains.authorize(actor, domains.INDUSTRY, county_code)
     name, unit = (name or "").strip(), (unit or "").strip()
@@ -129,7 +130,7 @@ def add_industry(*, actor, county_code: str, name: str, unit: str, order: int = 
     return industry
 
 
-@transaction.atomic
+@atomic()
 def set_industry_active(*, actor, industry: Industry, active: bool) -> Industry:
     domains.authorize(actor, domains.INDUSTRY, industry.county_code)
     if industry.active == active:
@@ -146,7 +147,7 @@ PARTICIPATION_FIELDS = ["industry", "year", "scale", "expected_income", "support
                         "ended_on", "end_reason"]
 
 
-@transaction.atomic
+@atomic()
 def add_participation(*, actor, household: Household, industry: Industry, year: int, scale, started_on: dt.date,
                       expected_income=0, support: str = "", support_amount=0) -> IndustryParticipation:
     domains.authorize(actor, domains.INDUSTRY, household.division_id)
@@ -171,7 +172,7 @@ def add_participation(*, actor, household: Household, industry: Industry, year: 
     return participation
 
 
-@transaction.atomic
+@atomic()
 def end_participation(*, actor, participation: IndustryParticipation, ended_on: dt.date,
                       reason: str) -> IndustryParticipation:
     domains.authorize(actor, domains.INDUSTRY, participation.division_code)
@@ -196,7 +197,7 @@ def end_participation(*, actor, participation: IndustryParticipation, ended_on: 
 COOPERATIVE_FIELDS = ["division_code", "name", "registration_code", "leader", "phone", "founded_on"]
 
 
-@transaction.atomic
+@atomic()
 def create_cooperative(*, actor, division_code: str, name: str, registration_code: str, industries,
                        leader: str, founded_on: dt.date, phone: str = "") -> Cooperative:
     division = _area(division_code)
@@ -238,7 +239,7 @@ def _membership_rules(cooperative: Cooperative, household: Household, shares, sh
     return _positive(shares, "shares")
 
 
-@transaction.atomic
+@atomic()
 def join_cooperative(*, actor, cooperative: Cooperative, household: Household, shares, share_type: str,
                      joined_on: dt.date) -> CooperativeMember:
     domains.authorize(actor, domains.INDUSTRY, cooperative.division_code)
@@ -265,7 +266,7 @@ def _open_membership(membership: CooperativeMember) -> CooperativeMember:
     return membership
 
 
-@transaction.atomic
+@atomic()
 def change_shares(*, actor, membership: CooperativeMember, shares, share_type: str, on: dt.date,
                   reason: str) -> CooperativeMember:
     """Close the current shares on ``on`` and hold the new ones from that day (history kept)."""
@@ -292,7 +293,7 @@ def change_shares(*, actor, membership: CooperativeMember, shares, share_type: s
     return new
 
 
-@transaction.atomic
+@atomic()
 def leave_cooperative(*, actor, membership: CooperativeMember, left_on: dt.date, reason: str) -> CooperativeMember:
     domains.authorize(actor, domains.INDUSTRY, membership.cooperative.division_code)
     membership = _open_membership(membership)
@@ -317,7 +318,7 @@ def dividend_rows(dividend_total: Decimal, memberships: list[tuple[int, int, str
              "amount": amounts[m_id]} for m_id, h_id, code, shares in memberships if amounts[m_id] > 0]
 
 
-@transaction.atomic
+@atomic()
 def declare_dividend(*, actor, cooperative: Cooperative, year: int, total, declared_on: dt.date,
                      note: str = "") -> Dividend:
     """Declare the year's dividend and pay it to the households holding shares on ``declared_on``."""
@@ -354,7 +355,7 @@ COURSE_FIELDS = ["division_code", "name", "programme", "organiser", "place", "st
                  "capacity"]
 
 
-@transaction.atomic
+@atomic()
 def create_course(*, actor, division_code: str, name: str, programme: str, organiser: str, place: str,
                   start_on: dt.date, end_on: dt.date, hours: int, capacity: int) -> Course:
     division = _area(division_code, levels=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE))
@@ -383,7 +384,7 @@ def create_course(*, actor, division_code: str, name: str, programme: str, organ
     return course
 
 
-@transaction.atomic
+@atomic()
 def enroll(*, actor, course: Course, member: Member, enrolled_on: dt.date | None = None) -> Trainee:
     domains.authorize(actor, domains.EMPLOYMENT, course.division_code)
     course = Course.objects.select_for_update().get(pk=course.pk)  # capacity is checked under the course's lock
@@ -399,7 +400,7 @@ def enroll(*, actor, course: Course, member: Member, enrolled_on: dt.date | None
     if enrolled_on > course.end_on:
         raise ValidationError({"enrolled_on": _("培训班已结业，不能再报名。")})
     try:
-        with transaction.atomic():
+        with atomic():
             trainee = Trainee.objects.create(county_code=course.county_code, division_code=member.division_code,
                                              course=course, member=member, household_id=member.household_id,
                                              enrolled_on=enrolled_on)
@@ -410,7 +411,7 @@ def enroll(*, actor, course: Course, member: Member, enrolled_on: dt.date | None
     return trainee
 
 
-@transaction.atomic
+@atomic()
 def complete_training(*, actor, trainee: Trainee, completed_on: dt.date) -> Trainee:
     domains.authorize(actor, domains.EMPLOYMENT, trainee.course.division_code)
     trainee = Trainee.objects.select_for_update().select_related("course").get(pk=trainee.pk)
@@ -427,7 +428,7 @@ def complete_training(*, actor, trainee: Trainee, completed_on: dt.date) -> Trai
     return trainee
 
 
-@transaction.atomic
+@atomic()
 def drop_trainee(*, actor, trainee: Trainee) -> Trainee:
     domains.authorize(actor, domains.EMPLOYMENT, trainee.course.division_code)
     trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
@@ -441,7 +442,7 @@ def drop_trainee(*, actor, trainee: Trainee) -> Trainee:
     return trainee
 
 
-@transaction.atomic
+@atomic()
 def issue_certificate(*, actor, trainee: Trainee, kind: str, occupation: str, number: str,
                       issued_on: dt.date) -> Certificate:
     domains.authorize(actor, domains.EMPLOYMENT, trainee.course.division_code)
@@ -473,7 +474,7 @@ def issue_certificate(*, actor, trainee: Trainee, kind: str, occupation: str, nu
     return certificate
 
 
-@transaction.atomic
+@atomic()
 def set_subsidy_standard(*, actor, county_code: str, year: int, kind: str, amount) -> SubsidyStandard:
     domains.authorize(actor, domains.EMPLOYMENT, county_code)
     if kind not in CertificateKind.values:
@@ -491,7 +492,7 @@ def set_subsidy_standard(*, actor, county_code: str, year: int, kind: str, amoun
     return standard
 
 
-@transaction.atomic
+@atomic()
 def grant_subsidy(*, actor, certificate: Certificate, granted_on: dt.date | None = None) -> TrainingSubsidy:
     """The subsidy for a certificate (凭证直接补助): once per certificate, at the year's standard."""
     trainee = certificate.trainee
@@ -513,7 +514,7 @@ def grant_subsidy(*, actor, certificate: Certificate, granted_on: dt.date | None
     return subsidy
 
 
-@transaction.atomic
+@atomic()
 def mark_subsidy_paid(*, actor, subsidy: TrainingSubsidy, paid_on: dt.date) -> TrainingSubsidy:
     domains.authorize(actor, domains.EMPLOYMENT, subsidy.division_code)
     subsidy = TrainingSubsidy.objects.select_for_update().get(pk=subsidy.pk)
@@ -536,7 +537,7 @@ def mark_subsidy_paid(*, actor, subsidy: TrainingSubsidy, paid_on: dt.date) -> T
 EMPLOYMENT_FIELDS = ["trainee", "employer", "place", "started_on", "ended_on", "monthly_wage"]
 
 
-@transaction.atomic
+@atomic()
 def record_employment(*, actor, member: Member, employer: str, place: str, started_on: dt.date, monthly_wage,
                       trainee: Trainee | None = None) -> Employment:
     domains.authorize(actor, domains.EMPLOYMENT, member.division_code)
@@ -561,7 +562,7 @@ def record_employment(*, actor, member: Member, employer: str, place: str, start
     return employment
 
 
-@transaction.atomic
+@atomic()
 def end_employment(*, actor, employment: Employment, ended_on: dt.date) -> Employment:
     domains.authorize(actor, domains.EMPLOYMENT, employment.division_code)
     employment = Employment.objects.select_for_update().get(pk=employment.pk)
@@ -578,7 +579,7 @@ def end_employment(*, actor, employment: Employment, ended_on: dt.date) -> Emplo
     return employment
 
 
-@transaction.atomic
+@atomic()
 def add_welfare_job(*, actor, division_code: str, post: str, member: Member, started_on: dt.date,
                     monthly_pay) -> PublicWelfareJob:
     division = _area(division_code)
@@ -600,7 +601,7 @@ def add_welfare_job(*, actor, division_code: str, post: str, member: Member, sta
     return job
 
 
-@transaction.atomic
+@atomic()
 def end_welfare_job(*, actor, job: PublicWelfareJob, ended_on: dt.date, reason: str) -> PublicWelfareJob:
     domains.authorize(actor, domains.EMPLOYMENT, job.division_code)
     job = PublicWelfareJob.objects.select_for_update().get(pk=job.pk)

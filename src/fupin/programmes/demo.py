@@ -18,9 +18,8 @@ import random
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db import transaction
-
 from fupin.accounts.roles import Department
+from fupin.core.actions import SYSTEM, atomic
 from fupin.core.clock import years_before
 from fupin.divisions.models import Division
 from fupin.programmes import actions
@@ -82,10 +81,10 @@ def _money(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-@transaction.atomic
+@atomic()
 def generate(*, county_code: str, seed: int, users: dict) -> str:
     rng = random.Random(seed * 6007 + 11)
-    actions.seed_industries(actor=None, county_code=county_code)
+    actions.seed_industries(actor=SYSTEM, county_code=county_code)
     industries = {i.name: i for i in Industry.objects.filter(county_code=county_code)}
     parts, chosen = _participations(rng, county_code, industries)
     coops, members, dividends, payments = _cooperatives(rng, county_code, industries, chosen)

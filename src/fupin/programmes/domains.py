@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import may_manage_programme
+from fupin.core.actions import authorize as core_authorize
+from fupin.core.actions import is_system
 from fupin.core.scope import scope_for
 
 INDUSTRY = "industry"  # industries, participation, cooperatives, members, dividends
@@ -32,10 +34,9 @@ def may_write(user, domain: str, division_code: str) -> bool:
 
 def authorize(actor, domain: str, division_code: str) -> None:
     """Refuse unless ``actor`` may record ``domain`` programmes for ``division_code``.
-    ``actor=None`` is the system (demo generation, data migrations)."""
-    if actor is None:
+    ``actor=SYSTEM`` is the system (demo generation, data migrations)."""
+    if is_system(actor):
         return
     if not may_manage(actor, domain):
         raise PermissionDenied(_("您的角色或部门无权办理此项业务。"))
-    if not scope_for(actor).contains_code(division_code):
-        raise PermissionDenied(_("该对象不在您的管辖范围内。"))
+    core_authorize(actor, area=division_code or "-")

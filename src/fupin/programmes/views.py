@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap
 from fupin.core import clock, masking
+from fupin.core.actions import SYSTEM
 from fupin.core.scope import home_county, root_code, scope_for
 from fupin.core.views import form_action, paginate, require
 from fupin.programmes import actions, domains, forms, selectors
@@ -61,7 +62,7 @@ def _ensure_industries(user) -> None:
     the county plan, created by the system, not a decision of the visitor)."""
     county = home_county(user)
     if county and not Industry.objects.filter(county_code=county).exists():
-        actions.seed_industries(actor=None, county_code=county)
+        actions.seed_industries(actor=SYSTEM, county_code=county)
 
 
 def _errors(request, exc: ValidationError) -> None:

@@ -2,7 +2,7 @@
 area, validates with ``rules``, saves, and writes audit events in the same transaction.
 
 Views, forms, the importer, the API and commands call these; nothing else saves registry models.
-``actor=None`` means the system itself (the demo generator, a migration of data).
+``actor=SYSTEM`` means the system itself (the demo generator, a migration of data).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit
+from fupin.core.actions import AREA, REASONS, atomic, denied, is_system, lock
+from fupin.core.actions import authorize as core_authorize
 from fupin.core.masking import MASKERS
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
@@ -62,17 +63,11 @@ WORKTEAM_FIELDS = ["name", "role", "unit", "phone", "started_on", "ended_on"]
 # --- guards -----------------------------------------------------------------------------------
 
 def authorize(actor, capability: str, *, division_code: str = "", household: Household | None = None) -> None:
-    """Refuse unless ``actor`` has the capability and the object lies in the actor's scope."""
-    if actor is None:
-        return
-    if not actor.can(capability):
-        raise PermissionDenied(_("您的角色无权执行此操作。"))
-    scope = scope_for(actor)
-    code = household.division_id if household is not None else division_code
-    if not scope.contains_code(code):
-        raise PermissionDenied(_("该对象不在您的管辖范围内。"))
-    if household is not None and scope.helper_user_id is not None and household.helper_user_id != actor.pk:
-        raise PermissionDenied(_("该户不是您的帮扶户。"))
+    """Refuse unless ``actor`` has the capability and the object lies in the actor's scope (for a
+    helper: one of their households). The core's one authorization (core.actions.authorize)."""
+    if not is_system(actor) and household is None and not division_code:
+        raise denied(REASONS[AREA](None))
+    core_authorize(actor, capability=capability, area=division_code, household=household)
 
 
 def _raise(problems: list[tuple[str, str]]) -> None:
@@ -163,7 +158,7 @@ def add_member(*, actor, household: Household, fields: Mapping, join_reason: str
     _require_active(household)
     data = normalise_member({k: v for k, v in fields.items() if k in MEMBER_FIELDS})
     _check_composition(household, extra={"relation": data.get("relation"), "sex": data["sex"]})
-    with transaction.atomic():
+    with atomic():
         member = Member(household=household, county_code=household.county_code,
                         division_code=household.division_id, join_reason=join_reason,
                         joined_on=joined_on or timezone.localdate(), **data)
@@ -198,7 +193,7 @@ def update_member(*, actor, member: Member, changes: Mapping, reason: str = "") 
     old, new = audit.diff(before, audit.snapshot(member, MEMBER_TRACKED))
     if not new:
         return member
-    with transaction.atomic():
+    with atomic():
         member.save()
         _event(actor, "member.update", member, household=household, before=old, after=new, reason=reason,
                summary=_("修改成员 %(name)s 的信息") % {"name": member.name})
@@ -215,7 +210,7 @@ def remove_member(*, actor, member: Member, reason_code: str, removed_on: dt.dat
         raise ValidationError(_("不能直接减去户主：请先变更户主，或注销整户。"))
     if reason_code not in codes.RemovalReason.values or reason_code == codes.RemovalReason.HOUSEHOLD_CLOSED:
         raise ValidationError({"reason_code": _("请选择减员原因。")})
-    with transaction.atomic():
+    with atomic():
         _deactivate(actor, member, household, reason_code, removed_on, note)
     return member
 
@@ -250,7 +245,7 @@ def change_head(*, actor, household: Household, new_head: Member, relations: Map
             raise ValidationError({"relations": _("与户主关系无效：%(v)s") % {"v": relation}})
         planned.append((m, relation))
     _raise(rules.check_composition({"relation": r, "sex": m.sex} for m, r in planned))
-    with transaction.atomic():
+    with atomic():
         for m, relation in planned:
             if m.relation == relation:
                 continue
@@ -305,7 +300,7 @@ def create_household(*, actor, division_code: str, fields: Mapping, head: Mappin
     code = (household_code or "").strip() or next_household_code(village.code)
     if Household.objects.filter(county_code=village.county_code, household_code=code).exists():
         raise ValidationError({"household_code": _("户编号 %(code)s 已存在。") % {"code": code}})
-    with transaction.atomic():
+    with atomic():
         household = Household(county_code=village.county_code, division=village, household_code=code, **data)
         household.save()
         _event(actor, "household.create", household, household=household, reason=reason,
@@ -326,19 +321,22 @@ def update_household(*, actor, household: Household, changes: Mapping, reason: s
     """Correct household fields. A programme app that has already checked its own right (e.g. a
     renovation accepted by the housing office) passes that ``capability`` instead of EDIT_REGISTRY."""
     authorize(actor, capability, household=household)
-    _require_active(household)
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    before = audit.snapshot(household, HOUSEHOLD_TRACKED)
-    merged = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS} | dict(changes)
-    data = _household_data(merged, household.county_code)
-    for name, value in data.items():
-        setattr(household, name, value)
-    old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
-    if not new:
-        return household
-    with transaction.atomic():
+    with atomic():
+        # the row as it is now, locked: two people editing the same household each change what they
+        # changed, and the second edit applies on top of the first instead of writing back old values
+        lock(household)
+        _require_active(household)
+        before = audit.snapshot(household, HOUSEHOLD_TRACKED)
+        merged = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS} | dict(changes)
+        data = _household_data(merged, household.county_code)
+        for name, value in data.items():
+            setattr(household, name, value)
+        old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
+        if not new:
+            return household
         household.save()
         _event(actor, "household.update", household, household=household, before=old, after=new, reason=reason,
                summary=_("修改户信息"))
@@ -379,7 +377,7 @@ def set_income(*, actor, household: Household, year: int, values: Mapping, reaso
     negative = [k for k in INCOME_FIELDS if values.get(k) is not None and values[k] < 0]
     if negative:
         raise ValidationError({k: _("金额不能为负数") for k in negative})
-    with transaction.atomic():
+    with atomic():
         income = HouseholdIncome.objects.select_for_update().filter(household=household, year=year).first()
         before = audit.snapshot(income, INCOME_FIELDS) if income else None
         if income is None:
@@ -412,7 +410,7 @@ def move_household(*, actor, household: Household, division_code: str, group_nam
         raise ValidationError({"division": _("跨县迁移须由迁出县注销、迁入县重新建档。")})
     before = audit.snapshot(household, HOUSEHOLD_TRACKED)
     old_name = str(Division.objects.get(code=household.division_id))
-    with transaction.atomic():
+    with atomic():
         household.division = village
         household.group_name = group_name
         household.save()
@@ -432,7 +430,7 @@ def close_household(*, actor, household: Household, reason_code: str, closed_on:
         raise ValidationError({"reason_code": _("请选择销户原因。")})
     day = closed_on or timezone.localdate()
     before = audit.snapshot(household, HOUSEHOLD_TRACKED)
-    with transaction.atomic():
+    with atomic():
         for member in household.members.active():
             _deactivate(actor, member, household, codes.RemovalReason.HOUSEHOLD_CLOSED, day, note)
         household.status = codes.RecordStatus.REMOVED
@@ -457,7 +455,7 @@ def assign_helper(*, actor, household: Household, helper, reason: str = "") -> H
     old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
     if not new:
         return household
-    with transaction.atomic():
+    with atomic():
         household.save()
         _event(actor, "household.assign_helper", household, household=household, before=old, after=new,
                reason=reason, summary=_("指定帮扶责任人 %(n)s") % {"n": household.helper_name or "-"})
@@ -478,7 +476,7 @@ def reveal_personal(*, actor, obj: Household | Member, field: str) -> str:
     household = obj if isinstance(obj, Household) else obj.household
     authorize(actor, Cap.REVEAL_PERSONAL, household=household)
     value = getattr(obj, field)
-    with transaction.atomic():
+    with atomic():
         audit.record(
             actor=actor, verb="personal.reveal", object_type=f"registry.{kind}", object_id=obj.pk,
             county_code=household.county_code, division_code=household.division_id, household_id=household.pk,
@@ -492,7 +490,7 @@ def reveal_personal(*, actor, obj: Household | Member, field: str) -> str:
 def record_history_view(*, actor, household: Household, at) -> None:
     """The card as it was at a past moment was shown (masked like the live card): who looked, when."""
     authorize(actor, Cap.VIEW_HISTORY, household=household)
-    with transaction.atomic():
+    with atomic():
         audit.record(actor=actor, verb="history.view", object_type="registry.household", object_id=household.pk,
                      county_code=household.county_code, division_code=household.division_id,
                      household_id=household.pk,
@@ -531,7 +529,7 @@ def update_village(*, actor, division: Division, changes: Mapping, reason: str =
     old, new = audit.diff(before, audit.snapshot(profile, VILLAGE_FIELDS))
     if not new and profile.pk:
         return profile
-    with transaction.atomic():
+    with atomic():
         profile.save()
         audit.record(actor=actor, verb="village.update", object_type="registry.villageprofile",
                      object_id=division.code, county_code=division.county_code, division_code=division.code,
@@ -551,7 +549,7 @@ def add_work_team_member(*, actor, division: Division, fields: Mapping) -> WorkT
     if data.get("role") == codes.WorkTeamRole.FIRST_SECRETARY and WorkTeamMember.objects.filter(
             division_code=division.code, role=codes.WorkTeamRole.FIRST_SECRETARY, ended_on__isnull=True).exists():
         raise ValidationError({"role": _("该村已有在任第一书记，请先登记其离任。")})
-    with transaction.atomic():
+    with atomic():
         member = WorkTeamMember.objects.create(county_code=division.county_code, division_code=division.code, **data)
         audit.record(actor=actor, verb="workteam.add", object_type="registry.workteammember", object_id=member.pk,
                      county_code=division.county_code, division_code=division.code,
@@ -567,7 +565,7 @@ def end_work_team_member(*, actor, member: WorkTeamMember, ended_on: dt.date) ->
         raise ValidationError(_("该队员已离任。"))
     if ended_on < member.started_on:
         raise ValidationError({"ended_on": _("结束日期不能早于开始日期。")})
-    with transaction.atomic():
+    with atomic():
         member.ended_on = ended_on
         member.save(update_fields=["ended_on"])
         audit.record(actor=actor, verb="workteam.end", object_type="registry.workteammember", object_id=member.pk,
@@ -613,7 +611,7 @@ def split_household(*, actor, household: Household, members: list[Member], new_h
     _raise(rules.check_composition({"relation": r, "sex": m.sex} for m, r in planned))
     data = _household_data({"household_type": household.household_type, **(fields or {})}, household.county_code)
     day = timezone.localdate()
-    with transaction.atomic():
+    with atomic():
         new = Household(county_code=household.county_code, division=household.division,
                         household_code=next_household_code(household.division_id), group_name=household.group_name,
                         **data)
@@ -644,7 +642,7 @@ def merge_households(*, actor, source: Household, target: Household, relations: 
     existing = [{"relation": m.relation, "sex": m.sex} for m in target.members.active()]
     _raise(rules.check_composition(existing + [{"relation": r, "sex": m.sex} for m, r in planned]))
     day = timezone.localdate()
-    with transaction.atomic():
+    with atomic():
         for member, relation in planned:
             _move_member(actor, member, target, relation, codes.JoinReason.MERGED, codes.RemovalReason.MERGED, day)
         source.refresh_from_db()
@@ -667,16 +665,16 @@ def save_risk_type(*, actor, county_code: str, name: str, active: bool = True, n
     """Add a county's own risk type (the next free code from 20) or change one of its own. National
     types are shipped with the system (codes.RiskTypeCode) and cannot be changed."""
 
-    if actor is not None and not actor.can(Cap.MANAGE_RULES):
+    if not is_system(actor) and not actor.can(Cap.MANAGE_RULES):
         raise PermissionDenied(_("您的角色无权维护风险类型代码表。"))
-    if actor is not None and not scope_for(actor).contains_code(county_code):
+    if not is_system(actor) and not scope_for(actor).contains_code(county_code):
         raise PermissionDenied(_("该对象不在您的管辖范围内。"))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写风险类型名称。")})
     if len(name) > 30:
         raise ValidationError({"name": _("名称不能超过 30 字。")})
-    with transaction.atomic():
+    with atomic():
         if risk_type is not None:
             if not isinstance(risk_type, RiskType) or risk_type.pk is None:
                 raise ValidationError(_("全国统一的风险类型不能修改；可新增本县的风险类型。"))

@@ -47,6 +47,10 @@ class RiskTypesFormField(forms.MultipleChoiceField):
     def prepare_value(self, value):
         return value.split(",") if isinstance(value, str) else value
 
+    def has_changed(self, initial, data):
+        initial = [c for c in initial.split(",") if c] if isinstance(initial, str) else initial
+        return super().has_changed(initial, data)
+
     def clean(self, value):
         return ",".join(sorted(super().clean(value)))
 
@@ -81,8 +85,11 @@ class HouseholdForm(ActionModelForm):
                     self.fields[name].help_text = _("留空表示不修改；要更换请输入新的号码")
 
     def changes(self) -> dict:
+        """What the user changed (an edit applies only those fields, on the row as it is then: a
+        colleague's change to another field meanwhile is kept). Blank personal numbers are kept."""
         found = super().changes()
         if self.instance is not None and self.instance.pk:
+            found = {k: v for k, v in found.items() if k in self.changed_data}
             for name in self.PERSONAL:
                 if not found.get(name):
                     found.pop(name, None)

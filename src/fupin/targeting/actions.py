@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, jobs
+from fupin.core.actions import atomic, is_system, user_or_none
+from fupin.core.actions import authorize as core_authorize
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry.models import Household
@@ -40,12 +42,9 @@ RULE_FIELDS = [
 
 
 def _authorize(actor, region_code: str) -> None:
-    if actor is None:
-        return
-    if not actor.can(Cap.MANAGE_RULES):
-        raise PermissionDenied(_("只有县级管理员可以维护识别规则和发起识别。"))
-    if not region_code or not scope_for(actor).contains_code(region_code):
+    if not is_system(actor) and not region_code:
         raise PermissionDenied(_("该区域不在您的管辖范围内。"))
+    core_authorize(actor, capability=Cap.MANAGE_RULES, area=region_code, what=_("识别规则与识别"))
 
 
 def _check(rule_set: RuleSet) -> None:
@@ -69,10 +68,10 @@ def copy_rule_set(*, actor, source: RuleSet, region_code: str | None = None, yea
     region = region_code if region_code is not None else source.region_code
     _authorize(actor, region)
     year = year or source.year
-    with transaction.atomic():
+    with atomic():
         last = RuleSet.objects.filter(region_code=region, year=year).aggregate(v=Max("version"))["v"] or 0
         copy = RuleSet(region_code=region, year=year, version=last + 1, based_on=source, status=RuleSetStatus.DRAFT,
-                       created_by=actor if actor and actor.pk else None)
+                       created_by=user_or_none(actor))
         for field in RULE_FIELDS:
             setattr(copy, field, getattr(source, field))
         copy.name = name or (source.name if source.region_code == region and source.year == year
@@ -102,7 +101,7 @@ def update_rule_set(*, actor, rule_set: RuleSet, changes: dict) -> RuleSet:
     old, new = audit.diff(before, audit.snapshot(rule_set, RULE_FIELDS))
     if not new:
         return rule_set
-    with transaction.atomic():
+    with atomic():
         rule_set.save()
         _record(actor, "ruleset.update", rule_set, _("修改识别规则 %(r)s") % {"r": rule_set}, before=old, after=new)
     return rule_set
@@ -112,7 +111,7 @@ def publish_rule_set(*, actor, rule_set: RuleSet) -> RuleSet:
     """Make a draft usable by real runs (other published versions of the same year and region retire)."""
     _authorize(actor, rule_set.region_code)
     _check(rule_set)
-    with transaction.atomic():
+    with atomic():
         RuleSet.objects.filter(region_code=rule_set.region_code, year=rule_set.year,
                                status=RuleSetStatus.PUBLISHED).exclude(pk=rule_set.pk).update(
             status=RuleSetStatus.RETIRED)
@@ -125,9 +124,9 @@ def publish_rule_set(*, actor, rule_set: RuleSet) -> RuleSet:
 def start_run(*, actor, area_code: str, year: int, rule_set: RuleSet | None = None, dry_run: bool = False,
               enqueue: bool = True) -> IdentificationRun:
     """Record a run and queue it. Real runs need a published rule set, which the run then locks."""
-    if actor is not None and not actor.can(Cap.MANAGE_RULES):
+    if not is_system(actor) and not actor.can(Cap.MANAGE_RULES):
         raise PermissionDenied(_("只有县级管理员可以发起识别。"))
-    if actor is not None and not scope_for(actor).contains_code(area_code):
+    if not is_system(actor) and not scope_for(actor).contains_code(area_code):
         raise PermissionDenied(_("该区域不在您的管辖范围内。"))
     area = Division.objects.filter(code=area_code).first()
     if area is None or area.level < Level.COUNTY:
@@ -141,13 +140,13 @@ def start_run(*, actor, area_code: str, year: int, rule_set: RuleSet | None = No
         raise ValidationError({"rule_set": _("正式识别只能使用已发布的规则集；草稿请用试算。")})
     params = with_last_year(Params.from_rule_set(rule_set), area.county_code)
     _check(rule_set)
-    with transaction.atomic():
+    with atomic():
         job = jobs.create(kind="targeting.identify", actor=actor, division_code=area.code,
                           title=_("%(y)s 年%(d)s %(a)s") % {"y": year, "d": _("试算") if dry_run else _("识别"),
                                                           "a": area.name})
         run = IdentificationRun.objects.create(
             county_code=area.county_code, area_code=area.code, year=year, rule_set=rule_set, params=params.to_json(),
-            dry_run=dry_run, job=job, created_by=actor if actor and actor.pk else None)
+            dry_run=dry_run, job=job, created_by=user_or_none(actor))
         if not dry_run and not rule_set.is_locked:
             RuleSet.objects.filter(pk=rule_set.pk).update(locked_at=timezone.now())
             rule_set.refresh_from_db()
@@ -189,7 +188,7 @@ def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:
 
     def compute_chunk(code: str) -> None:
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with atomic(), connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     # JIT compiling this long statement costs more than it saves; hashes fit in memory.
                     cursor.execute("SET LOCAL jit = off")
@@ -217,7 +216,7 @@ def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:
                 done += 1
                 progress(round(90 * done / len(chunks)),
                          _("已完成 %(a)s（%(n)d/%(t)d）") % {"a": name, "n": done, "t": len(chunks)})
-        with transaction.atomic(), connection.cursor() as cursor:
+        with atomic(), connection.cursor() as cursor:
             cursor.execute(compute.village_insert_sql(params), [run.pk])
         progress(95, _("汇总"))
         summary = selectors.summarize(run)
@@ -289,7 +288,7 @@ def save_scales(*, actor, area_code: str, year: int, own: dict | None = None,
         raise ValidationError(_("乡镇的规模由县分解确定。"))
     child_codes = list(Division.objects.filter(parent_code=area.code).served().order_by("code")
                        .values_list("code", flat=True))
-    with transaction.atomic():
+    with atomic():
         rows = {s.division_code: s for s in Scale.objects.select_for_update().filter(
             county_code=area.county_code, year=year, division_code__in=[area.code, *child_codes])}
         before = {code: audit.snapshot(s, SCALE_FIELDS) for code, s in rows.items()}
@@ -346,7 +345,7 @@ def save_scales(*, actor, area_code: str, year: int, own: dict | None = None,
             snapshot = audit.snapshot(row, SCALE_FIELDS)
             if before.get(code) != snapshot or row.pk is None:
                 row.note = note[:200] or row.note
-                row.updated_by = actor if actor is not None and actor.pk else None
+                row.updated_by = user_or_none(actor)
                 row.save()
                 after[code] = snapshot
         if after:

@@ -1,6 +1,6 @@
 """Writes of the welfare app. Each function is one recorded change: it checks the actor's right
 (``domains``) and area, validates (nothing is written on error), saves, and writes an audit event
-in the same transaction. ``actor=None`` is the system (the demo generator)."""
+in the same transaction. ``actor=SYSTEM`` is the system (the demo generator)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, clock
+from fupin.core.actions import atomic, is_system
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import actions as registry_actions
@@ -103,7 +103,7 @@ def _member_guard(actor, domain: str, member: Member) -> Household:
 def save_standard(*, actor, region_code: str, year: int, values: Mapping) -> WelfareStandard:
     """Create or change the year's standard of a region (county administrators, in their area)."""
     region_code = (region_code or "").strip()
-    if actor is not None:
+    if not is_system(actor):
         if not actor.can(Cap.MANAGE_RULES):
             raise PermissionDenied(_("只有县级管理员可以修改保障标准。"))
         if not scope_for(actor).contains_code(region_code):
@@ -120,7 +120,7 @@ def save_standard(*, actor, region_code: str, year: int, values: Mapping) -> Wel
             problems.append((f, _("标准须大于 0")))
     _raise(problems)
     county = region_code[:6] if len(region_code) >= 6 else ""
-    with transaction.atomic():
+    with atomic():
         standard = (WelfareStandard.objects.select_for_update()
                     .filter(county_code=county, region_code=region_code, year=year).first())
         before = audit.snapshot(standard, STANDARD_FIELDS) if standard else None
@@ -159,7 +159,7 @@ def record_premium_subsidy(*, actor, member: Member, year: int, paid_on: dt.date
     _positive(amount, "amount", _("补助金额"))
     if PremiumSubsidy.objects.filter(county_code=member.county_code, member=member, year=year).exists():
         raise ValidationError({"year": _("%(n)s 已有 %(y)d 年度的参保缴费补助。") % {"n": member.name, "y": year}})
-    with transaction.atomic():
+    with atomic():
         row = PremiumSubsidy.objects.create(county_code=member.county_code, division_code=member.division_code,
                                             household=household, member=member, year=year, amount=amount,
                                             paid_on=paid_on)
@@ -178,7 +178,7 @@ def record_medical_aid(*, actor, member: Member, treated_on: dt.date, total_cost
     _raise(rules.medical_problems(total_cost, basic_paid, critical_paid, aid_amount))
     if treated_on is None or treated_on > clock.today():
         raise ValidationError({"treated_on": _("就医日期不能晚于今天")})
-    with transaction.atomic():
+    with atomic():
         row = MedicalAid.objects.create(county_code=member.county_code, division_code=member.division_code,
                                         household=household, member=member, treated_on=treated_on,
                                         hospital=hospital, total_cost=total_cost, basic_paid=basic_paid,
@@ -222,7 +222,7 @@ def record_education_aid(*, actor, member: Member, year: int, paid_on: dt.date, 
     if already + amount > yearly:
         raise ValidationError({"amount": _("%(y)d 年度%(st)s资助标准为每年 %(s)s 元，已发 %(d)s 元，本次最多 %(m)s 元") % {
             "y": year, "st": stage.label, "s": yearly, "d": already, "m": max(yearly - already, ZERO)}})
-    with transaction.atomic():
+    with atomic():
         row = EducationAid.objects.create(county_code=member.county_code, division_code=member.division_code,
                                           household=household, member=member, year=year, stage=stage,
                                           semester=semester, amount=amount, paid_on=paid_on)
@@ -255,7 +255,7 @@ def grant_disability_subsidy(*, actor, member: Member, kind: str, year: int, mon
     if DisabilitySubsidy.objects.filter(county_code=member.county_code, member=member, year=year, kind=kind).exists():
         raise ValidationError({"kind": _("%(n)s %(y)d 年度已有%(k)s。") % {
             "n": member.name, "y": year, "k": SubsidyKind(kind).label}})
-    with transaction.atomic():
+    with atomic():
         row = DisabilitySubsidy.objects.create(
             county_code=member.county_code, division_code=member.division_code, household=household, member=member,
             kind=kind, year=year, months=int(months), monthly_amount=monthly_amount, paid=paid_on is not None,
@@ -272,7 +272,7 @@ def pay_disability_subsidy(*, actor, subsidy: DisabilitySubsidy, paid_on: dt.dat
     authorize(actor, Domain.DISABILITY, division_code=subsidy.division_code, household=subsidy.household)
     if subsidy.paid:
         raise ValidationError(_("该补贴已发放。"))
-    with transaction.atomic():
+    with atomic():
         subsidy.paid, subsidy.paid_on = True, paid_on
         subsidy.save(update_fields=["paid", "paid_on"])
         _event(actor, "welfare.disability.pay", subsidy, division_code=subsidy.division_code,
@@ -303,7 +303,7 @@ def plan_renovation(*, actor, household: Household, year: int, method: str, subs
         raise ValidationError({"subsidy": _("补助资金不能为负数")})
     if started_on and started_on > clock.today():
         raise ValidationError({"started_on": _("开工日期不能晚于今天")})
-    with transaction.atomic():
+    with atomic():
         Household.objects.select_for_update().filter(pk=household.pk).first()
         if HouseRenovation.objects.filter(selectors.OPEN_RENOVATION, household=household).exists():
             raise ValidationError({"household": _("该户已有正在进行的危房改造。")})
@@ -350,7 +350,7 @@ def advance_renovation(*, actor, renovation: HouseRenovation, step: str, on: dt.
     else:
         renovation.status, renovation.cancel_reason = RenovationStatus.CANCELLED, reason.strip()
     old, new = audit.diff(before, audit.snapshot(renovation, RENOVATION_FIELDS))
-    with transaction.atomic():
+    with atomic():
         renovation.save()
         _event(actor, f"welfare.renovation.{step}", renovation, division_code=renovation.division_code,
                household_id=household.pk, before=old, after=new, reason=reason,
@@ -397,7 +397,7 @@ def save_site(*, actor, values: Mapping, site: RelocationSite | None = None) -> 
     site = site or RelocationSite(county_code=code[:6])
     site.name, site.division_code, site.site_type, site.capacity = name, code, values["site_type"], capacity
     site.status = values.get("status") or site.status
-    with transaction.atomic():
+    with atomic():
         site.save()
         old, new = audit.diff(before or {}, audit.snapshot(site, SITE_FIELDS))
         _event(actor, "welfare.site.save", site, division_code=code, summary=_("安置点：%(n)s") % {"n": name},
@@ -424,7 +424,7 @@ def allocate_relocation(*, actor, household: Household, site: RelocationSite, ye
     year = _check_year(year)
     if allocated_on is None or allocated_on > clock.today():
         raise ValidationError({"allocated_on": _("分配日期不能晚于今天")})
-    with transaction.atomic():
+    with atomic():
         locked = RelocationSite.objects.select_for_update().get(pk=site.pk)
         Household.objects.select_for_update().filter(pk=household.pk).first()
         if Relocation.objects.filter(household=household).exclude(status=RelocationStatus.CANCELLED).exists():
@@ -452,7 +452,7 @@ def move_in(*, actor, relocation: Relocation, moved_in_on: dt.date) -> Relocatio
         raise ValidationError({"moved_in_on": _("入住日期不能晚于今天")})
     if moved_in_on < relocation.allocated_on:
         raise ValidationError({"moved_in_on": _("入住日期不能早于分配日期")})
-    with transaction.atomic():
+    with atomic():
         relocation.status, relocation.moved_in_on = RelocationStatus.MOVED_IN, moved_in_on
         relocation.save(update_fields=["status", "moved_in_on"])
         _event(actor, "welfare.relocation.move_in", relocation, division_code=relocation.division_code,
@@ -471,7 +471,7 @@ def cancel_relocation(*, actor, relocation: Relocation, reason: str) -> Relocati
         raise ValidationError(_("只有尚未入住的安置可以取消。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写取消原因")})
-    with transaction.atomic():
+    with atomic():
         relocation.status, relocation.cancel_reason = RelocationStatus.CANCELLED, reason.strip()
         relocation.save(update_fields=["status", "cancel_reason"])
         _event(actor, "welfare.relocation.cancel", relocation, division_code=relocation.division_code,
@@ -509,7 +509,7 @@ def post_need(*, actor, division_code: str, household: Household | None, categor
     _no_personal(title, "title")
     _no_personal(description, "description")
     _positive(amount, "amount", _("所需金额"))
-    with transaction.atomic():
+    with atomic():
         need = CharityNeed.objects.create(county_code=division.county_code, division_code=division.code,
                                           household=household, category=category, title=title.strip(),
                                           description=description, in_kind=in_kind, amount=amount,
@@ -527,7 +527,7 @@ def withdraw_need(*, actor, need: CharityNeed, reason: str) -> CharityNeed:
         raise ValidationError(_("已有对接的需求不能撤回，请先取消对接。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写撤回原因")})
-    with transaction.atomic():
+    with atomic():
         need.status, need.withdraw_reason = NeedStatus.WITHDRAWN, reason.strip()
         need.save(update_fields=["status", "withdraw_reason"])
         _event(actor, "welfare.need.withdraw", need, division_code=need.division_code, household_id=need.household_id,
@@ -551,7 +551,7 @@ def register_offer(*, actor, division_code: str, donor: str, category: str, amou
         raise ValidationError({"donor_type": _("请选择捐助方类型")})
     _no_personal(description, "description")
     _positive(amount, "amount", _("金额"))
-    with transaction.atomic():
+    with atomic():
         offer = CharityOffer.objects.create(county_code=division.county_code, division_code=division.code,
                                             donor=donor.strip(), donor_type=donor_type, contact=contact,
                                             category=category, description=description, in_kind=in_kind,
@@ -568,7 +568,7 @@ def withdraw_offer(*, actor, offer: CharityOffer, reason: str) -> CharityOffer:
         raise ValidationError(_("已有对接的资源不能撤回，请先取消对接。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写撤回原因")})
-    with transaction.atomic():
+    with atomic():
         offer.status, offer.withdraw_reason = OfferStatus.WITHDRAWN, reason.strip()
         offer.save(update_fields=["status", "withdraw_reason"])
         _event(actor, "welfare.offer.withdraw", offer, division_code=offer.division_code,
@@ -596,7 +596,7 @@ def match(*, actor, need: CharityNeed, offer: CharityOffer, amount: Decimal, mat
     _positive(amount, "amount", _("对接金额"))
     if matched_on is None or matched_on > clock.today():
         raise ValidationError({"matched_on": _("对接日期不能晚于今天")})
-    with transaction.atomic():
+    with atomic():
         need = CharityNeed.objects.select_for_update().get(pk=need.pk)
         offer = CharityOffer.objects.select_for_update().get(pk=offer.pk)
         if need.status in (NeedStatus.WITHDRAWN, NeedStatus.FULFILLED):
@@ -628,7 +628,7 @@ def fulfil(*, actor, charity_match: CharityMatch, fulfilled_on: dt.date, note: s
         raise ValidationError({"fulfilled_on": _("兑现日期不能晚于今天")})
     if fulfilled_on < charity_match.matched_on:
         raise ValidationError({"fulfilled_on": _("兑现日期不能早于对接日期")})
-    with transaction.atomic():
+    with atomic():
         need = CharityNeed.objects.select_for_update().get(pk=charity_match.need_id)
         offer = CharityOffer.objects.select_for_update().get(pk=charity_match.offer_id)
         charity_match.status, charity_match.fulfilled_on = MatchStatus.FULFILLED, fulfilled_on
@@ -650,7 +650,7 @@ def cancel_match(*, actor, charity_match: CharityMatch, reason: str) -> CharityM
         raise ValidationError(_("只有未兑现的对接可以取消。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写取消原因")})
-    with transaction.atomic():
+    with atomic():
         need = CharityNeed.objects.select_for_update().get(pk=charity_match.need_id)
         offer = CharityOffer.objects.select_for_update().get(pk=charity_match.offer_id)
         charity_match.status = MatchStatus.CANCELLED

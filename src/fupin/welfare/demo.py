@@ -15,9 +15,9 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Q
 
+from fupin.core.actions import SYSTEM, atomic
 from fupin.registry.models import Household, Member
 from fupin.welfare import actions
 from fupin.welfare.models import (
@@ -66,8 +66,8 @@ def _member_base(m: dict) -> dict:
 def generate(*, county_code: str, seed: int, users: dict) -> str:
     """Create the demo's welfare data; return one line saying what was made."""
     rng = random.Random(seed * 7 + 6)
-    with transaction.atomic():
-        standard = actions.save_standard(actor=None, region_code=county_code, year=YEAR, values=STANDARD)
+    with atomic():
+        standard = actions.save_standard(actor=SYSTEM, region_code=county_code, year=YEAR, values=STANDARD)
         members = Member.objects.filter(county_code=county_code, status="active")
         counts = {}
         counts["premium"] = _premiums(rng, members, standard)
@@ -245,10 +245,10 @@ def _charity(rng, county_code) -> int:
     for i, (category, title, amount, in_kind, for_household) in enumerate(NEEDS):
         household = Household.objects.get(pk=rng.choice(poor)) if for_household and poor else None
         needs.append(actions.post_need(
-            actor=None, division_code=villages[i % len(villages)], household=household, category=category,
+            actor=SYSTEM, division_code=villages[i % len(villages)], household=household, category=category,
             title=title, amount=D(amount), in_kind=in_kind, posted_on=dt.date(YEAR, 3 + i % 8, 5 + i),
             description="需求经村两委核实，公开征集社会帮扶。"))
-    offers = [actions.register_offer(actor=None, division_code=county_code, donor=donor, donor_type=kind,
+    offers = [actions.register_offer(actor=SYSTEM, division_code=county_code, donor=donor, donor_type=kind,
                                      category=category, amount=D(amount), in_kind=in_kind,
                                      offered_on=dt.date(YEAR, 3, 1 + i), contact="0794-7222000",
                                      description="面向全县贫困村、贫困户。")
@@ -263,8 +263,8 @@ def _charity(rng, county_code) -> int:
         amount = min(need.amount if i % 3 else (need.amount / 2).quantize(D("0.01")), offer.remaining)
         if amount <= 0:
             continue
-        m = actions.match(actor=None, need=need, offer=offer, amount=amount, matched_on=dt.date(YEAR, 10, 1 + i))
+        m = actions.match(actor=SYSTEM, need=need, offer=offer, amount=amount, matched_on=dt.date(YEAR, 10, 1 + i))
         if i % 2 == 0:
-            actions.fulfil(actor=None, charity_match=m, fulfilled_on=dt.date(YEAR, 11, 1 + i))
+            actions.fulfil(actor=SYSTEM, charity_match=m, fulfilled_on=dt.date(YEAR, 11, 1 + i))
     return len(needs)
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import may_manage_programme
-from fupin.core.scope import scope_for
+from fupin.core.actions import authorize as core_authorize
+from fupin.core.actions import is_system
 
 
 class Domain:
@@ -45,12 +46,8 @@ def managed_domains(user) -> set[str]:
 
 def authorize(actor, domain: str, *, division_code: str, household=None) -> None:
     """Refuse unless the actor may record in ``domain`` at ``division_code`` (``None`` = the system)."""
-    if actor is None:
+    if is_system(actor):
         return
     if not may_manage(actor, domain):
         raise PermissionDenied(_("您的角色或部门无权登记%(d)s。") % {"d": DOMAIN_LABELS[domain]})
-    scope = scope_for(actor)
-    if not scope.contains_code(division_code):
-        raise PermissionDenied(_("该对象不在您的管辖范围内。"))
-    if household is not None and scope.helper_user_id is not None and household.helper_user_id != actor.pk:
-        raise PermissionDenied(_("该户不是您的帮扶户。"))
+    core_authorize(actor, area=division_code or "-", household=household)

@@ -361,7 +361,6 @@ def _household_rows(page, cells):
              *cells(h)] for h in page]
 
 
-@require(Cap.VIEW_PROGRAMMES)
 def _plan_tabs(request, name: str, plan: bool) -> list:
     """All households, or the plan's 建档立卡 population (the target's figure)."""
     area = request.GET.get("area", "")
@@ -370,6 +369,7 @@ def _plan_tabs(request, name: str, plan: bool) -> list:
     return [(_("全部农户"), base, not plan), (_("建档立卡户（规划目标口径）"), f"{base}{sep}plan=1", plan)]
 
 
+@require(Cap.VIEW_PROGRAMMES)
 def housing(request):
     filters, area, _year = _filters(request, with_year=False)
     plan = request.GET.get("plan") == "1"

@@ -16,11 +16,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, clock
+from fupin.core.actions import HELPER, REASONS, atomic, denied, is_system, lock, user_or_none
+from fupin.core.actions import authorize as core_authorize
 from fupin.core.scope import scope_for
 from fupin.registry import actions as registry
 from fupin.registry import codes
@@ -62,18 +64,15 @@ def _allowed(actor, step: Step, target) -> None:
 
 
 def _allowed_roles(actor, roles: tuple[str, ...], what: str, target) -> None:
-    if actor is None:
+    """The role is one of ``roles`` and the target (a case, or an area code) in the actor's area; a
+    helper acts only on cases of their households (core.actions.authorize)."""
+    if isinstance(target, str):
+        core_authorize(actor, roles=roles, area=target, what=what)
         return
-    code = target if isinstance(target, str) else target.division_code
-    if actor.role not in roles and not actor.is_superuser:
-        names = "、".join(str(dict(procedures.Role.choices)[r]) for r in roles)
-        raise PermissionDenied(_("“%(step)s”由%(roles)s办理，您的角色不能办理。") % {"step": what, "roles": names})
-    scope = scope_for(actor)
-    if not scope.contains_code(code):
-        raise PermissionDenied(_("该户不在您的管辖范围内。"))
-    if scope.helper_user_id is not None and not isinstance(target, str):
-        if target.household is None or target.household.helper_user_id != actor.pk:
-            raise PermissionDenied(_("该户不是您的帮扶户。"))
+    household = target.household if target.household_id is not None else None
+    if household is None and not is_system(actor) and scope_for(actor).helper_user_id is not None:
+        raise denied(REASONS[HELPER](None), what)  # a village's case is not a helper's
+    core_authorize(actor, roles=roles, area=target.division_code, household=household, what=what)
 
 
 def _year_open(county_code: str, year: int) -> None:
@@ -84,7 +83,7 @@ def _year_open(county_code: str, year: int) -> None:
 def _record(actor, case: Case, step: str, outcome: str, *, note: str = "", data: dict | None = None) -> CaseStep:
     entry = CaseStep.objects.create(
         county_code=case.county_code, case=case, step=step, outcome=outcome, note=note, data=data or {},
-        actor=actor if actor is not None and actor.pk else None, actor_label=audit.actor_label(actor),
+        actor=user_or_none(actor), actor_label=audit.actor_label(actor),
         acted_at=clock.now())
     step_label = case.procedure.step(step).label if step in {s.key for s in case.procedure.steps} else step
     audit.record(actor=actor, verb=f"case.{outcome}", object_type="workflows.case", object_id=case.pk,
@@ -250,10 +249,10 @@ def start_case(*, actor, household: Household, kind: str, note: str = "", reason
         if not able:
             raise ValidationError(_("整户无劳动能力的兜底户继续监测，不进行风险消除。"))
     now = clock.now()
-    with transaction.atomic():
+    with atomic():
         case = Case(county_code=household.county_code, division_code=household.division_id, household=household,
                     kind=kind, year=year, options=options, data=data, reason=reason[:300], clue=clue,
-                    created_by=actor if actor is not None and actor.pk else None, started_at=now)
+                    created_by=user_or_none(actor), started_at=now)
         _enter(case, first)
         if proc.total_days:
             started = clue.found_on if clue is not None else clock.today()
@@ -334,8 +333,19 @@ def _check_inputs(case: Case, step: Step, note: str, data: dict) -> None:
 
 
 def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = None,
-        return_to: str | None = None) -> Case:
-    """Pass, return or reject the case's current step."""
+        return_to: str | None = None, expected_step: str | None = None) -> Case:
+    """Pass, return or reject the case's current step. The case row is locked and read again first:
+    of two simultaneous clicks on the same step, the second finds the step already done (with
+    ``expected_step``, the step the user saw, it is refused instead of acting on the next step)."""
+    with atomic():
+        lock(case)
+        if expected_step and case.step != expected_step:
+            raise ValidationError(_("该环节已由他人办理（现为“%(s)s”），请刷新页面后再办理。") % {
+                "s": case.current_step.label if case.is_open else case.get_status_display()})
+        return _act(actor=actor, case=case, outcome=outcome, note=note, data=data, return_to=return_to)
+
+
+def _act(*, actor, case: Case, outcome: str, note: str, data: dict | None, return_to: str | None) -> Case:
     data = dict(data or {})
     if not case.is_open:
         raise ValidationError(_("该程序已办结。"))
@@ -354,7 +364,7 @@ def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = 
         if case.kind == Kind.VILLAGE_EXIT and step.key == "county_approval":
             _village_exit_check(case)
         overs = _scale_check(case, step, data)
-        with transaction.atomic():
+        with atomic():
             if overs:
                 audit.record(actor=actor, verb="case.over_scale", object_type="workflows.case", object_id=case.pk,
                              county_code=case.county_code, division_code=case.division_code,
@@ -374,14 +384,14 @@ def act(*, actor, case: Case, outcome: str, note: str = "", data: dict | None = 
         target = return_to or keys[max(0, index - 1)]
         if target not in keys[:index]:
             raise ValidationError(_("只能退回到之前的环节。"))
-        with transaction.atomic():
+        with atomic():
             _record(actor, case, case.step, Outcome.RETURN, note=note, data={"to": target})
             _enter(case, case.procedure.step(target))
             case.save()
     elif outcome == Outcome.REJECT:
         if not note.strip():
             raise ValidationError({"note": _("不予通过须说明理由。")})
-        with transaction.atomic():
+        with atomic():
             _record(actor, case, case.step, Outcome.REJECT, note=note, data=data)
             case.status = CaseStatus.REJECTED
             case.finished_at = clock.now()
@@ -421,9 +431,9 @@ def start_village_case(*, actor, village_code: str, kind: str = Kind.VILLAGE_EXI
         raise ValidationError(_("只有贫困村可以申请退出。"))
     if Case.objects.open().filter(division_code=village_code, kind=kind, household__isnull=True).exists():
         raise ValidationError(_("该村已有办理中的“%(kind)s”。") % {"kind": Kind(kind).label})
-    with transaction.atomic():
+    with atomic():
         case = Case(county_code=village.county_code, division_code=village_code, household=None, kind=kind,
-                    year=year, created_by=actor if actor is not None and actor.pk else None, started_at=clock.now())
+                    year=year, created_by=user_or_none(actor), started_at=clock.now())
         _enter(case, first)
         case.save()
         _record(actor, case, first.key, Outcome.START, note=note)
@@ -558,11 +568,11 @@ def record_review(*, actor, division_code: str, held_on: dt.date, place: str, ch
         raise ValidationError({"held_on": _("会议日期不能晚于今天。")})
     if not minutes.strip():
         raise ValidationError({"minutes": _("请填写会议记录。")})
-    with transaction.atomic():
+    with atomic():
         review = DemocraticReview.objects.create(
             county_code=division_code[:6], division_code=division_code, held_on=held_on, place=place, chair=chair,
             expected=expected, present=present, minutes=minutes,
-            created_by=actor if actor is not None and actor.pk else None)
+            created_by=user_or_none(actor))
         audit.record(actor=actor, verb="review.create", object_type="workflows.democraticreview", object_id=review.pk,
                      county_code=review.county_code, division_code=division_code,
                      summary=_("民主评议会议 %(d)s，应到 %(e)d 人，实到 %(p)d 人") % {
@@ -580,7 +590,7 @@ ALLOWED_TYPES = {  # extension -> (content type, magic bytes)
 
 def add_document(*, actor, case: Case, kind: str, name: str, content: bytes) -> Document:
     """Store an attachment on disk after checking its type (by content, not only its name) and size."""
-    if actor is not None:
+    if not is_system(actor):
         scope = scope_for(actor)
         if not scope.contains_code(case.division_code) or actor.role not in {
                 r for s in case.procedure.steps for r in s.roles}:
@@ -598,11 +608,11 @@ def add_document(*, actor, case: Case, kind: str, name: str, content: bytes) -> 
         raise ValidationError({"file": _("文件不能超过 %(n)d MB。") % {"n": settings.FUPIN_MAX_UPLOAD_MB}})
     if not content:
         raise ValidationError({"file": _("文件为空。")})
-    with transaction.atomic():
+    with atomic():
         document = Document(county_code=case.county_code, case=case, kind=kind, original_name=name[:200],
                             content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                             stored_name=f"{uuid.uuid4().hex}.{extension}",
-                            uploaded_by=actor if actor is not None and actor.pk else None)
+                            uploaded_by=user_or_none(actor))
         document.file.save(document.stored_name, ContentFile(content), save=False)
         document.save()
         audit.record(actor=actor, verb="document.add", object_type="workflows.document", object_id=document.pk,
@@ -650,12 +660,12 @@ def post_notice(*, actor, cases: Iterable[Case], period_days: int | None = None,
     kind_label = procedures.Kind(first.kind).label
     title = (_("%(v)s %(k)s%(n)s") % {"v": village.name, "k": kind_label,
                                      "n": _("公告") if step.notice == "announcement" else _("公示")})
-    with transaction.atomic():
+    with atomic():
         notice = Notice.objects.create(
             county_code=first.county_code, division_code=place, kind=step.notice, procedure=first.kind,
             step=step.key, title=title, posted_on=posted, period_days=period,
             ends_on=posted + dt.timedelta(days=period), contact=contact,
-            posted_by=actor if actor is not None and actor.pk else None)
+            posted_by=user_or_none(actor))
         notice.cases.set(cases)
         for case in cases:
             _record(actor, case, case.step, Outcome.POSTED,
@@ -679,10 +689,10 @@ def record_objection(*, actor, notice: Notice, case: Case, raised_by: str, conte
         raise ValidationError(_("该户不在本次公示中。"))
     if not raised_by.strip() or not content.strip():
         raise ValidationError(_("请填写异议人和异议内容。"))
-    with transaction.atomic():
+    with atomic():
         objection = Objection.objects.create(
             county_code=notice.county_code, notice=notice, case=case, raised_by=raised_by, raised_on=day,
-            content=content, recorded_by=actor if actor is not None and actor.pk else None)
+            content=content, recorded_by=user_or_none(actor))
         audit.record(actor=actor, verb="objection.create", object_type="workflows.objection", object_id=objection.pk,
                      county_code=case.county_code, division_code=case.division_code, household_id=case.household_id,
                      summary=_("公示期间收到异议（%(t)s）") % {"t": notice.title}, reason=content)
@@ -699,11 +709,11 @@ def resolve_objection(*, actor, objection: Objection, upheld: bool, resolution: 
         raise ValidationError(_("该异议已处理。"))
     if not resolution.strip():
         raise ValidationError({"resolution": _("请填写核实处理结果。")})
-    with transaction.atomic():
+    with atomic():
         objection.resolved = True
         objection.upheld = upheld
         objection.resolution = resolution
-        objection.resolved_by = actor if actor is not None and actor.pk else None
+        objection.resolved_by = user_or_none(actor)
         objection.resolved_at = clock.now()
         objection.save()
         case = objection.case
@@ -743,7 +753,7 @@ def close_notice(*, actor, notice: Notice) -> Notice:
     for case in cases:
         _allowed(actor, step, case)
         _year_open(case.county_code, case.year)
-    with transaction.atomic():
+    with atomic():
         notice.status = NoticeStatus.CLOSED
         notice.closed_at = clock.now()
         notice.save(update_fields=["status", "closed_at"])
@@ -767,12 +777,12 @@ def create_clue(*, actor, household: Household, source: str, risk: str, detail: 
     day = found_on or clock.today()
     if day > clock.today():
         raise ValidationError({"found_on": _("发现日期不能晚于今天。")})
-    with transaction.atomic():
+    with atomic():
         clue = RiskClue.objects.create(
             county_code=household.county_code, division_code=household.division_id, household=household,
             source=source, risk=risk[:100], detail=detail, found_on=day,
             due_on=day + dt.timedelta(days=settings.FUPIN_CLUE_DAYS),
-            created_by=actor if actor is not None and actor.pk else None)
+            created_by=user_or_none(actor))
         audit.record(actor=actor, verb="clue.create", object_type="workflows.riskclue", object_id=clue.pk,
                      county_code=clue.county_code, division_code=clue.division_code, household_id=household.pk,
                      summary=_("风险线索：%(r)s（%(s)s）") % {"r": clue.risk, "s": clue.get_source_display()},
@@ -798,10 +808,10 @@ def dismiss_clue(*, actor, clue: RiskClue, reason: str) -> RiskClue:
         raise ValidationError(_("该线索已处理。"))
     if not reason.strip():
         raise ValidationError({"reason": _("排除线索须说明理由。")})
-    with transaction.atomic():
+    with atomic():
         clue.status = ClueStatus.DISMISSED
         clue.dismiss_reason = reason
-        clue.handled_by = actor if actor is not None and actor.pk else None
+        clue.handled_by = user_or_none(actor)
         clue.handled_at = clock.now()
         clue.save()
         audit.record(actor=actor, verb="clue.dismiss", object_type="workflows.riskclue", object_id=clue.pk,
@@ -825,12 +835,12 @@ def convert_clue(*, actor, clue: RiskClue, monitoring_type: str, note: str, risk
     if clue.status != ClueStatus.OPEN:
         raise ValidationError(_("该线索已处理。"))
     chosen = risk_types if risk_types else guess_risk_types(clue)
-    with transaction.atomic():
+    with atomic():
         case = start_case(actor=actor, household=clue.household, kind=Kind.MONITOR, note=note or clue.risk,
                           reason=clue.risk, data={"monitoring_type": monitoring_type, "risk_types": chosen},
                           clue=clue)
         clue.status = ClueStatus.CONVERTED
-        clue.handled_by = actor if actor is not None and actor.pk else None
+        clue.handled_by = user_or_none(actor)
         clue.handled_at = clock.now()
         clue.save()
     return case
@@ -842,7 +852,7 @@ def clues_from_run(*, actor, run) -> int:
     due = clock.today() + dt.timedelta(days=settings.FUPIN_CLUE_DAYS)
     labels = {"unstable": "脱贫不稳定风险", "marginal": "边缘易致贫风险", "hardship": "突发严重困难风险"}
     risk = "CASE r.monitoring " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in labels.items()) + " END"
-    with transaction.atomic(), connection.cursor() as cursor:
+    with atomic(), connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO workflows_riskclue (county_code, division_code, household_id, source, risk, detail, found_on,
               due_on, status, dismiss_reason, run_id, created_by_id, created_at)
@@ -855,7 +865,7 @@ def clues_from_run(*, actor, run) -> int:
                               AND c.status = 'open')
               AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = r.household_id
                               AND k.kind = 'monitor' AND k.status = 'open')""",
-                       [clock.today(), due, actor.pk if actor is not None and actor.pk else None, clock.now(), run.pk])
+                       [clock.today(), due, getattr(user_or_none(actor), "pk", None), clock.now(), run.pk])
         count = cursor.rowcount
         audit.record(actor=actor, verb="clue.from_run", object_type="targeting.identificationrun", object_id=run.pk,
                      county_code=run.county_code, division_code=run.area_code,
@@ -873,9 +883,9 @@ def open_year(*, actor, county_code: str, year: int) -> WorkYear:
     _county_admin(actor, county_code)
     if WorkYear.objects.filter(county_code=county_code, year=year).exists():
         raise ValidationError(_("%(y)s 年度已开启。") % {"y": year})
-    with transaction.atomic():
+    with atomic():
         work_year = WorkYear.objects.create(county_code=county_code, year=year,
-                                            opened_by=actor if actor is not None and actor.pk else None)
+                                            opened_by=user_or_none(actor))
         audit.record(actor=actor, verb="year.open", object_type="workflows.workyear", object_id=work_year.pk,
                      county_code=county_code, division_code=county_code,
                      summary=_("开启 %(y)s 年度动态调整") % {"y": year})
@@ -893,7 +903,7 @@ def attach_run(*, actor, work_year: WorkYear, run) -> WorkYear:
     _require_open_year(work_year)
     if run.dry_run or run.year != work_year.year or run.county_code != work_year.county_code:
         raise ValidationError(_("须使用本县本年度的正式识别运行。"))
-    with transaction.atomic():
+    with atomic():
         work_year.run = run
         work_year.save(update_fields=["run"])
         audit.record(actor=actor, verb="year.run", object_type="workflows.workyear", object_id=work_year.pk,
@@ -915,8 +925,8 @@ def generate_exit_candidates(*, actor, work_year: WorkYear) -> int:
         raise ValidationError(_("请先完成本年度的正式识别。"))
     first = procedures.EXIT.active_steps({})[0]
     now, due = clock.now(), clock.today() + dt.timedelta(days=first.deadline_days)
-    actor_id = actor.pk if actor is not None and actor.pk else None
-    with transaction.atomic(), connection.cursor() as cursor:
+    actor_id = getattr(user_or_none(actor), "pk", None)
+    with atomic(), connection.cursor() as cursor:
         cursor.execute("""
             INSERT INTO workflows_case (county_code, division_code, household_id, kind, year, status, step,
               step_started_at, step_due, options, data, reason, created_by_id, started_at)
@@ -965,7 +975,7 @@ def close_year(*, actor, work_year: WorkYear) -> WorkYear:
                                      status=CaseStatus.OPEN).count()
     if still_open:
         raise ValidationError(_("本年度还有 %(n)d 件程序未办结，不能关账。") % {"n": still_open})
-    with transaction.atomic():
+    with atomic():
         with connection.cursor() as cursor:
             cursor.execute("""
                 INSERT INTO workflows_yearsnapshot (county_code, year, household_id, division_code, status,
@@ -975,7 +985,7 @@ def close_year(*, actor, work_year: WorkYear) -> WorkYear:
                 FROM registry_household h WHERE h.county_code = %s""",
                            [work_year.year, work_year.county_code])
         work_year.status = YearStatus.CLOSED
-        work_year.closed_by = actor if actor is not None and actor.pk else None
+        work_year.closed_by = user_or_none(actor)
         work_year.closed_at = clock.now()
         work_year.summary = year_counts(work_year.county_code, work_year.year)
         work_year.save()

@@ -99,7 +99,8 @@ def case_bulk(request):
     done = 0
     for case in chosen:
         try:
-            actions.act(actor=request.user, case=case, outcome=Outcome.PASS, note=request.POST.get("note", ""))
+            actions.act(actor=request.user, case=case, outcome=Outcome.PASS, note=request.POST.get("note", ""),
+                        expected_step=request.POST.get("step") or None)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, f"{case.subject_label}：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
@@ -228,9 +229,9 @@ def case_act(request, pk):
     outcome = request.POST.get("outcome") or Outcome.PASS
     try:
         actions.act(actor=request.user, case=case, outcome=outcome, note=form.cleaned_data["note"],
-                    data=form.step_data(case.current_step))
-    except ValidationError as exc:
-        _messages(request, exc)
+                    data=form.step_data(case.current_step), expected_step=request.POST.get("step") or None)
+    except (ValidationError, PermissionDenied) as exc:
+        _messages(request, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
     else:
         messages.success(request, _("已办理：%(o)s") % {"o": Outcome(outcome).label})
     return redirect(case)

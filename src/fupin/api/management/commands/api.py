@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.api import actions
+from fupin.core.actions import SYSTEM
 
 
 class Command(BaseCommand):
@@ -21,13 +22,13 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"用户不存在：{username}")
         if revoke:
-            if actions.revoke_token(actor=None, user=user):
+            if actions.revoke_token(actor=SYSTEM, user=user):
                 self.stdout.write(f"已撤销 {username} 的接口令牌。")
             else:
                 self.stdout.write(f"{username} 没有接口令牌。")
             return
         try:
-            key = actions.create_token(actor=None, user=user)
+            key = actions.create_token(actor=SYSTEM, user=user)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(key)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fupin.core.actions import SYSTEM
 from fupin.divisions.models import Division
 from fupin.exchange import actions, identification, selectors, workbooks
 from fupin.registry.models import Household
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                                          masked=not options["full"])
         with open(output, "wb") as out:
             workbooks.write_households(out, table, fmt)
-        actions.record_export(actor=None, what="households", area_code=area, full=options["full"],
+        actions.record_export(actor=SYSTEM, what="households", area_code=area, full=options["full"],
                               count=table.height, file_format=fmt)
         self.stdout.write(f"wrote {table.height} members to {output}" + ("" if options["full"] else " (masked)"))
 
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         divisions = list(selectors.villages(None, options["area"]))
         with open(options["output"], "wb") as out:
             workbooks.village_registers(out, divisions)
-        actions.record_export(actor=None, what="villages", area_code=options["area"], full=False,
+        actions.record_export(actor=SYSTEM, what="villages", area_code=options["area"], full=False,
                               count=len(divisions), file_format="xlsx")
         self.stdout.write(f"wrote {len(divisions)} villages to {options['output']}")
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             raise CommandError(f"没有户 {options['household']}")
         with open(options["output"], "wb") as out:
             workbooks.household_card(out, household, masked=not options["full"])
-        actions.record_export(actor=None, what="card", area_code=household.division_id, full=options["full"],
+        actions.record_export(actor=SYSTEM, what="card", area_code=household.division_id, full=options["full"],
                               count=1, file_format="xlsx")
         self.stdout.write(f"wrote the card of household {household.household_code} to {options['output']}")
 

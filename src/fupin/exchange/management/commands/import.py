@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.accounts.models import User
+from fupin.core.actions import SYSTEM
 from fupin.exchange import actions, importer
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         report: Path | None = options["report"]
         if report is not None and report.suffix.lower() not in (".xlsx", ".csv", ".json"):
             raise CommandError("报告文件须以 .xlsx、.csv 或 .json 结尾")
-        actor = None
+        actor = SYSTEM
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:

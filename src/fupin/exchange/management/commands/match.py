@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.accounts.models import User
+from fupin.core.actions import SYSTEM, is_system
 from fupin.exchange import actions
 from fupin.exchange.models import MatchStatus, Source
 
@@ -26,12 +27,12 @@ class Command(BaseCommand):
     def handle(self, *args, source, file, area, user, report, **options):
         if not file.is_file():
             raise CommandError(f"找不到文件：{file}")
-        actor = None
+        actor = SYSTEM
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"没有用户 {user}")
-        if not area and actor is None:
+        if not area and is_system(actor):
             from fupin.targeting.management.commands.identify import default_county
 
             area = default_county()

@@ -6,6 +6,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from fupin.core.actions import SYSTEM
 from fupin.registry.models import Household
 from fupin.targeting import actions
 from fupin.targeting.models import RuleSet
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         area = area or default_county()
         rule_set = self._rule_set(area[:6], year, rules) if rules else None
         try:
-            run = actions.start_run(actor=None, area_code=area, year=year, rule_set=rule_set, dry_run=dry_run,
+            run = actions.start_run(actor=SYSTEM, area_code=area, year=year, rule_set=rule_set, dry_run=dry_run,
                                     enqueue=False)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
