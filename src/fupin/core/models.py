@@ -1,7 +1,7 @@
 """The append-only audit trail and small key-value settings of the installation."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +11,15 @@ from fupin.core.scope import ScopedQuerySet
 class AuditEventQuerySet(ScopedQuerySet):
     def for_household(self, household_id: int):
         return self.filter(household_id=household_id)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Chain the new events (in list order, per county) in the same transaction, then insert them."""
+        from fupin.core import audit
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            audit.chain(objs, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditEvent(models.Model):
@@ -38,6 +47,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
+    # The chain (see fupin.core.audit): SHA-256 of this event's content and the previous event's hash
+    # in the same county (GENESIS for the first), so that a changed, removed or inserted event shows.
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -49,10 +62,27 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["division_code", "occurred_at"], name="audit_division_time"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+            models.Index(fields=["county_code", "id"], name="audit_chain_order"),
+        ]
+        constraints = [
+            # Every event is chained, and no two events of a county chain onto the same predecessor.
+            models.CheckConstraint(condition=~models.Q(hash=""), name="audit_hash_set"),
+            models.UniqueConstraint(fields=["county_code", "prev_hash"], name="audit_chain_link"),
         ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        """A new event is chained (fupin.core.audit.chain) before it is written."""
+        if self._state.adding and not self.hash:
+            from fupin.core import audit
+
+            using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+            with transaction.atomic(using=using):
+                audit.chain([self], using=using)
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
 class Setting(models.Model):
