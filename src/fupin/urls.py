@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from fupin.core.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("fupin.accounts.urls")),
     path("targeting/", include("fupin.targeting.urls")),
