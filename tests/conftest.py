@@ -1,9 +1,15 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from fupin.core.actions import SYSTEM
 from tests import factories
+
+# No per-example deadline: the suite shares two cores with a database server, and a first example
+# that waits for the CPU is not a failure of the property.
+hypothesis_settings.register_profile("fupin", deadline=None)
+hypothesis_settings.load_profile("fupin")
 
 
 @pytest.fixture(autouse=True)

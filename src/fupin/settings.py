@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fupin.core.middleware.RequestContextMiddleware",
+    "fupin.core.security.SecurityHeadersMiddleware",
+    "fupin.core.middleware.ParameterMiddleware",
     "fupin.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
@@ -135,6 +137,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# The role that owns the tables and runs `fupin migrate` (and `fupin db roles --apply`), when the
+# application itself runs as a role with data rights only (README, "Database roles"): the same
+# database as DATABASE_URL, the owner's credentials. Empty: migrations run as DATABASE_URL's role.
+FUPIN_MIGRATE_DATABASE_URL = os.environ.get("FUPIN_MIGRATE_DATABASE_URL", "")
+FUPIN_MIGRATE_DATABASE = None
+if FUPIN_MIGRATE_DATABASE_URL:
+    _owner = dj_database_url.parse(FUPIN_MIGRATE_DATABASE_URL)
+    if (_owner["ENGINE"], _owner["NAME"]) != (DATABASES["default"]["ENGINE"], DATABASES["default"]["NAME"]):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("FUPIN_MIGRATE_DATABASE_URL must name the same database as DATABASE_URL")
+    FUPIN_MIGRATE_DATABASE = {key: _owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts and login security -------------------------------------------------------------
@@ -157,6 +172,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 FUPIN_LOGIN_MAX_FAILURES = int(os.environ.get("FUPIN_LOGIN_MAX_FAILURES", "5"))
 FUPIN_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("FUPIN_LOGIN_LOCKOUT_MINUTES", "15"))
+# Failed logins from one address (any accounts) before that address is refused for the window.
+FUPIN_LOGIN_IP_MAX_FAILURES = int(os.environ.get("FUPIN_LOGIN_IP_MAX_FAILURES", "20"))
+FUPIN_LOGIN_IP_WINDOW_MINUTES = int(os.environ.get("FUPIN_LOGIN_IP_WINDOW_MINUTES", "15"))
 
 # Idle timeout: the session ends after this many minutes without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("FUPIN_SESSION_TIMEOUT_MINUTES", "30")) * 60
@@ -167,6 +185,15 @@ SESSION_COOKIE_SECURE = _flag("FUPIN_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS deployment (see README "Running behind HTTPS"): the proxy terminates TLS and sets
+# X-Forwarded-Proto; HSTS is sent once FUPIN_HSTS_SECONDS is set (start small, then a year).
+if _flag("FUPIN_BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _flag("FUPIN_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("FUPIN_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("FUPIN_HSTS_SUBDOMAINS")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+FUPIN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("FUPIN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- language and time -----------------------------------------------------------------------
@@ -186,7 +213,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Background work: the task queue lives in the database; `fupin serve` starts a worker beside the
-# web server (or run `fupin db_worker` yourself). FUPIN_TASKS_IMMEDIATE=1 runs tasks in-process.
+# web server (or run `fupin worker` yourself). FUPIN_TASKS_IMMEDIATE=1 runs tasks in-process.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
@@ -198,6 +225,8 @@ TASKS = {
 # Session (browser, with CSRF) and token authentication; the area scope and capabilities are the
 # same as the pages' (fupin.api.permissions). Lists are paged, at most FUPIN_API_MAX_PAGE_SIZE rows.
 FUPIN_API_MAX_PAGE_SIZE = int(os.environ.get("FUPIN_API_MAX_PAGE_SIZE", "200"))
+# An API token expires this many days after it is made (a password change ends it at once).
+FUPIN_API_TOKEN_DAYS = int(os.environ.get("FUPIN_API_TOKEN_DAYS", "90"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "fupin.api.authentication.TokenAuthentication",
@@ -249,10 +278,19 @@ SPECTACULAR_SETTINGS = {
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+LOG_DIR = VAR_DIR / "logs"
+LOG_DIR.mkdir(parents=True, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"stamped": {"format": "%(asctime)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # failed and throttled logins, lockouts, refused access: kept for the security officer
+        "security": {"class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "security.log"),
+                     "maxBytes": 10 << 20, "backupCount": 10, "encoding": "utf-8", "formatter": "stamped"},
+    },
+    "loggers": {"fupin.security": {"handlers": ["security", "console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("FUPIN_LOG_LEVEL", "WARNING")},
 }
 
@@ -270,8 +308,33 @@ FUPIN_VISIT_OVERDUE_DAYS = int(os.environ.get("FUPIN_VISIT_OVERDUE_DAYS", "30"))
 # Attachments (photos, signed forms) up to this size, stored under var/media.
 FUPIN_MAX_UPLOAD_MB = int(os.environ.get("FUPIN_MAX_UPLOAD_MB", "10"))
 # Household workbooks and department lists (a county's million members is about 270 MB of CSV).
-FUPIN_MAX_IMPORT_MB = int(os.environ.get("FUPIN_MAX_IMPORT_MB", "500"))
+FUPIN_MAX_IMPORT_MB = int(os.environ.get("FUPIN_MAX_IMPORT_MB", "300"))
+# An xlsx (a zip) may unpack to at most this much, and to at most this many times its own size.
+FUPIN_XLSX_MAX_EXPANDED_MB = int(os.environ.get("FUPIN_XLSX_MAX_EXPANDED_MB", "1024"))
+FUPIN_XLSX_MAX_RATIO = int(os.environ.get("FUPIN_XLSX_MAX_RATIO", "60"))
+# Photos and scanned documents: at most this many million pixels (read from the header).
+FUPIN_MAX_IMAGE_MEGAPIXELS = int(os.environ.get("FUPIN_MAX_IMAGE_MEGAPIXELS", "40"))
+# The web server refuses request bodies larger than this (uploads above; forms are small).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files hold personal data: readable by the service account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploaded lists and workbooks (and the reports and national batches made from them) are deleted
+# after this many days, unless the county sets its own period (数据交换 page); the records stay.
+FUPIN_UPLOAD_RETENTION_DAYS = int(os.environ.get("FUPIN_UPLOAD_RETENTION_DAYS", "180"))
 MEDIA_URL = "/media/"  # never served directly: documents go through a scoped view
 # Lists count at most this many rows ("10,000+" beyond); narrow with filters to see the rest.
 FUPIN_LIST_COUNT_CAP = int(os.environ.get("FUPIN_LIST_COUNT_CAP", "10000"))
+# `fupin backup` / `fupin restore` on PostgreSQL: the directory of pg_dump and pg_restore (their major
+# version must be at least the server's); empty: PATH, then /usr/lib/postgresql/*/bin, newest first.
+FUPIN_PG_BIN_DIR = os.environ.get("FUPIN_PG_BIN_DIR", "")
+# /healthz answers 503 when less than this many MB are free under var/ or the media files.
+FUPIN_HEALTH_MIN_FREE_MB = int(os.environ.get("FUPIN_HEALTH_MIN_FREE_MB", "1024"))
+# /healthz probes the task worker with a tiny task queued at most every FUPIN_HEALTH_PING_SECONDS; the
+# worker is down when that task has waited longer than FUPIN_HEALTH_WORKER_WAIT_SECONDS, unless a task
+# started less than FUPIN_HEALTH_TASK_MAX_SECONDS ago is still running (the worker is busy with it).
+FUPIN_HEALTH_PING_SECONDS = int(os.environ.get("FUPIN_HEALTH_PING_SECONDS", "60"))
+FUPIN_HEALTH_WORKER_WAIT_SECONDS = int(os.environ.get("FUPIN_HEALTH_WORKER_WAIT_SECONDS", "120"))
+FUPIN_HEALTH_TASK_MAX_SECONDS = int(os.environ.get("FUPIN_HEALTH_TASK_MAX_SECONDS", "14400"))

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-def post_login(client, username, password):
-    return client.post(LOGIN, {"username": username, "password": password})
+def post_login(client, username, password, **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
 
 
 def test_login_and_logout_are_recorded(client, users):
@@ -39,7 +39,8 @@ def test_the_account_locks_after_repeated_failures_even_for_the_right_password(c
     assert user.is_locked
     response = post_login(client, "township", PASSWORD)
     assert response.status_code == 200
-    assert "已锁定" in response.content.decode()
+    locked_page = response.content.decode()
+    assert "暂时限制" in locked_page
     assert AuditEvent.objects.filter(verb="auth.locked", actor=user).count() == 1
     # An administrator unlocks; the right password works again.
     actions.unlock_user(actor=users["county"], user=user)
@@ -136,3 +137,43 @@ def test_english_switch(client, users):
     assert 'lang="en"' in page and "Households" in page
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "农户名单" in client.get(reverse("registry:household_list")).content.decode()
+
+
+def test_failures_read_the_same_for_unknown_wrong_and_locked(client, users):
+    """The page never tells whether a username exists or is locked."""
+    from fupin.accounts.forms import LoginForm
+
+    unknown = post_login(client, "nobody-at-all", "whatever-1").content.decode()
+    wrong = post_login(client, "village", "wrong-password").content.decode()
+    User.objects.filter(username="county").update(locked_until=timezone.now() + timezone.timedelta(minutes=5))
+    locked = post_login(client, "county", PASSWORD).content.decode()
+    message = str(LoginForm.FAILED)
+    assert message in unknown and message in wrong and message in locked
+    assert "锁定至" not in locked
+
+
+def test_one_address_is_throttled_before_it_can_lock_a_village(client, users, settings):
+    """Trying many accounts from one address: after FUPIN_LOGIN_IP_MAX_FAILURES the address is
+    refused without counting against the accounts, so they stay usable from elsewhere."""
+    settings.FUPIN_LOGIN_IP_MAX_FAILURES = 6
+    names = ["village", "helper", "township", "auditor"]
+    for i in range(12):
+        post_login(client, names[i % len(names)], "wrong-password", REMOTE_ADDR="10.9.8.7")
+    assert not any(User.objects.get(username=n).is_locked for n in names)  # 6 tries spread over 4 accounts
+    assert sum(User.objects.get(username=n).failed_logins for n in names) == 6  # the rest never reached them
+    # the right password from that address is refused too; from another address it works
+    assert post_login(client, "village", PASSWORD, REMOTE_ADDR="10.9.8.7").status_code == 200
+    assert post_login(client, "village", PASSWORD, REMOTE_ADDR="10.1.1.1").status_code == 302
+
+
+def test_the_client_address_comes_from_a_trusted_proxy_only(client, users, settings):
+    from django.test import RequestFactory
+
+    from fupin.core.security import client_ip
+
+    factory = RequestFactory()
+    spoofed = factory.get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.0.0.99")
+    assert client_ip(spoofed) == "203.0.113.5"  # no trusted proxy: the header is ignored
+    settings.FUPIN_TRUSTED_PROXIES = ["192.168.0.0/24"]
+    proxied = factory.get("/", REMOTE_ADDR="192.168.0.2", HTTP_X_FORWARDED_FOR="10.0.0.99, 172.16.0.3, 192.168.0.9")
+    assert client_ip(proxied) == "172.16.0.3"  # the right-most address that is not a trusted proxy

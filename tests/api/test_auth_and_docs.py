@@ -4,7 +4,9 @@ refused), the OpenAPI document and the docs page (served locally), paging and fi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -12,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from fupin.api.models import ApiToken
 from fupin.core.models import AuditEvent
 from fupin.registry.models import Household
 from tests import factories
@@ -56,17 +58,18 @@ def test_token_page_creates_shows_once_and_revokes_with_audit(client, users):
     page = client.get(reverse("api:tokens")).content.decode()
     assert "您还没有接口令牌" in page and 'data-testid="api-token-create"' in page
     response = client.post(reverse("api:token_create"))
-    assert response.status_code == 302
-    key = Token.objects.get(user=users["township"]).key
-    page = client.get(reverse("api:tokens")).content.decode()
-    assert key in page and 'data-testid="api-new-token"' in page
-    assert key not in client.get(reverse("api:tokens")).content.decode()  # shown once
+    assert response.status_code == 200
+    page = response.content.decode()
+    key = re.search(r'data-testid="api-new-token">([^<]+)<', page).group(1)
+    stored = ApiToken.objects.get(user=users["township"])
+    assert stored.key_hash == hashlib.sha256(key.encode()).hexdigest() and key not in str(vars(stored))
+    assert key not in client.get(reverse("api:tokens")).content.decode()  # shown once, stored nowhere
     assert AuditEvent.objects.filter(verb="api.token.create", actor=users["township"]).count() == 1
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/households/").status_code == 200
     client.post(reverse("api:token_revoke"))
-    assert not Token.objects.filter(user=users["township"]).exists()
+    assert not ApiToken.objects.filter(user=users["township"]).exists()
     assert AuditEvent.objects.filter(verb="api.token.revoke", actor=users["township"]).count() == 1
     assert api.get("/api/v1/households/").status_code == 401
     # GET does not create or revoke
@@ -77,11 +80,11 @@ def test_management_command_creates_and_revokes(users):
     out = io.StringIO()
     call_command("api", "token", "county", stdout=out)
     key = out.getvalue().strip()
-    assert Token.objects.get(user=users["county"]).key == key
+    assert ApiToken.objects.get(user=users["county"]).key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert AuditEvent.objects.filter(verb="api.token.create", object_id=str(users["county"].pk)).exists()
     out = io.StringIO()
     call_command("api", "token", "county", "--revoke", stdout=out)
-    assert "已撤销" in out.getvalue() and not Token.objects.filter(user=users["county"]).exists()
+    assert "已撤销" in out.getvalue() and not ApiToken.objects.filter(user=users["county"]).exists()
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
@@ -179,3 +182,25 @@ def test_identification_results(users, rules):
     results = client.get(f"/api/v1/identification-runs/{world.run.pk}/results/").json()
     assert world.household.pk in {r["household"] for r in results["results"]}
     assert client.get(f"/api/v1/households/{world.other_household.pk}/identification/").status_code == 404
+
+
+def test_a_token_expires_and_a_password_change_ends_it(client, users):
+    from django.utils import timezone
+
+    from fupin.accounts import actions as accounts
+    from fupin.api import actions
+
+    user = users["township"]
+    key = actions.create_token(actor=user, user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/households/").status_code == 200
+    ApiToken.objects.filter(user=user).update(expires_at=timezone.now())
+    refused = api.get("/api/v1/households/")
+    assert refused.status_code == 401 and "过期" in refused.content.decode()
+    key = actions.create_token(actor=user, user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/households/").status_code == 200
+    accounts.reset_password(actor=users["county"], user=user, password="Another-Passw0rd!")
+    assert api.get("/api/v1/households/").status_code == 401
+    assert AuditEvent.objects.filter(verb="api.token.revoke", summary__contains="密码已修改").exists()

@@ -12,6 +12,17 @@ from fupin.core.actions import SYSTEM
 YEAR = 2023
 
 
+def jpeg(width: int = 4, height: int = 3) -> bytes:
+    """A valid JPEG image (Pillow)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 60, 20)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def png(width: int = 2, height: int = 2) -> bytes:
     """A valid PNG image, built in memory."""
     def chunk(kind: bytes, data: bytes) -> bytes:

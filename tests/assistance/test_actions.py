@@ -18,7 +18,7 @@ from fupin.assistance.models import (
 from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.registry import actions as registry_actions
-from tests.assistance.support import YEAR, area_plan, household_plan, measure, png
+from tests.assistance.support import YEAR, area_plan, household_plan, jpeg, measure, png
 from tests.factories import COUNTY, HUFANG, HUFANG_VILLAGE, JIANYUAN, TANXI, TANXI_VILLAGE, make_household
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +278,7 @@ def test_another_township_cannot_touch_the_measures(users, mine):
 def test_the_helper_records_a_visit_with_photos(users, mine, clock, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     visit = actions.record_visit(actor=users["helper"], household=mine, visited_on=clock.today(), notes="查看住房",
-                                 findings="屋顶漏雨", photos=[("屋顶.png", png()), ("门口.jpg", b"\xff\xd8\xff\xe0" + b"1" * 50)])
+                                 findings="屋顶漏雨", photos=[("屋顶.png", png()), ("门口.jpg", jpeg())])
     assert visit.visitor == users["helper"] and visit.division_code == JIANYUAN
     photos = list(visit.photos.order_by("id"))
     assert [p.content_type for p in photos] == ["image/png", "image/jpeg"]

@@ -49,7 +49,7 @@ def test_coverage_pages_drill_down(client, users, mine):
 def test_coverage_is_scoped_and_needs_the_capability(client, users):
     login(client, users["township"])
     assert client.get(reverse("assistance:coverage"), {"area": TANXI_VILLAGE}).status_code == 404
-    assert client.get(reverse("assistance:coverage"), {"area": "abc"}).status_code == 404
+    assert client.get(reverse("assistance:coverage"), {"area": "abc"}).status_code == 400
     assert client.get(reverse("assistance:coverage")).status_code == 200  # opens at the township
     client.logout()
     assert client.get(reverse("assistance:coverage")).status_code == 302  # login

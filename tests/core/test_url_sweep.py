@@ -530,6 +530,7 @@ def _salaried(w: World) -> dict:
 
 COVERED: dict[str, Spec] = {
     # --- site-wide ----------------------------------------------------------------------------
+    "healthz": page(note="no record of an area: database, worker and disk health, no login"),
     "set_language": form(post=lambda w: {"language": "zh-hans", "next": "/"},
                          note="no record of an area: the language of the session"),
     "accounts:login": form(post=lambda w: {"username": "nobody", "password": "wrong"},
@@ -864,6 +865,7 @@ COVERED: dict[str, Spec] = {
         "approves": "1", "surveyor": "王调查", "surveyed_on": today()}),
     # --- exchange -----------------------------------------------------------------------------
     "exchange:index": page(),
+    "exchange:retention": action(post=lambda w: {"days": "90"}, note="the user's own county's setting"),
     "exchange:import_upload": action(post=_csv),
     "exchange:import_detail": page(pk("batch")),
     "exchange:import_progress": page(pk("batch")),
@@ -1065,6 +1067,19 @@ def outside_tables(prefixes: tuple[str, ...], households: set[int]) -> list[tupl
     return tables
 
 
+def close(response) -> None:
+    """Close a response as the test client does: without the request_finished handler that closes
+    the database connection (on PostgreSQL that would close the test's own connection)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _encode(query: dict) -> str:
     from urllib.parse import urlencode
 
@@ -1075,7 +1090,7 @@ def body_text(response) -> tuple[str, bool]:
     """The text of a response: HTML, CSV, JSON as they are, an xlsx by its XML parts; a PDF or an
     image cannot be searched (False)."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    close(response)
     header = response.get("Content-Disposition", "")
     ctype = response.get("Content-Type", "")
     if content[:2] == b"PK":
@@ -1175,7 +1190,7 @@ def check_outside_get(run: Sweep, name: str, url: str, query: dict, world: World
     shown = f"{url}?{_encode(query)}" if query else url
     status = response.status_code
     if status in OK_OUTSIDE:
-        response.close()
+        close(response)
         return
     if status != 200:
         run.flag(name, "GET", shown, status, f"answered for the {world.name} record")

@@ -44,3 +44,32 @@ def page(browser):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """Every page of a browser test runs under the Content-Security-Policy: a script or handler the
+    policy blocks shows up as a console error, and fails the test."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    blocked: list[str] = []
+    original = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = original(*args, **kwargs)
+
+        def watch(page):
+            page.on("console", lambda msg: blocked.append(msg.text)
+                    if msg.type == "error" and "Content Security Policy" in msg.text else None)
+
+        context.on("page", watch)
+        return context
+
+    browser.new_context = new_context
+    try:
+        yield
+    finally:
+        browser.new_context = original
+    assert not blocked, blocked

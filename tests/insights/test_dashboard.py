@@ -125,10 +125,11 @@ def test_anonymous_users_are_sent_to_log_in(client, users):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_a_bad_year_falls_back_to_the_latest_year_with_incomes(client, users, population):
+def test_a_year_without_data_falls_back_to_the_latest_year_with_incomes(client, users, population):
     login(client, users["auditor"])
-    response = client.get("/insights/?year=abc")
+    response = client.get("/insights/?year=1850")
     assert response.status_code == 200 and response.context["year"] == 2023
+    assert client.get("/insights/?year=abc").status_code == 400  # not a year at all: a malformed request
     assert client.get("/insights/?area=999999").status_code == 404
 
 

@@ -7,7 +7,20 @@ from fupin.workflows import actions
 from fupin.workflows.models import Outcome
 
 PDF = b"%PDF-1.4\n%test\n"
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 100
+
+
+def _jpeg() -> bytes:
+    """A small real JPEG (Pillow), so that the upload check can read its size."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 60, 20)).save(out, "JPEG")
+    return out.getvalue()
+
+
+JPEG = _jpeg()
 
 
 def review(user, village, present=20):

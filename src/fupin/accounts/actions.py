@@ -176,10 +176,25 @@ def unlock_user(*, actor: User, user: User) -> None:
         )
 
 
-def record_login_failure(*, username: str) -> None:
-    """Count a failed login; lock the account for a while after too many in a row."""
+def address_throttled(ip: str) -> bool:
+    """Too many failed logins from this address lately (FUPIN_LOGIN_IP_MAX_FAILURES within
+    FUPIN_LOGIN_IP_WINDOW_MINUTES): its next attempts are refused without trying any account."""
+    from fupin.accounts.models import LoginFailure
+
+    since = timezone.now() - timedelta(minutes=settings.FUPIN_LOGIN_IP_WINDOW_MINUTES)
+    return LoginFailure.objects.filter(ip_address=ip, at__gte=since).count() >= settings.FUPIN_LOGIN_IP_MAX_FAILURES
+
+
+def record_login_failure(*, username: str, ip: str = "") -> None:
+    """Count a failed login against the account (locked for a while after too many in a row) and
+    against the address it came from (throttled after too many)."""
+    from fupin.accounts.models import LoginFailure
+
     limit = settings.FUPIN_LOGIN_MAX_FAILURES
     with atomic():
+        if ip:
+            LoginFailure.objects.create(ip_address=ip, username=username[:150])
+            LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
             audit.record(actor=SYSTEM, verb="auth.login_failed", summary=_("未知用户名登录失败：%(u)s") % {"u": username[:50]})
@@ -195,6 +210,9 @@ def record_login_failure(*, username: str) -> None:
         if user.failed_logins >= limit:
             until = timezone.now() + timedelta(minutes=settings.FUPIN_LOGIN_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
+            from fupin.core import security
+
+            security.log("account_locked", username=user.username)
             audit.record(actor=user, verb="auth.locked", object_type="accounts.user", object_id=user.pk,
                          summary=_("连续 %(n)d 次登录失败，账户锁定至 %(t)s") % {"n": limit, "t": f"{timezone.localtime(until):%H:%M}"})
 

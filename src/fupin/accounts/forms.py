@@ -2,37 +2,34 @@
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import User
 from fupin.accounts.roles import Department, Role
 from fupin.core.forms import StyledForm, style_widgets
 
 
 class LoginForm(auth_forms.AuthenticationForm):
-    error_messages = {
-        **auth_forms.AuthenticationForm.error_messages,
-        "invalid_login": _("用户名或密码不正确。连续多次失败后账户将被暂时锁定。"),
-        "locked": _("登录失败次数过多，账户已锁定，请于 %(until)s 后再试，或联系管理员解锁。"),
-    }
+    # One answer for every failure (unknown user, wrong password, locked account, throttled address):
+    # the page does not tell whether a username exists or is locked.
+    FAILED = _("用户名或密码不正确，或登录失败次数过多已被暂时限制。请稍后再试，或联系管理员。")
+    error_messages = {**auth_forms.AuthenticationForm.error_messages, "invalid_login": FAILED, "inactive": FAILED}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
 
     def clean(self):
-        username = self.cleaned_data.get("username")
+        from fupin.accounts import actions
+        from fupin.core import security
+
+        ip = security.client_ip(self.request) if self.request is not None else ""
+        if ip and actions.address_throttled(ip):
+            security.log("login_throttled", self.request, username=self.cleaned_data.get("username", ""))
+            raise forms.ValidationError(self.FAILED, code="invalid_login")
         try:
             return super().clean()
         except forms.ValidationError:
-            user = User.objects.filter(username=username).first() if username else None
-            if user is not None and user.is_locked:
-                raise forms.ValidationError(
-                    self.error_messages["locked"], code="locked",
-                    params={"until": f"{timezone.localtime(user.locked_until):%H:%M}"},
-                ) from None
-            raise
+            raise forms.ValidationError(self.FAILED, code="invalid_login") from None
 
 
 class PasswordChangeForm(StyledForm):

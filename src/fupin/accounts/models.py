@@ -31,6 +31,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return f"{self.full_name or self.username} ({self.username})"
 
+    def save(self, *args, **kwargs):
+        changed = self._password is not None  # set_password() was called: a new password is saved
+        super().save(*args, **kwargs)
+        if changed:
+            from fupin.accounts.signals import password_changed
+
+            password_changed.send(sender=type(self), user=self)
+
     @cached_property
     def area_prefixes(self) -> tuple[str, ...]:
         if self.is_superuser:
@@ -75,3 +83,19 @@ class AreaGrant(models.Model):
 
     def __str__(self) -> str:
         return self.prefix
+
+
+class LoginFailure(models.Model):
+    """A failed login from an address (kept a day): too many from one address within the window and
+    that address is refused for a while without touching any account, so nobody can lock out a whole
+    village's accounts by trying them from one machine."""
+
+    ip_address = models.CharField(max_length=45)
+    username = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "at"], name="login_failure_ip_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} {self.at:%Y-%m-%d %H:%M}"

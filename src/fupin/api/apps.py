@@ -9,4 +9,13 @@ class ApiConfig(AppConfig):
     verbose_name = _("接口")
 
     def ready(self):
+        from fupin.accounts.signals import password_changed
         from fupin.api import schema  # noqa: F401  (registers the OpenAPI authentication extensions)
+
+        def end_token(sender, user, **kwargs):
+            if user.pk:
+                from fupin.api.actions import revoke_for_password_change
+
+                revoke_for_password_change(user=user)
+
+        password_changed.connect(end_token, weak=False, dispatch_uid="fupin.api.end_token_on_password_change")

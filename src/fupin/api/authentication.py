@@ -24,9 +24,24 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>`` with a token created on the 接口令牌 page or by ``fupin api token``."""
+    """``Authorization: Token <key>`` with a token created on the 接口令牌 page or by ``fupin api token``.
+    The key is looked up by its hash; an expired token is refused."""
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        _refuse_locked(user)
-        return user, token
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from fupin.api.actions import hash_key
+        from fupin.api.models import ApiToken
+
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("接口令牌无效。"))
+        if token.expired:
+            raise exceptions.AuthenticationFailed(_("接口令牌已过期，请重新生成。"))
+        _refuse_locked(token.user)
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # not on every call
+        return token.user, token

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.models import Token
 
 from fupin.api import actions
 
@@ -40,8 +39,13 @@ docs = DocsView.as_view()
 
 @login_required
 def tokens(request):
-    token = Token.objects.filter(user=request.user).first()
-    new_key = request.session.pop("api_new_token", None)
+    return _tokens_page(request)
+
+
+def _tokens_page(request, new_key: str | None = None):
+    from fupin.api.models import ApiToken
+
+    token = ApiToken.objects.filter(user=request.user).first()
     return render(request, "api/tokens.html", {"token": token, "new_key": new_key, "nav_active": "api",
                                                "docs_url": reverse("api:docs")})
 
@@ -54,9 +58,9 @@ def token_create(request):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        # Shown once, on the next page, then gone from the session.
-        request.session["api_new_token"] = key
+        # Shown once, in this response; it is stored nowhere (only its hash is kept).
         messages.success(request, _("已创建接口令牌。请立即复制保存：离开本页后不再显示。"))
+        return _tokens_page(request, new_key=key)
     return redirect("api:tokens")
 
 

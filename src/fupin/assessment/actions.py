@@ -238,3 +238,21 @@ def close_sample(*, actor, sample: Sample) -> Sample:
                      county_code=sample.county_code, division_code=sample.county_code,
                      summary=_("结束考核评估：%(s)s") % {"s": sample.name})
     return sample
+
+
+def purge_reports(*, actor, county_code: str, before) -> int:
+    """Delete survey-upload error reports made before ``before`` (the retention period's start)."""
+    from fupin.assessment.models import SurveyUpload
+
+    deleted = 0
+    with atomic():
+        for upload in SurveyUpload.objects.select_for_update().filter(county_code=county_code, created_at__lt=before):
+            if upload.report:
+                upload.report.delete(save=False)
+                upload.save(update_fields=["report"])
+                deleted += 1
+        if deleted:
+            audit.record(actor=actor, verb="retention.purge", object_type="assessment.surveyupload",
+                         county_code=county_code, division_code=county_code,
+                         summary=_("删除超过保留期限的调查表错误报告 %(n)d 个") % {"n": deleted})
+    return deleted

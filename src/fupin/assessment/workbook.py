@@ -11,11 +11,13 @@ import io
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import translation
 
 from fupin.assessment import actions
 from fupin.assessment.models import Frame, Sample, SampleItem, SurveyUpload
+from fupin.core import uploads
 from fupin.exchange import reader, validate, workbooks
 from fupin.exchange.reader import ROW
 from fupin.exchange.template import Column
@@ -209,7 +211,11 @@ def load(*, actor, sample: Sample, name: str, data: bytes) -> Loaded:
     upload = SurveyUpload(county_code=sample.county_code, division_code=root_code(actor) or sample.county_code,
                           sample=sample, file_name=name[:200], created_by=actor)
     try:
+        uploads.check_workbook(name, data)
         sheet, rows, problems = check(actor, sample, name, data)
+    except ValidationError as exc:
+        sheet, rows = None, []
+        problems = _problems([(0, "文件", name, "；".join(exc.messages))])
     except reader.WorkbookError as exc:
         sheet, rows = None, []
         problems = _problems([(0, "文件", name, str(exc))])

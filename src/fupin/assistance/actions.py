@@ -38,7 +38,7 @@ from fupin.assistance.models import (
     Visit,
     VisitPhoto,
 )
-from fupin.core import audit, clock
+from fupin.core import audit, clock, uploads
 from fupin.core.actions import atomic, is_system, user_or_none
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
@@ -411,6 +411,11 @@ def record_visit(*, actor, household: Household, visited_on: dt.date, notes: str
         kind, message = rules.check_photo(name, content, max_mb=settings.FUPIN_MAX_UPLOAD_MB)
         if kind is None:
             problems.append(("photos", message))
+        else:
+            try:
+                uploads.check_image(content)  # the pixel count, from the header
+            except ValidationError as exc:
+                problems.append(("photos", _("照片“%(n)s”：%(m)s") % {"n": name, "m": "；".join(exc.messages)}))
         kinds.append(kind)
     _raise(problems)
     visitor = _user(actor)

@@ -16,7 +16,7 @@ from fupin.assistance import actions, forms, selectors
 from fupin.assistance.models import CountyLeader, MeasureStatus, PlanLevel
 from fupin.core import clock
 from fupin.core.scope import home_county, scope_for
-from fupin.core.views import form_action, paginate, require
+from fupin.core.views import form_action, next_url, paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.registry import selectors as registry_selectors
 
@@ -337,8 +337,7 @@ def visit_new(request, pk):
     heads = registry_selectors.attach_heads([household])
     return form_action(
         request, form, perform, success=_("已登记走访。"),
-        redirect_to=request.GET.get("next") if (request.GET.get("next") or "").startswith("/") else
-        reverse("assistance:worklist"),
+        redirect_to=next_url(request, "assistance:worklist"),
         template="assistance/visit_new.html",
         context={"household": household, "head_name": heads[0].head_name, "nav_active": "worklist"})
 

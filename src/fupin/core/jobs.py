@@ -82,3 +82,24 @@ def execute(job: Job, work: Callable[[Progress], dict], echo: Callable[[int, str
                                          result=result)
     job.refresh_from_db()
     return job
+
+
+INTERRUPTED = "工作进程在任务运行中停止（服务重启或进程被终止），任务未完成，请重新提交。"
+
+
+def recover_interrupted() -> int:
+    """Mark the jobs left running by a worker that stopped (killed, crashed, the machine restarted)
+    as failed, with their task rows. Called when the worker starts: there is one worker per
+    installation, so any job still running then is not running any more. Returns how many."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    count = Job.objects.filter(status=Job.Status.RUNNING).update(
+        status=Job.Status.FAILED, finished_at=now, error=INTERRUPTED)
+    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED, finished_at=now, exception_class_path="builtins.RuntimeError",
+        traceback=INTERRUPTED)
+    if count:
+        log.warning("%s interrupted job(s) marked failed", count)
+    return count

@@ -81,3 +81,17 @@ def attachment(content: bytes, name: str, content_type: str = XLSX):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+def next_url(request, default: str) -> str:
+    """Where to go after a form: the ``next`` the page sent, if it is a path on this site (never
+    another host: ``//evil.com/x`` and ``https://...`` are refused), else ``default`` (a URL or a
+    URL name)."""
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return resolve_url(default)

@@ -39,6 +39,8 @@ DELETES = [
     "UPDATE targeting_ruleset SET created_by_id = NULL",
     "DELETE FROM django_session",
     "DELETE FROM authtoken_token",
+    "DELETE FROM api_apitoken",
+    "DELETE FROM accounts_loginfailure",
     "DELETE FROM accounts_areagrant",
     "DELETE FROM accounts_user",
 ]

@@ -41,12 +41,11 @@ def _actor(actor):
 
 
 def check_upload(name: str, data: bytes) -> None:
-    if not data:
-        raise ValidationError({"file": _("文件是空的。")})
-    if len(data) > settings.FUPIN_MAX_IMPORT_MB * 1024 * 1024:
-        raise ValidationError({"file": _("文件超过 %(n)d MB。") % {"n": settings.FUPIN_MAX_IMPORT_MB}})
+    from fupin.core import uploads
+
     if not name.lower().endswith(ACCEPTED):
         raise ValidationError({"file": _("请上传 xlsx 工作簿或 CSV 文件。")})
+    uploads.check_workbook(name, data)
 
 
 def _stored_name(name: str) -> str:
@@ -386,3 +385,61 @@ def export_national(*, actor, county_code: str, year: int):
                      summary=_("报送全国防返贫监测系统：%(y)s 年 %(n)d 户（完整证件号码）") % {"y": year, "n": table.height},
                      after={"year": year, "counts": counts})
     return batch
+
+
+# --- retention of uploaded files --------------------------------------------------------------
+
+def retention_days(county_code: str) -> int:
+    """How long the county keeps uploaded lists and the files made from them (its setting, else
+    FUPIN_UPLOAD_RETENTION_DAYS)."""
+    from fupin.core.models import Setting
+
+    value = Setting.get(f"retention.days.{county_code}")
+    return int(value) if value else settings.FUPIN_UPLOAD_RETENTION_DAYS
+
+
+def set_retention_days(*, actor, county_code: str, days: int) -> None:
+    from fupin.core.actions import authorize as core_authorize
+    from fupin.core.models import Setting
+
+    core_authorize(actor, capability=Cap.MANAGE_RULES, area=county_code or "-", what=_("上传文件保留期限"))
+    if not 7 <= int(days) <= 3650:
+        raise ValidationError({"days": _("保留期限应为 7 至 3650 天。")})
+    with atomic():
+        before = retention_days(county_code)
+        Setting.put(f"retention.days.{county_code}", int(days))
+        audit.record(actor=actor, verb="retention.set", object_type="core.setting",
+                     object_id=f"retention.days.{county_code}", county_code=county_code, division_code=county_code,
+                     summary=_("上传文件保留期限：%(a)s → %(b)s 天") % {"a": before, "b": days},
+                     before={"days": before}, after={"days": int(days)})
+
+
+def purge_files(*, actor, county_code: str, now=None) -> int:
+    """Delete the files of the county's imports, matching runs and national batches older than its
+    retention period (the records, their counts and audit events stay). Returns the files deleted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fupin.exchange.models import NationalExport
+
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days(county_code))
+    deleted = 0
+    with atomic():
+        for model, fields in ((ImportBatch, ("file", "report")), (MatchRun, ("file", "report")),
+                              (NationalExport, ("file",))):
+            for record in model.objects.select_for_update().filter(county_code=county_code, created_at__lt=cutoff):
+                changed = []
+                for name in fields:
+                    stored = getattr(record, name)
+                    if stored:
+                        stored.delete(save=False)
+                        changed.append(name)
+                        deleted += 1
+                if changed:
+                    record.save(update_fields=changed)
+        if deleted:
+            audit.record(actor=actor, verb="retention.purge", object_type="exchange.files", county_code=county_code,
+                         division_code=county_code, summary=_("删除超过保留期限的上传文件 %(n)d 个") % {"n": deleted},
+                         after={"before": cutoff.isoformat(), "files": deleted})
+    return deleted

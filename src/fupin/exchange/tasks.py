@@ -1,4 +1,4 @@
-"""Background tasks of the exchange app (executed by `fupin db_worker`)."""
+"""Background tasks of the exchange app (executed by `fupin worker`)."""
 
 from django_tasks import task
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("matching/rules/", views.rules, name="rules"),
     path("matching/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("findings/", views.findings, name="findings"),
+    path("retention/", views.retention, name="retention"),
     path("national/", views.national, name="national"),
     path("national/columns/", views.national_columns, name="national_columns"),
     path("national/<int:pk>/", views.national_detail, name="national_detail"),

@@ -16,7 +16,7 @@ from fupin.accounts.roles import Cap
 from fupin.core import audit, csvout
 from fupin.core.actions import atomic
 from fupin.core.scope import home_county
-from fupin.core.views import XLSX, paginate, require
+from fupin.core.views import XLSX, next_url, paginate, require
 from fupin.core.views import attachment as _attachment
 from fupin.divisions.models import Division, Level
 from fupin.exchange import actions, forms, identification, matching, selectors, workbooks
@@ -49,7 +49,22 @@ def index(request):
     if user.can(Cap.IMPORT_REGISTRY):
         context["import_form"] = forms.ImportForm()
         context["batches"] = selectors.import_batches(user)[:15]
+    if user.can(Cap.MANAGE_RULES) and home_county(user):
+        context["retention_days"] = actions.retention_days(home_county(user))
     return render(request, "exchange/index.html", context)
+
+
+@require_POST
+@require(Cap.MANAGE_RULES)
+def retention(request):
+    try:
+        actions.set_retention_days(actor=request.user, county_code=home_county(request.user),
+                                   days=int(request.POST.get("days") or 0))
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [_("请填写天数。")])))
+    else:
+        messages.success(request, _("已保存上传文件的保留期限。"))
+    return redirect("exchange:index")
 
 
 @require(Cap.IMPORT_REGISTRY)
@@ -297,13 +312,9 @@ def finding_resolve(request, pk):
 
 
 def _safe_next(request) -> str:
-    """Where to go back to: a path on this site only."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
+    """Where to go back to: a path on this site only ('' when none)."""
+    target = next_url(request, "/")
+    return "" if target == "/" and not (request.POST.get("next") or request.GET.get("next")) else target
 
 
 @require(Cap.VIEW_MATCHES)

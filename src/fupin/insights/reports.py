@@ -42,6 +42,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fupin.accounts.roles import Cap
 from fupin.insights import indicators, targets
 
 HIDDEN = "×"
@@ -299,7 +300,9 @@ def build(user, area: str, year: int, *, public: bool = False) -> dict:
     return {"division": data["division"], "area": code, "year": year, "public": public, "threshold": threshold,
             "small": small_label(threshold), "summary": summary, "columns": AREA_COLUMNS, "rows": rows,
             "total": total, "child_level": _("乡镇") if len(code) == 6 else _("村"),
-            "targets": target_rows(assessments, public, threshold), "funds": data["funds"]}
+            "targets": target_rows(assessments, public, threshold),
+            # the funds only for those who may see them (a department sees its own domain's figures)
+            "funds": data["funds"] if user.can(Cap.VIEW_FUNDS) else None}
 
 
 # --- the workbook --------------------------------------------------------------------------------
@@ -358,8 +361,11 @@ def workbook(report: dict) -> bytes:
     sheet.set_column(0, 0, 36)
     sheet.set_column(6, 7, 40)
 
-    sheet = book.add_worksheet(_("资金"))
     funds = report["funds"]
+    if funds is None:
+        book.close()
+        return out.getvalue()
+    sheet = book.add_worksheet(_("资金"))
     for j, text in enumerate([_("资金来源"), _("分配（元）"), _("支付（元）"), _("支付率（%）")]):
         sheet.write(0, j, text, head)
     i = 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -203,6 +204,16 @@ PART_TITLES = {"income": _lazy("收入"), "results": _lazy("两不愁三保障�
                "funds": _lazy("资金")}
 
 
+# A family of figures shown only to those who may see its domain (a department sees its own, not the
+# county's funds).
+FAMILY_CAPS = {"funds": Cap.VIEW_FUNDS, "coverage": Cap.VIEW_ASSISTANCE, "training": Cap.VIEW_PROGRAMMES,
+               "housing": Cap.VIEW_PROGRAMMES}
+
+
+def visible_families(user) -> tuple[str, ...]:
+    return tuple(f for f in indicators.FAMILIES if f not in FAMILY_CAPS or user.can(FAMILY_CAPS[f]))
+
+
 @require(Cap.VIEW_INSIGHTS)
 def dashboard(request):
     """The page: key figures, the child areas and the core charts (population and flows). The other
@@ -211,6 +222,9 @@ def dashboard(request):
     answers on its own, and they never compete with each other for the database."""
     user = request.user
     part = request.GET.get("part", "")
+    shown = visible_families(user)
+    if part in indicators.FAMILIES and part not in shown:
+        raise PermissionDenied(_("您的角色不能查看这部分数据。"))
     families = (part,) if part in indicators.FAMILIES else ("core",)
     data = indicators.overview(user, request.GET.get("area", ""), _year(request), families=families)
     division, year = data["division"], data["year"]
@@ -218,7 +232,7 @@ def dashboard(request):
     context = {**data, "charts": {c["id"]: c for c in chart_specs}, "chart_data": chart_specs,
                "chart_data_id": f"insights-charts-{part or 'core'}", "nav_active": "dashboard"}
     if part in indicators.FAMILIES:
-        following = indicators.FAMILIES[indicators.FAMILIES.index(part) + 1:]
+        following = shown[shown.index(part) + 1:]
         # fetched by the page (htmx): the fragment, with the next part's placeholder; opened on its own
         # (the retry link, a bookmark): a whole page with this part only
         fragment = request.headers.get("HX-Request") == "true"
@@ -228,5 +242,5 @@ def dashboard(request):
     latest = max(indicators.default_year(user, division.code), clock.today().year, year)
     return render(request, "insights/dashboard.html", {
         **context, "crumbs": _crumbs(user, division), "years": list(range(latest, latest - YEARS_BACK, -1)),
-        "child_level": _("乡镇") if len(division.code) == 6 else _("村"), "first_part": indicators.FAMILIES[0],
+        "child_level": _("乡镇") if len(division.code) == 6 else _("村"), "first_part": shown[0] if shown else "",
     })

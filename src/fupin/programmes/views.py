@@ -15,7 +15,7 @@ from fupin.accounts.roles import Cap
 from fupin.core import clock, masking
 from fupin.core.actions import SYSTEM
 from fupin.core.scope import home_county, root_code, scope_for
-from fupin.core.views import form_action, paginate, require
+from fupin.core.views import form_action, next_url, paginate, require
 from fupin.programmes import actions, domains, forms, selectors
 from fupin.programmes.models import Employment, Industry, PublicWelfareJob, TrainingSubsidy
 from fupin.registry import selectors as registry_selectors
@@ -417,7 +417,7 @@ def subsidy_grant(request, pk):
         _errors(request, exc)
     else:
         messages.success(request, _("已核定补助：%(n)s") % {"n": certificate.number})
-    return redirect(request.POST.get("next") or "programmes:subsidy_list")
+    return redirect(next_url(request, "programmes:subsidy_list"))
 
 
 @require_POST
@@ -433,7 +433,7 @@ def subsidy_paid(request, pk):
         _errors(request, exc)
     else:
         messages.success(request, _("已标记发放。"))
-    return redirect(request.POST.get("next") or "programmes:subsidy_list")
+    return redirect(next_url(request, "programmes:subsidy_list"))
 
 
 @manage(domains.EMPLOYMENT)
@@ -500,7 +500,7 @@ def employment_end(request, pk):
         _errors(request, exc)
     else:
         messages.success(request, _("已登记离职。"))
-    return redirect(request.POST.get("next") or "programmes:employment_list")
+    return redirect(next_url(request, "programmes:employment_list"))
 
 
 @require(Cap.VIEW_PROGRAMMES)

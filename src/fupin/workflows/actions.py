@@ -608,6 +608,10 @@ def add_document(*, actor, case: Case, kind: str, name: str, content: bytes) -> 
         raise ValidationError({"file": _("文件不能超过 %(n)d MB。") % {"n": settings.FUPIN_MAX_UPLOAD_MB}})
     if not content:
         raise ValidationError({"file": _("文件为空。")})
+    if content_type.startswith("image/"):
+        from fupin.core import uploads
+
+        uploads.check_image(content)
     with atomic():
         document = Document(county_code=case.county_code, case=case, kind=kind, original_name=name[:200],
                             content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),

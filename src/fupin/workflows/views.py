@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.roles import Cap, Role
 from fupin.core import clock
 from fupin.core.scope import scope_for
-from fupin.core.views import paginate, require
+from fupin.core.views import next_url, paginate, require
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes
 from fupin.registry import selectors as registry_selectors
@@ -92,7 +92,7 @@ def case_bulk(request):
     chosen = list(selectors.cases(request.user).filter(pk__in=ids, status=CaseStatus.OPEN))
     if not chosen:
         messages.error(request, _("请选择要办理的户。"))
-        return redirect(request.POST.get("next") or "workflows:case_list")
+        return redirect(next_url(request, "workflows:case_list"))
     step = chosen[0].current_step
     if step.notice:
         return redirect(reverse("workflows:notice_new") + "?" + "&".join(f"case={c.pk}" for c in chosen))
@@ -106,7 +106,7 @@ def case_bulk(request):
             messages.error(request, f"{case.subject_label}：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
     if done:
         messages.success(request, _("已批量办理 %(n)d 户。") % {"n": done})
-    return redirect(request.POST.get("next") or "workflows:case_list")
+    return redirect(next_url(request, "workflows:case_list"))
 
 
 @require(Cap.VIEW_REGISTRY)

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true", help="do not start `fupin db_worker` beside it")
+        parser.add_argument("--no-worker", action="store_true", help="do not start `fupin worker` beside it")
 
     def handle(self, *args, host, port, threads, no_worker, **options):
         from waitress import serve
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         from fupin.wsgi import application
 
         if not no_worker and "DatabaseBackend" in settings.TASKS["default"]["BACKEND"]:
-            worker = subprocess.Popen([sys.executable, "-m", "fupin.cli", "db_worker", "--interval", "1",
+            worker = subprocess.Popen([sys.executable, "-m", "fupin.cli", "worker", "--interval", "1",
                                        "--queue-name", "*"])
             atexit.register(worker.terminate)
             self.stdout.write(f"task worker started (pid {worker.pid})")
