@@ -1,4 +1,5 @@
-"""Export of identification results as UTF-8 CSV (the columns of issue #3, 是/否 and 达标/不达标)."""
+"""Export of identification results as an xlsx workbook (户编号 and codes as text, incomes as numbers)
+or as UTF-8 CSV (the columns of issue #3, 是/否 and 达标/不达标)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator
 
 from django.utils import translation
 
-from fupin.core import csvout
+from fupin.core import csvout, xlsx
 from fupin.targeting.models import (
     Conclusion,
     Degree,
@@ -29,8 +30,15 @@ def _ok(value) -> str:
     return "" if value is None else ("达标" if value else "不达标")
 
 
-def rows(run: IdentificationRun, results=None) -> Iterator[list]:
-    """The rows of a run's results (``results`` narrows them, e.g. to a user's scope)."""
+T, M, C, Y, S = xlsx.TEXT, xlsx.MONEY, xlsx.COUNT, xlsx.YEAR, xlsx.SCORE
+# the cell kind of each column of HEADER in the workbook
+KINDS = [T, T, Y, C, M, M, T, T, T, T, T, T, T, T, S, T, T, T, T, M, T, T, T]
+assert len(KINDS) == len(HEADER)
+
+
+def values(run: IdentificationRun, results=None) -> Iterator[list]:
+    """The rows of a run's results (``results`` narrows them, e.g. to a user's scope), with numbers
+    as numbers (None where there is none)."""
     qs = results if results is not None else IdentificationResult.objects.filter(run=run)
     with translation.override("zh-hans"):
         conclusions = {c.value: str(c.label) for c in Conclusion}
@@ -46,11 +54,21 @@ def rows(run: IdentificationRun, results=None) -> Iterator[list]:
             "division_code", "household_id").values_list(
             *columns).iterator(chunk_size=5000):
         poor = conclusion == "poor"
-        yield [code, division, run.year, size, "" if pc is None else f"{pc:.2f}", line, _yes(below), _ok(food),
+        yield [code, division, run.year, size, pc, line, _yes(below), _ok(food),
                _ok(edu), _ok(med), _ok(house), _ok(water), conclusions.get(conclusion, conclusion),
-               degrees.get(degree, "") if poor else "", f"{score:.4f}", _yes(mpi_poor), monitoring.get(mon, ""),
-               ATTRIBUTES.get(attribute, ""), _yes(safety_net) if poor else "", "" if prev is None else f"{prev:.2f}",
+               degrees.get(degree, "") if poor else "", score, _yes(mpi_poor), monitoring.get(mon, ""),
+               ATTRIBUTES.get(attribute, ""), _yes(safety_net) if poor else "", prev,
                _yes(stable), _yes(admitted) if poor else "", explanation]
+
+
+def rows(run: IdentificationRun, results=None) -> Iterator[list]:
+    """The rows as the CSV writes them (incomes with 2 decimals, the score with 4)."""
+    for row in values(run, results):
+        pc, score, prev = row[4], row[14], row[19]
+        row[4] = "" if pc is None else f"{pc:.2f}"
+        row[14] = f"{score:.4f}"
+        row[19] = "" if prev is None else f"{prev:.2f}"
+        yield row
 
 
 def write_csv(stream, run: IdentificationRun, results=None) -> int:
@@ -61,4 +79,19 @@ def write_csv(stream, run: IdentificationRun, results=None) -> int:
     for row in rows(run, results):
         writer.writerow(row)
         count += 1
+    return count
+
+
+def write_xlsx(out, run: IdentificationRun, results=None) -> int:
+    """Write the workbook (one sheet, the header frozen, 户编号 as text) to ``out`` (a path or a
+    binary stream); returns the number of rows."""
+    book = xlsx.Book(out, large=True)
+    sheet = book.sheet(f"{run.year}年识别结果")
+    sheet.header(HEADER)
+    count = 0
+    for row in values(run, results):
+        sheet.row(row, KINDS)
+        count += 1
+    sheet.finish(freeze_columns=1)
+    book.close()
     return count

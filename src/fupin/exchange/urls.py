@@ -14,6 +14,8 @@ urlpatterns = [
     path("export/villages/", views.export_villages, name="export_villages"),
     path("export/card/<int:pk>/", views.export_card, name="export_card"),
     path("identification/<int:run_pk>.csv", views.identification_export, name="identification_export"),
+    path("identification/<int:run_pk>.xlsx", views.identification_export, {"fmt": "xlsx"},
+         name="identification_export_xlsx"),
     path("matching/", views.matching_index, name="matching"),
     path("matching/upload/", views.match_upload, name="match_upload"),
     path("matching/<int:pk>/", views.match_detail, name="match_detail"),

@@ -175,13 +175,22 @@ def export_card(request, pk):
 
 
 @require(Cap.VIEW_TARGETING)
-def identification_export(request, run_pk):
+def identification_export(request, run_pk, fmt="csv"):
+    """A run's results as xlsx (the page's default: 户编号 stay text) or as UTF-8 CSV."""
     run = targeting_selectors.get_run(request.user, run_pk)
     results = targeting_selectors.results(request.user, run)
     with atomic():
         audit.record(actor=request.user, verb="export.identification", object_type="targeting.identificationrun",
                      object_id=run.pk, county_code=run.county_code, division_code=run.area_code,
                      summary=f"导出识别结果 #{run.pk}（{run.year} 年）")
+    if fmt == "xlsx":
+        import tempfile
+
+        handle = tempfile.TemporaryFile()
+        identification.write_xlsx(handle, run, results)
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=f"识别结果-{run.year}-{run.pk}.xlsx",
+                            content_type=XLSX)
 
     def stream():
         yield "\ufeff"
@@ -324,8 +333,38 @@ def rules(request):
     rows = matching.ensure_rules(county) if county else []
     can_edit = user.can(Cap.MATCH_DATA) and user.role != "department"
     return render(request, "exchange/rules.html", {
-        "nav_active": "matching", "rules": [(r, matching.KINDS[r.kind]) for r in rows if r.kind in matching.KINDS],
+        "nav_active": "matching", "rules": [(r, rule_text(r)) for r in rows if r.kind in matching.KINDS],
         "can_edit": can_edit, "county": county})
+
+
+# Which code list a rule's "grades" are of (a disability certificate's, a house's).
+GRADE_CODES = {"severe_disability": "DisabilityGrade", "unsafe_house": "HouseGrade"}
+
+
+def rule_text(rule) -> dict:
+    """A matching rule in words: its explanation with the parameters' values in place of their names,
+    each parameter with its label, and the household types by their names (no codes, no list syntax)."""
+    from fupin.registry import codes
+
+    kind = matching.KINDS[rule.kind]
+
+    def shown(key, value):
+        if isinstance(value, list | tuple):
+            names = dict(getattr(codes, GRADE_CODES[rule.kind]).choices) if key == "grades" and \
+                rule.kind in GRADE_CODES else {}
+            return "、".join(str(names.get(str(v), v)) for v in value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{value:,}"
+        return str(value)
+
+    params = {**kind.params, **(rule.params or {})}
+    help_text = str(kind.help)
+    for key in sorted(params, key=len, reverse=True):
+        help_text = help_text.replace(key, shown(key, params[key]))
+    types = dict(codes.HouseholdType.choices)
+    return {"help": help_text,
+            "params": [(forms.PARAM_LABELS.get(k, k), shown(k, v)) for k, v in params.items()],
+            "types": "、".join(str(types.get(t, t)) for t in rule.household_types or [])}
 
 
 @require(Cap.MATCH_DATA)

@@ -14,7 +14,7 @@ import polars as pl
 import xlsxwriter
 from django.utils import translation
 
-from fupin.core import csvout, masking
+from fupin.core import csvout, masking, xlsx
 from fupin.exchange import template
 from fupin.exchange.reader import ROW, Sheet
 from fupin.registry import codes
@@ -164,6 +164,8 @@ def household_rows(households, *, year: int | None = None, masked: bool = True) 
                         "helper_name", "helper_unit", "helper_phone"]
     members = _frame(Member.objects.filter(household_id__in=ids, status="active")
                      .order_by("household_id", "relation", "birth_date").values_list(*member_fields), member_fields)
+    if not members.height:  # an area without households: the header alone (no typed columns to join on)
+        return pl.DataFrame(schema={column.header: pl.Utf8 for column in template.COLUMNS})
     homes = _frame(households.values_list(*household_fields), household_fields).rename(
         {"id": "household_id", "division_id": "division_code"})
     income_fields = ["household_id", "year", "wage_income", "business_income", "property_income", "property_dividends",
@@ -252,83 +254,84 @@ def write_households(out, table: pl.DataFrame, fmt: str) -> None:
         writer.writerows(table.iter_rows())
         out.write(("\ufeff" + text.getvalue()).encode())
         return
-    book = _workbook(out)
-    sheet = book.add_worksheet(template.SHEET_NAME)
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    sheet.write_row(0, 0, table.columns, head)
-    for i, column in enumerate(template.COLUMNS):
-        sheet.set_column(i, i, column.width)
-    for r, row in enumerate(table.iter_rows(), start=1):
-        for c, value in enumerate(row):
-            sheet.write_string(r, c, value or "")
-    sheet.freeze_panes(1, 0)
+    book = xlsx.Book(out, large=table.height > 20_000)
+    sheet = book.sheet(template.SHEET_NAME)
+    sheet.header(table.columns)
+    kinds = [CELL_KINDS.get(template.BY_HEADER[h].kind, xlsx.TEXT) if h in template.BY_HEADER else xlsx.TEXT
+             for h in table.columns]
+    for row in table.iter_rows():
+        sheet.row(row, kinds)
+    sheet.finish(freeze_columns=0)
     book.close()
+
+
+# the household workbook's cells: amounts and areas numbers, years and months integers, dates
+# dates; everything else (codes, ID numbers, phones, accounts, code-list terms) text
+CELL_KINDS = {"money": xlsx.MONEY, "area": xlsx.DECIMAL, "year": xlsx.YEAR, "months": xlsx.YEAR, "date": xlsx.DATE}
 
 
 # --- village registers and household cards ----------------------------------------------------
 
 def village_registers(out, divisions) -> None:
-    from fupin.core.display import display_value
     from fupin.registry.actions import VILLAGE_FIELDS, village_profile
     from fupin.registry.models import VillageProfile
 
-    book = _workbook(out)
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    sheet = book.add_worksheet("村册")
+    book = xlsx.Book(out)
+    sheet = book.sheet("村册")
     labels = [str(VillageProfile._meta.get_field(f).verbose_name) for f in VILLAGE_FIELDS]
-    sheet.write_row(0, 0, ["区划代码", "村", *labels], head)
-    for r, division in enumerate(divisions, start=1):
+    sheet.header(["区划代码", "村", *labels])
+    for division in divisions:
         profile = village_profile(division)
-        sheet.write_string(r, 0, division.code)
-        sheet.write_string(r, 1, division.name)
-        for c, f in enumerate(VILLAGE_FIELDS, start=2):
-            sheet.write_string(r, c, display_value(VillageProfile, f, getattr(profile, f)))
-    sheet.freeze_panes(1, 2)
+        cells = [xlsx.model_cell(VillageProfile, f, getattr(profile, f)) for f in VILLAGE_FIELDS]
+        sheet.row([division.code, division.name, *(v for v, _k in cells)],
+                  [xlsx.TEXT, xlsx.TEXT, *(k for _v, k in cells)])
+    sheet.finish(freeze_columns=2)
     book.close()
 
 
 def household_card(out, household, *, masked: bool = True) -> None:
-    from fupin.core.display import display_value
     from fupin.registry.actions import HOUSEHOLD_FIELDS
     from fupin.registry.models import Household, Member
     from fupin.registry.selectors import household_incomes, household_members
 
-    book = _workbook(out)
-    title = book.add_format({"bold": True, "font_size": 14})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    sheet = book.add_worksheet("户卡")
-    sheet.set_column(0, 0, 20)
-    sheet.set_column(1, 12, 14)
-    sheet.write_string(0, 0, f"{household.division.name} 户卡 {household.household_code}", title)
-    r = 2
+    book = xlsx.Book(out)
+    sheet = book.sheet("户卡")
+    sheet.title(f"{household.division.name} 户卡 {household.household_code}")
+    sheet.skip()
     personal = {"phone": masking.mask_phone, "bank_account": masking.mask_bank_account,
                 "helper_phone": masking.mask_phone}
+    T = xlsx.TEXT
+    sheet.row(["户编号", household.household_code], T)
+    sheet.row(["行政区划代码", household.division_id], T)
     for f in HOUSEHOLD_FIELDS:
         value = getattr(household, f)
-        shown = personal[f](value) if masked and f in personal else display_value(Household, f, value)
-        sheet.write_string(r, 0, str(Household._meta.get_field(f).verbose_name))
-        sheet.write_string(r, 1, shown)
-        r += 1
-    r += 1
+        if masked and f in personal:
+            cell = (personal[f](value), T)
+        else:
+            cell = xlsx.model_cell(Household, f, value)
+        sheet.row([str(Household._meta.get_field(f).verbose_name), cell[0]], [T, cell[1]])
+    sheet.skip()
     member_fields = ["name", "relation", "id_number", "sex", "birth_date", "education", "schooling", "labour_skill",
                      "work_status", "medical_insurance", "dibao", "tekun", "status"]
-    sheet.write_row(r, 0, [str(Member._meta.get_field(f).verbose_name) for f in member_fields], head)
+    sheet.header([str(Member._meta.get_field(f).verbose_name) for f in member_fields])
     for m in household_members(household):
-        r += 1
-        for c, f in enumerate(member_fields):
+        cells = []
+        for f in member_fields:
             value = getattr(m, f)
-            shown = masking.mask_id_number(value) if f == "id_number" and masked else display_value(Member, f, value)
-            sheet.write_string(r, c, shown)
-    r += 2
-    sheet.write_row(r, 0, ["年度", "工资性", "生产经营性", "财产性", "其中分红", "转移性", "低保金", "特困供养金", "养老金",
-                           "生态补偿金", "计划生育金", "其他转移性", "生产经营性支出", "纯收入", "人均纯收入"], head)
+            if f == "id_number":
+                cells.append((masking.mask_id_number(value) if masked else value, T))
+            else:
+                cells.append(xlsx.model_cell(Member, f, value))
+        sheet.row([v for v, _k in cells], [k for _v, k in cells])
+    sheet.skip()
+    sheet.header(["年度", "工资性", "生产经营性", "财产性", "其中分红", "转移性", "低保金", "特困供养金", "养老金",
+                  "生态补偿金", "计划生育金", "其他转移性", "生产经营性支出", "纯收入", "人均纯收入"])
     for row in household_incomes(household):
-        r += 1
         i = row["income"]
         values = [i.year, i.wage_income, i.business_income, i.property_income, i.property_dividends,
                   i.transfer_income, *(getattr(i, f) for f in template.TRANSFER_ITEMS), i.production_costs,
                   row["net"], row["per_capita"]]
-        for c, value in enumerate(values):
-            sheet.write_string(r, c, "" if value is None else str(value))
+        sheet.row(values, [xlsx.YEAR, *[xlsx.MONEY] * (len(values) - 1)])
+    # a card of several blocks: the title is what each printed page repeats, nothing is filtered
+    sheet.finish(repeat=(0, 0))
     book.close()
-

@@ -33,16 +33,15 @@ Money (funds) is not a count of people and is never suppressed. Totals are never
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import xlsxwriter
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Cap
+from fupin.core import xlsx
 from fupin.insights import indicators, targets
 
 HIDDEN = "×"
@@ -317,72 +316,54 @@ def _cell(value):
     return value
 
 
+COLUMN_KINDS = {"count": xlsx.COUNT, "rate": xlsx.RATE, "money": xlsx.MONEY}
+
+
 def workbook(report: dict) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                     "strings_to_urls": False})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    title = book.add_format({"bold": True, "font_size": 14})
-    bold = book.add_format({"bold": True})
+    book = xlsx.Book()
     name = report["division"].name
     variant = _("对外公开版：小于 %(t)s 的数以“%(s)s”表示，由其推算的比率及为防止反推而隐藏的数以“×”表示") % {
         "t": report["threshold"], "s": report["small"]} if report["public"] else _("内部版（未做小数抑制）")
 
-    sheet = book.add_worksheet(_("概况"))
-    sheet.write(0, 0, _("%(n)s %(y)s 年度巩固脱贫成果报告") % {"n": name, "y": report["year"]}, title)
-    sheet.write(1, 0, variant)
-    for i, (label, value, *_key) in enumerate(report["summary"], start=3):
-        sheet.write(i, 0, str(label))
-        sheet.write(i, 1, _cell(value))
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 16)
+    sheet = book.sheet(_("概况"))
+    sheet.title(_("%(n)s %(y)s 年度巩固脱贫成果报告") % {"n": name, "y": report["year"]})
+    sheet.note(variant)
+    sheet.skip()
+    sheet.header([_("指标"), _("数值")])
+    for label, value, *_key in report["summary"]:
+        sheet.row([str(label), _cell(value)], [xlsx.TEXT, xlsx.AUTO])
+    sheet.finish(autofilter=False, widths={0: 50})
 
-    sheet = book.add_worksheet(_("分区域"))
+    sheet = book.sheet(_("分区域"))
     headers = [str(report["child_level"]), *[str(c.label) for c in report["columns"]]]
-    for j, text in enumerate(headers):
-        sheet.write(0, j, text, head)
-    for i, row in enumerate([*report["rows"], report["total"]], start=1):
-        sheet.write(i, 0, row["name"], bold if row is report["total"] else None)
-        for j, column in enumerate(report["columns"], start=1):
-            sheet.write(i, j, _cell(row.get(column.key)))
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, len(headers), 12)
-    sheet.freeze_panes(1, 1)
+    kinds = [xlsx.TEXT, *[COLUMN_KINDS.get(c.kind, xlsx.AUTO) for c in report["columns"]]]
+    sheet.header(headers)
+    for row in report["rows"]:
+        sheet.row([row["name"], *[_cell(row.get(c.key)) for c in report["columns"]]], kinds)
+    total = report["total"]
+    sheet.row([total["name"], *[_cell(total.get(c.key)) for c in report["columns"]]], kinds, total=True)
+    sheet.finish(freeze_columns=1)
 
-    sheet = book.add_worksheet(_("目标考核"))
-    for j, text in enumerate([_("目标"), _("单位"), _("实际值"), _("目标值"), _("差距"), _("是否达标"), _("目标来源"),
-                              _("说明")]):
-        sheet.write(0, j, text, head)
-    for i, row in enumerate(report["targets"], start=1):
+    sheet = book.sheet(_("目标考核"))
+    sheet.header([_("目标"), _("单位"), _("实际值"), _("目标值"), _("差距"), _("是否达标"), _("目标来源"), _("说明")])
+    for row in report["targets"]:
         met = "—" if row["met"] is None else (_("达标") if row["met"] else _("未达标"))
-        for j, value in enumerate([row["label"], row["unit"], row["value"], row["target"], row["gap"], met,
-                                   row["origin"], row["note"] or row["rule"]]):
-            sheet.write(i, j, _cell(value))
-    sheet.set_column(0, 0, 36)
-    sheet.set_column(6, 7, 40)
+        sheet.row([_cell(v) for v in [row["label"], row["unit"], row["value"], row["target"], row["gap"], met,
+                                      row["origin"], row["note"] or row["rule"]]])
+    sheet.finish()
 
     funds = report["funds"]
-    if funds is None:
-        book.close()
-        return out.getvalue()
-    sheet = book.add_worksheet(_("资金"))
-    for j, text in enumerate([_("资金来源"), _("分配（元）"), _("支付（元）"), _("支付率（%）")]):
-        sheet.write(0, j, text, head)
-    i = 1
-    for row in funds["by_source"]:
-        for j, value in enumerate([row["label"], row["allocated"], row["disbursed"], row["rate"]]):
-            sheet.write(i, j, _cell(value))
-        i += 1
-    for j, value in enumerate([_("合计"), funds["allocated"], funds["disbursed"], funds["disbursed_rate"]]):
-        sheet.write(i, j, _cell(value), bold)
-    i += 2
-    for j, text in enumerate([_("支付方式"), _("支付（元）")]):
-        sheet.write(i, j, text, head)
-    for row in funds["by_mode"]:
-        i += 1
-        sheet.write(i, 0, row["label"])
-        sheet.write(i, 1, _cell(row["disbursed"]))
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 3, 16)
-    book.close()
-    return out.getvalue()
+    if funds is not None:
+        sheet = book.sheet(_("资金"))
+        kinds = [xlsx.TEXT, xlsx.MONEY, xlsx.MONEY, xlsx.RATE]
+        sheet.header([_("资金来源"), _("分配（元）"), _("支付（元）"), _("支付率（%）")])
+        for row in funds["by_source"]:
+            sheet.row([_cell(v) for v in [row["label"], row["allocated"], row["disbursed"], row["rate"]]], kinds)
+        sheet.row([_cell(v) for v in [_("合计"), funds["allocated"], funds["disbursed"], funds["disbursed_rate"]]],
+                  kinds, total=True)
+        sheet.skip()
+        sheet.header([_("支付方式"), _("支付（元）")])
+        for row in funds["by_mode"]:
+            sheet.row([row["label"], _cell(row["disbursed"])], [xlsx.TEXT, xlsx.MONEY])
+        sheet.finish(autofilter=False)
+    return book.close()

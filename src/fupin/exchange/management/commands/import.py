@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.accounts.models import User
 from fupin.core.actions import SYSTEM
@@ -34,15 +35,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"找不到文件：{path}")
+            raise CommandError(_("找不到文件：%(p)s") % {"p": path})
         report: Path | None = options["report"]
         if report is not None and report.suffix.lower() not in (".xlsx", ".csv", ".json"):
-            raise CommandError("报告文件须以 .xlsx、.csv 或 .json 结尾")
+            raise CommandError(_("报告文件须以 .xlsx、.csv 或 .json 结尾"))
         actor = SYSTEM
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:
-                raise CommandError(f"没有用户 {options['user']}")
+                raise CommandError(_("没有用户 %(u)s") % {"u": options["user"]})
         try:
             batch = actions.create_import(actor=actor, name=path.name, data=path.read_bytes(),
                                           dry_run=options["dry_run"], partial=options["partial"],
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             with open(report, "wb") as out:
                 importer.write_report(result.problems, out, report.suffix.lower().lstrip("."), result.sheet)
         for warning in result.warnings:
-            self.stderr.write(f"警告：{warning}")
+            self.stderr.write(_("警告：%(w)s") % {"w": warning})
         self.stdout.write(self._summary(batch, result))
         if result.fatal:
             sys.exit(2)
@@ -70,12 +71,12 @@ class Command(BaseCommand):
     def _summary(self, batch, result) -> str:
         c = result.counts
         if result.fatal:
-            return f"导入批次 #{batch.pk}：文件无法导入：{result.fatal}"
-        head = f"导入批次 #{batch.pk}：{result.rows} 行（{result.households} 户）"
+            return _("导入批次 #%(b)s：文件无法导入：%(e)s") % {"b": batch.pk, "e": result.fatal}
+        head = _("导入批次 #%(b)s：%(r)s 行（%(h)s 户）") % {"b": batch.pk, "r": result.rows, "h": result.households}
         if result.problems.height:
-            head += f"，发现 {result.problems.height} 处错误"
+            head += _("，发现 %(n)s 处错误") % {"n": result.problems.height}
         if not c:
-            return head + "，未写入任何数据"
+            return head + _("，未写入任何数据")
         verb = "将导入" if batch.dry_run else "已导入"
         lines = [head,
                  f"{verb} {c['members_written']} 名成员、{c['households_written']} 户"
@@ -85,5 +86,5 @@ class Command(BaseCommand):
                  f"文件中缺少的成员 {c['members_absent']} 人" + (f"，已减员 {c['members_removed']} 人"
                                                            if c["members_removed"] else "（未减员；需要时加 --sync-members）")]
         if batch.dry_run:
-            lines.append("试导入：没有写入任何数据")
+            lines.append(_("试导入：没有写入任何数据"))
         return "\n".join(lines)
