@@ -134,7 +134,7 @@ def test_report_page_prints_and_says_which_variant(client, small_county):
     response = client.get(reverse("insights:report"), {"area": COUNTY, "year": 2023, "public": "on"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "@media print" in text and "size: A4" in text
+    assert "report print-landscape" in text and "d-print-block" in text  # app.css: @page wide, A4 landscape
     assert "对外公开版" in text and "&lt;5" in text and "湖坊乡" in text and 'data-testid="report-targets"' in text
     text = client.get(reverse("insights:report"), {"area": COUNTY, "year": 2023}).content.decode()
     assert "内部版" in text
