@@ -17,6 +17,17 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _domain_clock_forgets():
+    """The stored day of the domain clock (core.clock.stored_today) is read again in every test: a test
+    that stored one (the demo) leaves nothing behind once its database is rolled back or flushed."""
+    from fupin.core import clock as domain_clock
+
+    domain_clock.reset()
+    yield
+    domain_clock.reset()
+
+
 @pytest.fixture
 def clock():
     """The domain clock, movable by days: clock.advance(7)."""

@@ -102,3 +102,66 @@ def test_demo_refuses_a_database_with_real_data(settings):
         call_command("demo", "--households", "200", "--no-serve")
     assert Household.objects.count() == 1
     assert Setting.get("dataset") is None
+
+
+def test_the_demo_has_a_date_and_cases_at_every_step(demo, client):
+    """The installation's clock stands on the demo's date (every page shows it); every household
+    procedure has cases at each of its steps, notices among them whose period has run out."""
+    from fupin.core import clock
+    from fupin.demo import walkthrough
+    from fupin.demo.management.commands.demo import TODAY
+    from fupin.workflows.models import Case, Notice
+
+    assert clock.today() == TODAY and TODAY.year == 2023
+    client.force_login(User.objects.get(username="village"))
+    assert f"演示日期 {TODAY.isoformat()}" in client.get("/", follow=True).content.decode()
+    open_at = set(Case.objects.filter(status="open").values_list("kind", "step"))
+    for kind, plan in walkthrough.PLANS.items():
+        steps = {walkthrough._plan(entry)[0] for entry in plan} - {None}
+        if kind in ("exit", "risk_clear"):  # a county of 1,500 households has only a few candidates
+            assert len({(kind, step) for step in steps} & open_at) >= 3, kind
+        else:
+            assert {(kind, step) for step in steps} <= open_at, kind
+    assert Case.objects.filter(kind="identify", status="done", year=2023).count() == 2
+    run_out = Notice.objects.filter(status="posted", ends_on__lte=TODAY)
+    assert {"identify", "exit", "reentry", "monitor", "risk_clear"} <= set(run_out.values_list("procedure", flat=True))
+    assert run_out.filter(division_code="361022201205").exists()  # one the demo village's cadre can close
+    assert Notice.objects.filter(status="posted", ends_on__gt=TODAY).exists()  # and some still running
+
+
+def test_a_seeded_identification_case_is_walked_from_its_notice_to_the_end(demo, client):
+    """On the demo's date: the township closes a notice whose period ran out, the county approves,
+    announces (a 公告 may be closed at once) and registers; the year's flows count the new household."""
+    from django.utils import timezone
+
+    from fupin.accounts.roles import Role
+    from fupin.core import clock
+    from fupin.insights.indicators import flows
+    from fupin.workflows.models import Case, Notice
+    from tests.factories import make_user
+
+    notice = Notice.objects.filter(procedure="identify", step="second_notice", status="posted",
+                                   ends_on__lte=clock.today()).first()
+    case = notice.cases.get()
+    county = User.objects.get(username="county")
+    before = flows(county, "361022", 2023).totals["new_poor"]
+    client.force_login(make_user(Role.TOWNSHIP_CADRE, case.division_code[:9], "walker"))
+    client.post(f"/workflows/notices/{notice.pk}/close/")
+    case.refresh_from_db()
+    assert case.step == "county_approval"
+    client.force_login(county)
+    client.post(f"/workflows/cases/{case.pk}/act/", {"step": "county_approval", "decision_no": "黎扶字〔2023〕99号",
+                                                      "over_scale": "on", "over_scale_reason": "演示"})
+    case.refresh_from_db()
+    assert case.step == "announcement"
+    client.post(f"/workflows/notices/new/?case={case.pk}", {"case": case.pk, "period_days": 0,
+                                                            "posted_on": clock.today().isoformat()})
+    announcement = case.notices.get(step="announcement")
+    client.post(f"/workflows/notices/{announcement.pk}/close/")
+    client.post(f"/workflows/cases/{case.pk}/act/", {"step": "register", "note": "录入系统"})
+    case.refresh_from_db()
+    assert case.status == "done" and case.household.household_type == "poor"
+    walked = case.steps.order_by("-pk")[:5]  # notice closed, approved, announcement posted and closed, registered
+    assert {timezone.localtime(s.acted_at).date() for s in walked} == {clock.today()}
+    assert timezone.localtime(Case.objects.get(pk=case.pk).finished_at).date() == clock.today()
+    assert flows(county, "361022", 2023).totals["new_poor"] == before + 1

@@ -1,15 +1,83 @@
-"""The time as the domain sees it. Deadlines and overdue lists ask this module, so tests (and a
-training installation) can set the clock; everything else keeps using Django's timezone."""
+"""The time as the domain sees it. Deadlines, overdue lists and the dates that actions give their
+records (case steps, notices, clues, visits, payments) ask this module, so tests (and a demo or
+training installation) can set the clock; audit events and technical timestamps keep real time.
+
+Two things move it. An installation may store the day it lives on (the core Setting ``clock.today``,
+an ISO date: `fupin demo` sets it to a day inside the demo's working year, and every page shows it);
+the time of day stays real. On top of that, ``set_offset`` moves the clock by a timedelta (tests,
+and demos that walk procedures through past days). Without the setting the clock is the real date."""
 
 import datetime as dt
+import time
 
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+SETTING = "clock.today"
+STORED_SECONDS = 30.0  # how long a process trusts the stored day it read (a change made here is seen at once)
+
 _offset = dt.timedelta(0)
+_stored: tuple[float, dt.date | None] | None = None  # (when it was read, the stored day)
+
+
+def _read_stored() -> dt.date | None:
+    from django.db import DatabaseError
+
+    from fupin.core.models import Setting
+
+    try:
+        value = Setting.get(SETTING)
+    except (DatabaseError, RuntimeError):  # no table yet (before migrate), or no database access (unit tests)
+        return None
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def stored_today() -> dt.date | None:
+    """The day the installation set for its clock (a demo), or None: the clock is real time. Read at
+    most once per ``STORED_SECONDS`` per process."""
+    global _stored
+    moment = time.monotonic()
+    if _stored is None or moment - _stored[0] > STORED_SECONDS:
+        _stored = (moment, _read_stored())
+    return _stored[1]
+
+
+def store_today(day: dt.date | None) -> None:
+    """Set (None: remove) the installation's day; audit-free, like the demo's other settings."""
+    from fupin.core.models import Setting
+
+    if day is None:
+        Setting.objects.filter(key=SETTING).delete()
+    else:
+        Setting.put(SETTING, day.isoformat())
+    forget()
+
+
+def forget() -> None:
+    """Read the stored day again at the next use."""
+    global _stored
+    _stored = None
+
+
+def _setting_changed(sender, instance, **kwargs) -> None:
+    if instance.pk == SETTING:
+        forget()
+
+
+post_save.connect(_setting_changed, sender="core.Setting", dispatch_uid="fupin.core.clock.saved")
+post_delete.connect(_setting_changed, sender="core.Setting", dispatch_uid="fupin.core.clock.deleted")
 
 
 def now() -> dt.datetime:
-    return timezone.now() + _offset
+    real = timezone.now()
+    day = stored_today()
+    if day is not None:
+        local = timezone.localtime(real)
+        real = dt.datetime.combine(day, local.time(), tzinfo=local.tzinfo)
+    return real + _offset
 
 
 def today() -> dt.date:
@@ -23,7 +91,9 @@ def set_offset(delta: dt.timedelta) -> None:
 
 
 def reset() -> None:
+    """No offset, and the stored day read again at the next use."""
     set_offset(dt.timedelta(0))
+    forget()
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

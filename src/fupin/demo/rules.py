@@ -48,16 +48,27 @@ def run_official(rule_sets: dict[int, RuleSet], echo=None) -> list:
     return runs
 
 
+OPENED_DAYS_AGO = 21  # the working year was opened three weeks before the demo's date
+
+
 def open_working_year(runs) -> dict:
     """Open 2023 for the dynamic adjustment with its official run, so that exit candidates and
-    risk clues wait in the task lists (set-based, like the county would do it)."""
+    risk clues wait in the task lists (set-based, like the county would do it). It happened three weeks
+    before the demo's date, so that some of them can be walked through their procedures since."""
+    import datetime as dt
+
+    from fupin.core import clock
     from fupin.workflows import actions as workflows
 
     latest = max(runs, key=lambda r: r.year)
-    work_year = workflows.open_year(actor=SYSTEM, county_code=COUNTY, year=latest.year)
-    workflows.attach_run(actor=SYSTEM, work_year=work_year, run=latest)
-    return {"exits": workflows.generate_exit_candidates(actor=SYSTEM, work_year=work_year),
-            "clues": workflows.generate_clues(actor=SYSTEM, work_year=work_year)}
+    clock.set_offset(-dt.timedelta(days=OPENED_DAYS_AGO))
+    try:
+        work_year = workflows.open_year(actor=SYSTEM, county_code=COUNTY, year=latest.year)
+        workflows.attach_run(actor=SYSTEM, work_year=work_year, run=latest)
+        return {"exits": workflows.generate_exit_candidates(actor=SYSTEM, work_year=work_year),
+                "clues": workflows.generate_clues(actor=SYSTEM, work_year=work_year)}
+    finally:
+        clock.reset()
 
 
 PLAN_POOR_PEOPLE = 14_326  # seed-plan: "截止2023年底，全县有贫困人口14326人"

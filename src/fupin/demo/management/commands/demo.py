@@ -5,14 +5,17 @@ population (or keeps the one already there if it was made with the same size and
 one account per role, prints them, and serves. Refuses to touch a database that holds real data.
 """
 
+import datetime as dt
 import time
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.assessment import demo as assessment_demo
 from fupin.assistance import demo as assistance_demo
+from fupin.core import clock
 from fupin.core.models import Setting
 from fupin.demo import accounts, generator, rules, walkthrough
 from fupin.demo import exchange as demo_exchange
@@ -34,6 +37,11 @@ LATER_DEMOS = [assistance_demo, insights_demo, assessment_demo]
 
 DIVISIONS = Path(__file__).resolve().parents[3] / "divisions" / "data" / "361022"
 
+# The demo's date: the installation's domain clock (core.clock, the Setting "clock.today") stands on this
+# day inside the working year, so that what a visitor does is dated in 2023 and counts in its flows. Every
+# page shows it ("演示日期"); the time of day stays real.
+TODAY = dt.date(2023, 12, 20)
+
 
 class Command(BaseCommand):
     help = "Set up the demo county (黎川县) with a synthetic population, and serve it."
@@ -49,16 +57,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, households, seed, no_serve, reset: bool, no_identify, host, port, **options):
         if households < 100:
-            raise CommandError("--households must be at least 100")
+            raise CommandError(_("--households 至少为 100"))
         call_command("migrate", interactive=False, verbosity=0)
         dataset = Setting.get("dataset")
         if Household.objects.exists() and dataset != "demo":
-            raise CommandError("这个数据库里有非演示数据，fupin demo 拒绝运行。"
-                               " (This database holds non-demo data; refusing to run.)")
+            raise CommandError(_("这个数据库里有非演示数据，fupin demo 拒绝运行。"))
         files = sorted(DIVISIONS.glob("*.csv"))
         stats = load_files(files)
         self.stdout.write(f"divisions: {stats.read} rows of Lichuan (361022) loaded")
-        wanted = {"households": households, "seed": seed}
+        wanted = {"households": households, "seed": seed, "today": TODAY.isoformat()}
         if Household.objects.exists() and Setting.get("demo.params") == wanted and not reset:
             self.stdout.write(f"demo county already there ({households} households, seed {seed}); keeping it")
         else:
@@ -67,6 +74,7 @@ class Command(BaseCommand):
                 wipe_demo()
                 load_files(files)
             Setting.put("dataset", "demo")
+            clock.store_today(TODAY)
             users = accounts.ensure_accounts()
             started = time.perf_counter()
             self.stdout.write(f"generating {households:,} households (seed {seed}) ...")
@@ -105,11 +113,15 @@ class Command(BaseCommand):
                 lines.append(walkthrough.village_exits("361022", users))
                 lines.append(walkthrough.monitoring_entries("361022", users))
             lines.append(walkthrough.national_returns("361022", seed))
+            if runs:  # last: the figures above are the county's before the staged cases moved it
+                lines.append(walkthrough.cases_at_every_step("361022", users))
             for line in lines:
                 if line:
                     self.stdout.write(line)
             Setting.put("demo.params", wanted)
         accounts.ensure_accounts()
+        self.stdout.write(f"\ndemo date: {clock.stored_today() or clock.today()} (the clock of this installation;"
+                          f" every page shows it)")
         self.stdout.write(f"\ndemo accounts (password for all: {accounts.DEMO_PASSWORD}):")
         for username, role, prefix, name, _org, _dept in accounts.ACCOUNTS:
             self.stdout.write(f"  {username:<9} {role.label:<8} {prefix:<13} {name}")
