@@ -1,7 +1,7 @@
 """Form helpers: model forms used only to collect and check input; actions do the writing."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 def style_widgets(form: forms.BaseForm) -> None:
@@ -85,3 +85,15 @@ def route_errors(exc: ValidationError, *forms_: forms.BaseForm) -> None:
             target.add_error(field if field in target.fields else None, error)
     for form in forms_:
         style_widgets(form)
+
+
+def errors_text(form: forms.BaseForm) -> str:
+    """A form's errors as one line for a message, each named by its field's label (never the
+    field's code name: "减员日期：请填写减员日期。", not "* removed_on")."""
+    parts = [str(e) for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            continue
+        label = form.fields[name].label if name in form.fields else name
+        parts.extend(f"{label}：{e}" for e in errors)
+    return "；".join(parts)

@@ -98,6 +98,7 @@ def source_detail(request, pk):
     row = selectors.source_rows(request.user, source.year).get(pk=pk)
     allocations = source.allocations.select_related("project", "household").order_by("pk")
     page, query = paginate(request, allocations)
+    page.object_list = registry_selectors.attach_labels(page.object_list)
     return render(request, "funds/source_detail.html", {
         "source": source, "row": row, "page_obj": page, "query": query, "nav_active": NAV,
         "cancel_form": forms.ReasonForm(), "can_manage": request.user.can(Cap.MANAGE_FUNDS)})
@@ -197,16 +198,22 @@ def project_new(request):
 
 @require(Cap.VIEW_FUNDS)
 def project_detail(request, pk):
-    project = selectors.get_project(request.user, pk)
+    return _project_page(request, selectors.get_project(request.user, pk))
+
+
+def _project_page(request, project, *, failed: dict | None = None):
+    """The project's page; after a refused transition, its reason as typed with the errors (``failed``:
+    key, note, errors)."""
     user = request.user
     can_manage = user.can(Cap.MANAGE_FUNDS) and scope_for(user).contains_code(project.division_code)
     beneficiaries = project.beneficiaries.select_related("household").order_by("household__household_code")
     page, query = paginate(request, beneficiaries)
+    page.object_list = registry_selectors.attach_labels(page.object_list)
     return render(request, "funds/project_detail.html", {
         "project": project, "money": selectors.project_money(project), "page_obj": page, "query": query,
-        "allocations": selectors.project_allocations(project),
-        "disbursements": project.disbursements.select_related("household", "reverses", "reversed_by")
-        .order_by("-paid_on", "-pk")[:200],
+        "allocations": registry_selectors.attach_labels(selectors.project_allocations(project)),
+        "disbursements": registry_selectors.attach_labels(
+            project.disbursements.select_related("household", "reverses", "reversed_by").order_by("-paid_on", "-pk")[:200]),
         "disbursement_count": project.disbursements.count(),
         "area_name": Division.objects.names([project.division_code]).get(project.division_code, ""),
         "steps": project.steps.order_by("acted_at", "pk"),
@@ -215,7 +222,7 @@ def project_detail(request, pk):
         "can_add_beneficiaries": actions.can_edit_project(user, project) and project.status not in (
             ProjectStatus.REJECTED,) and (can_manage or project.status == ProjectStatus.DECLARED),
         "can_manage": can_manage, "fundable": project.is_fundable, "badges": selectors.STATUS_BADGE,
-        "beneficiary_form": forms.BeneficiaryForm(), "nav_active": NAV})
+        "beneficiary_form": forms.BeneficiaryForm(), "failed": failed or {}, "nav_active": NAV})
 
 
 @require(Cap.VIEW_FUNDS)
@@ -236,13 +243,17 @@ def project_transition(request, pk, key):
     project = selectors.get_project(request.user, pk)
     form = forms.TransitionForm(request.POST)
     form.is_valid()
+    note = form.cleaned_data.get("note", "")
     try:
-        actions.transition(actor=request.user, project=project, key=key, note=form.cleaned_data.get("note", ""))
+        actions.transition(actor=request.user, project=project, key=key, note=note)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
-        messages.success(request, _("已办理：%(t)s") % {"t": actions.TRANSITIONS[key].label})
+        project.refresh_from_db()
+        if key not in {t.key for t in actions.allowed_transitions(request.user, project)}:
+            for m in exc.messages:  # the transition is no longer offered: say why on the page as it is now
+                messages.error(request, m)
+            return redirect(project)
+        return _project_page(request, project, failed={"key": key, "note": note, "errors": exc.messages})
+    messages.success(request, _("已办理：%(t)s") % {"t": actions.TRANSITIONS[key].label})
     return redirect(project)
 
 
@@ -330,7 +341,10 @@ def disbursement_reverse(request, pk):
                     template="funds/form_page.html",
                     context={"title": _("冲销支付 #%(n)s（%(a)s 元，凭证 %(v)s）") % {
                         "n": entry.pk, "a": actions.yuan(entry.amount), "v": entry.voucher_no},
-                        "back": entry.project.get_absolute_url()})
+                        "back": entry.project.get_absolute_url(), "danger": True,
+                        "confirm": _("确认冲销支付 #%(n)s（%(a)s 元，%(h)s）？将记一笔等额负数支付，冲销后不能撤销。") % {
+                            "n": entry.pk, "a": actions.yuan(entry.amount),
+                            "h": entry.household.household_code if entry.household_id else _("到村")}})
 
 
 # --- ledgers -------------------------------------------------------------------------------------
@@ -358,6 +372,9 @@ def ledger(request):
     page = query = None
     if len(area) == 12:
         page, query = paginate(request, data.households)
+        page.object_list = registry_selectors.attach_labels(page.object_list)
+        data.allocations = registry_selectors.attach_labels(data.allocations)
+    registry_selectors.attach_labels([r["project"] for r in data.projects])  # where each project is
     return render(request, "funds/ledger.html", {
         "ledger": data, "year": year, "years": sorted(set(selectors.years(request.user)) | {year}, reverse=True),
         "trail": _trail(area), "ledger_extra": {"area": area}, "page_obj": page, "query": query, "nav_active": NAV,
@@ -380,6 +397,7 @@ def household_ledger(request, pk):
     household = registry_selectors.get_household(request.user, pk)
     data = selectors.household_ledger(request.user, household)
     page, query = paginate(request, data["entries"])
+    registry_selectors.attach_heads([household])
     return render(request, "funds/household_ledger.html", {**data, "page_obj": page, "query": query,
                                                            "nav_active": NAV})
 

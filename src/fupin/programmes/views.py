@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fupin.accounts.roles import Cap
 from fupin.core import clock, masking
 from fupin.core.actions import SYSTEM
+from fupin.core.forms import errors_text
 from fupin.core.scope import home_county, root_code, scope_for
 from fupin.core.views import form_action, next_url, paginate, require
 from fupin.programmes import actions, domains, forms, selectors
@@ -365,7 +366,7 @@ def trainee_complete(request, pk):
     form = forms.CompleteForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise ValidationError(errors_text(form))
         if request.POST.get("action") == "drop":
             actions.drop_trainee(actor=request.user, trainee=trainee)
         else:
@@ -427,7 +428,7 @@ def subsidy_paid(request, pk):
     form = forms.PaidForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise ValidationError(errors_text(form))
         actions.mark_subsidy_paid(actor=request.user, subsidy=subsidy, **form.cleaned_data)
     except ValidationError as exc:
         _errors(request, exc)
@@ -494,7 +495,7 @@ def employment_end(request, pk):
     form = forms.EndDateForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise ValidationError(errors_text(form))
         actions.end_employment(actor=request.user, employment=employment, **form.cleaned_data)
     except ValidationError as exc:
         _errors(request, exc)

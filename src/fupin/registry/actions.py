@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
-from fupin.core import audit
+from fupin.core import audit, clock
 from fupin.core.actions import AREA, REASONS, atomic, denied, is_system, lock
 from fupin.core.actions import authorize as core_authorize
 from fupin.core.masking import MASKERS
@@ -161,7 +161,7 @@ def add_member(*, actor, household: Household, fields: Mapping, join_reason: str
     with atomic():
         member = Member(household=household, county_code=household.county_code,
                         division_code=household.division_id, join_reason=join_reason,
-                        joined_on=joined_on or timezone.localdate(), **data)
+                        joined_on=joined_on or clock.today(), **data)
         member.save()
         _resize(household, +1)
         _event(actor, "member.add", member, household=household, reason=reason,
@@ -219,13 +219,106 @@ def _deactivate(actor, member, household, reason_code, removed_on, note):
     before = audit.snapshot(member, MEMBER_TRACKED)
     member.status = codes.RecordStatus.REMOVED
     member.removal_reason = reason_code
-    member.removed_on = removed_on or timezone.localdate()
+    member.removed_on = removed_on or clock.today()
     member.save()
     _resize(household, -1)
     old, new = audit.diff(before, audit.snapshot(member, MEMBER_TRACKED))
     _event(actor, "member.remove", member, household=household, before=old, after=new, reason=note,
            summary=_("减少成员 %(name)s（%(why)s）") % {"name": member.name,
                                                      "why": codes.RemovalReason(reason_code).label})
+
+
+def _moved_since(member: Member) -> str:
+    """Why ``member``'s removal cannot be undone because the person lives on elsewhere: an active
+    record of the same ID in another household, or a later record of theirs (moved in since). ''."""
+    later = (Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk)
+             .filter(Q(status=codes.RecordStatus.ACTIVE) | Q(pk__gt=member.pk)).select_related("household")
+             .order_by("-pk").first())
+    if later is None:
+        return ""
+    return _("%(name)s 此后已转入户 %(code)s，不能恢复到本户。") % {"name": member.name,
+                                                       "code": later.household.household_code}
+
+
+def _same_year(day: dt.date | None, what: str) -> None:
+    """A removal is undone only in the year it happened; after the year's end it stays in the history."""
+    year = clock.today().year
+    if day is None or day.year != year:
+        raise ValidationError(_("%(what)s发生在 %(y)s 年，该年度已结束，不能恢复；如确有需要，请按新增办理。") % {
+            "what": what, "y": day.year if day else "—"})
+
+
+def _restore(actor, member: Member, household: Household, reason: str, summary: str) -> None:
+    before = audit.snapshot(member, MEMBER_TRACKED)
+    member.status = codes.RecordStatus.ACTIVE
+    member.removal_reason = ""
+    member.removed_on = None
+    member.save()
+    _resize(household, +1)
+    old, new = audit.diff(before, audit.snapshot(member, MEMBER_TRACKED))
+    _event(actor, "member.restore", member, household=household, before=old, after=new, reason=reason,
+           summary=summary)
+
+
+def restore_member(*, actor, member: Member, reason: str) -> Member:
+    """Undo a 减人 in the same year (a wrong click, a mistaken death): the member is active again and
+    the removal stays in the history. Refused after the year ended, for a person who has been moved
+    into another household since, and in a closed household (reopen the household instead)."""
+    household = member.household
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写恢复原因。")})
+    with atomic():
+        lock(household)
+        lock(member)
+        if member.is_active:
+            raise ValidationError(_("%(name)s 在册，无需恢复。") % {"name": member.name})
+        if not household.is_active or member.removal_reason == codes.RemovalReason.HOUSEHOLD_CLOSED:
+            raise ValidationError(_("%(name)s 随户注销：请恢复整户。") % {"name": member.name})
+        _same_year(member.removed_on, _("该次减员"))
+        if moved := _moved_since(member):
+            raise ValidationError(moved)
+        _check_composition(household, extra={"relation": member.relation, "sex": member.sex})
+        why = codes.RemovalReason(member.removal_reason).label if member.removal_reason else ""
+        _restore(actor, member, household, reason,
+                 _("恢复成员 %(name)s（撤销减员：%(why)s）") % {"name": member.name, "why": why})
+    return member
+
+
+def reopen_household(*, actor, household: Household, reason: str) -> Household:
+    """Undo a 销户 in the same year: the household and the members closed with it are active again.
+    Refused after the year ended, for a household merged into another, and when one of its members
+    has been moved into another household since."""
+    authorize(actor, Cap.RESTRUCTURE, household=household)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写恢复原因。")})
+    with atomic():
+        lock(household)
+        if household.is_active:
+            raise ValidationError(_("该户在册，无需恢复。"))
+        _same_year(household.closed_on, _("该次销户"))
+        if household.close_reason == codes.CloseReason.MERGED:
+            raise ValidationError(_("该户已合户并入其他户，成员已转入他户，不能恢复。"))
+        members = list(household.members.filter(status=codes.RecordStatus.REMOVED,
+                                                removal_reason=codes.RemovalReason.HOUSEHOLD_CLOSED,
+                                                removed_on=household.closed_on).order_by("pk"))
+        if not members:
+            raise ValidationError(_("该户没有随户注销的成员，不能恢复。"))
+        moved = [m for m in (_moved_since(member) for member in members) if m]
+        if moved:
+            raise ValidationError(moved)
+        before = audit.snapshot(household, HOUSEHOLD_TRACKED)
+        why = codes.CloseReason(household.close_reason).label if household.close_reason else ""
+        household.status = codes.RecordStatus.ACTIVE
+        household.close_reason = ""
+        household.closed_on = None
+        household.save()
+        for member in members:
+            _restore(actor, member, household, reason, _("恢复成员 %(name)s（随户恢复）") % {"name": member.name})
+        old, new = audit.diff(before, audit.snapshot(household, HOUSEHOLD_TRACKED))
+        _event(actor, "household.reopen", household, household=household, before=old, after=new, reason=reason,
+               summary=_("恢复该户（撤销销户：%(why)s）") % {"why": why})
+    return household
 
 
 def change_head(*, actor, household: Household, new_head: Member, relations: Mapping[int, str],
@@ -307,7 +400,7 @@ def create_household(*, actor, division_code: str, fields: Mapping, head: Mappin
                summary=_("建档：户编号 %(code)s") % {"code": code},
                after=audit.snapshot(household, HOUSEHOLD_TRACKED))
         member = Member(household=household, county_code=household.county_code, division_code=village.code,
-                        joined_on=timezone.localdate(), **head_data)
+                        joined_on=clock.today(), **head_data)
         member.save()
         _resize(household, +1)
         _event(actor, "member.add", member, household=household,
@@ -371,7 +464,7 @@ def set_income(*, actor, household: Household, year: int, values: Mapping, reaso
     (``itemise_transfers``): give the items (the total follows) or the total (其他 takes the rest)."""
     authorize(actor, Cap.EDIT_REGISTRY, household=household)
     _require_active(household)
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     if not (2000 <= int(year) <= this_year):
         raise ValidationError({"year": _("收入年度应在 2000 至 %(y)d 之间") % {"y": this_year}})
     negative = [k for k in INCOME_FIELDS if values.get(k) is not None and values[k] < 0]
@@ -428,7 +521,7 @@ def close_household(*, actor, household: Household, reason_code: str, closed_on:
     _require_active(household)
     if reason_code not in codes.CloseReason.values:
         raise ValidationError({"reason_code": _("请选择销户原因。")})
-    day = closed_on or timezone.localdate()
+    day = closed_on or clock.today()
     before = audit.snapshot(household, HOUSEHOLD_TRACKED)
     with atomic():
         for member in household.members.active():
@@ -610,7 +703,7 @@ def split_household(*, actor, household: Household, members: list[Member], new_h
                for m in members]
     _raise(rules.check_composition({"relation": r, "sex": m.sex} for m, r in planned))
     data = _household_data({"household_type": household.household_type, **(fields or {})}, household.county_code)
-    day = timezone.localdate()
+    day = clock.today()
     with atomic():
         new = Household(county_code=household.county_code, division=household.division,
                         household_code=next_household_code(household.division_id), group_name=household.group_name,
@@ -641,7 +734,7 @@ def merge_households(*, actor, source: Household, target: Household, relations: 
         raise ValidationError({"relations": _("并入成员不能再是户主，请选择与户主的关系。")})
     existing = [{"relation": m.relation, "sex": m.sex} for m in target.members.active()]
     _raise(rules.check_composition(existing + [{"relation": r, "sex": m.sex} for m, r in planned]))
-    day = timezone.localdate()
+    day = clock.today()
     with atomic():
         for member, relation in planned:
             _move_member(actor, member, target, relation, codes.JoinReason.MERGED, codes.RemovalReason.MERGED, day)

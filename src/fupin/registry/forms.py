@@ -1,9 +1,9 @@
 """Input forms of the registers. They parse and show errors; the actions decide and write."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import clock
 from fupin.core.forms import ActionModelForm, StyledForm
 from fupin.core.masking import mask_id_number
 from fupin.registry import codes
@@ -139,7 +139,7 @@ class MemberForm(ActionModelForm):
 class NewMemberForm(MemberForm):
     join_reason = forms.ChoiceField(label=_("入户原因"), choices=codes.JoinReason.choices,
                                     initial=codes.JoinReason.BIRTH)
-    joined_on = forms.DateField(label=_("入户日期"), widget=forms.DateInput(), initial=timezone.localdate)
+    joined_on = forms.DateField(label=_("入户日期"), widget=forms.DateInput(), initial=clock.today)
 
     def changes(self) -> dict:
         data = super().changes()
@@ -163,18 +163,31 @@ class IncomeForm(ActionModelForm):
 
 
 class RemoveMemberForm(StyledForm):
+    """Nothing is chosen for the user: the reason and the date start empty and must be given."""
+
     reason_code = forms.ChoiceField(
         label=_("减员原因"),
-        choices=[(v, label) for v, label in codes.RemovalReason.choices if v != codes.RemovalReason.HOUSEHOLD_CLOSED],
+        choices=[("", _("请选择")), *[(v, label) for v, label in codes.RemovalReason.choices
+                                     if v != codes.RemovalReason.HOUSEHOLD_CLOSED]],
+        error_messages={"required": _("请选择减员原因。")},
     )
-    removed_on = forms.DateField(label=_("减员日期"), widget=forms.DateInput(), initial=timezone.localdate)
+    removed_on = forms.DateField(label=_("减员日期"), widget=forms.DateInput(),
+                                 error_messages={"required": _("请填写减员日期。")})
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CloseHouseholdForm(StyledForm):
-    reason_code = forms.ChoiceField(label=_("销户原因"), choices=codes.CloseReason.choices)
-    closed_on = forms.DateField(label=_("销户日期"), widget=forms.DateInput(), initial=timezone.localdate)
+    reason_code = forms.ChoiceField(label=_("销户原因"), choices=[("", _("请选择")), *codes.CloseReason.choices],
+                                    error_messages={"required": _("请选择销户原因。")})
+    closed_on = forms.DateField(label=_("销户日期"), widget=forms.DateInput(), initial=clock.today)
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=True)
+
+
+class RestoreForm(StyledForm):
+    """Undoing a removal (恢复成员 / 恢复户): the reason is recorded in the history."""
+
+    reason = forms.CharField(label=_("恢复原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("请填写恢复原因。")})
 
 
 class MoveHouseholdForm(StyledForm):
@@ -237,16 +250,16 @@ class WorkTeamMemberForm(ActionModelForm):
 
 
 class EndWorkTeamForm(StyledForm):
-    ended_on = forms.DateField(label=_("驻村结束日期"), widget=forms.DateInput(), initial=timezone.localdate)
+    ended_on = forms.DateField(label=_("驻村结束日期"), widget=forms.DateInput(), initial=clock.today)
 
 
 class AreaFilterMixin:
     """A village (or township) choice limited to what the user may see under the current area."""
 
-    def add_area_choices(self, divisions) -> None:
+    def add_area_choices(self, tree) -> None:
+        """``tree``: (code, indented name) pairs, county → townships → villages (selectors.area_tree)."""
         self.fields["village"] = forms.ChoiceField(
-            label=_("村"), required=False,
-            choices=[("", _("全部村")), *[(d.code, d.name) for d in divisions]],
+            label=_("乡镇/村"), required=False, choices=[("", _("全部乡镇和村")), *tree],
         )
         from fupin.core.forms import style_widgets
 
@@ -255,7 +268,7 @@ class AreaFilterMixin:
 
 class HouseholdFilterForm(AreaFilterMixin, StyledForm):
     q = forms.CharField(label=_("搜索"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("姓名、证件号码或户编号")}))
+                        widget=forms.TextInput(attrs={"placeholder": _("户编号、姓名、证件号码或电话")}))
     household_type = forms.ChoiceField(label=_("户类型"), required=False,
                                        choices=[("", _("全部户类型")), *codes.HouseholdType.choices])
     attribute = forms.ChoiceField(label=_("贫困户属性"), required=False,

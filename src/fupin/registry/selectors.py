@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,7 +32,6 @@ NET_INCOME = (F("wage_income") + F("business_income") + F("property_income") + F
 # 有劳动意愿 (willing) adds the member's recorded willingness to work.
 WORKING_AGE = (16, 60)
 NOT_ABLE_SKILLS = (codes.LabourSkill.LOST, codes.LabourSkill.NONE)
-ID_LIKE = re.compile(r"^[0-9０-９]{15,17}[0-9Xx０-９ｘＸ]?$")
 
 
 def able_to_work(on: dt.date, household_ref: str = "pk", *, willing: bool = False):
@@ -73,23 +73,84 @@ def get_household(user, pk: int) -> Household:
     return get_object_or_404(visible_households(user).select_related("division", "helper_user"), pk=pk)
 
 
+def household_by_ref(ref, queryset=None) -> Household | None:
+    """The household a command line names: by its 户编号 (17 digits) or by its internal id; None
+    when there is no such household (or ``ref`` is neither)."""
+    qs = Household.objects.all() if queryset is None else queryset
+    text = unicodedata.normalize("NFKC", str(ref)).strip()
+    if HOUSEHOLD_CODE.match(text):
+        return qs.filter(household_code=text).first()
+    if text.isdigit():
+        return qs.filter(pk=int(text)).first()
+    return None
+
+
 def get_member(user, pk: int) -> Member:
     return get_object_or_404(Member.objects.visible_to(user).select_related("household"), pk=pk)
 
 
-def _search_households(qs, q: str):
-    q = q.strip()
-    if not q:
-        return qs
-    if ID_LIKE.match(q):
+# --- searching: one box takes a 户编号, a name, an ID number (or its tail) or a phone ----------
+
+HOUSEHOLD_CODE = re.compile(r"^\d{17}$")  # 12-digit village code + 5-digit sequence
+ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")  # 18-character (or old 15-digit) 身份证号码
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+TAIL = re.compile(r"^\d{3,15}[\dX]$")  # the last 4+ characters of an ID number or a phone
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a search box was given: ``kind`` is code, id, phone, tail, name or too_short."""
+
+    kind: str
+    value: str
+
+
+def classify_query(q: str) -> Query:
+    """Read a search: 17 digits are a 户编号, 18 characters in the ID pattern (or 15 digits) an ID
+    number, 11 digits starting 13-19 a mobile phone, 4 or more digits (X last allowed) the tail of an ID
+    number or a phone (12 to 16 digits also the start of a 户编号), anything else a name. Full-width digits, spaces and dashes are folded away."""
+    text = unicodedata.normalize("NFKC", q or "").strip()
+    compact = re.sub(r"[\s\-]+", "", text).upper()
+    if not compact:
+        return Query("", "")
+    if HOUSEHOLD_CODE.match(compact):
+        return Query("code", compact)
+    if ID_NUMBER.match(compact):
         try:
-            number = idnumber.parse(q).number
+            return Query("id", idnumber.parse(compact).number)
         except idnumber.IdNumberError:
-            number = idnumber.clean(q)
-        return qs.filter(pk__in=Member.objects.filter(id_number=number).values("household_id"))
-    if q.isdigit():
-        return qs.filter(household_code__startswith=q)
-    return qs.filter(pk__in=Member.objects.filter(name__startswith=q).values("household_id"))
+            return Query("id", compact)
+    if MOBILE.match(compact):
+        return Query("phone", compact)
+    if TAIL.match(compact):
+        return Query("tail", compact)
+    if re.fullmatch(r"[\dX]+", compact):
+        return Query("too_short", compact)
+    return Query("name", text)
+
+
+def _search_households(qs, q: str, members=None):
+    """``qs`` narrowed to the households a search finds (set-based: one query with subqueries over
+    ``members``, the members in the same scope; ID numbers are stored in full and indexed)."""
+    query = classify_query(q)
+    members = Member.objects.all() if members is None else members
+    if not query.kind:
+        return qs
+    if query.kind == "code":
+        return qs.filter(household_code=query.value)
+    if query.kind == "id":
+        return qs.filter(pk__in=members.filter(id_number=query.value).values("household_id"))
+    if query.kind == "phone":
+        return qs.filter(phone=query.value)
+    if query.kind == "tail":
+        found = (Q(pk__in=members.filter(id_number__endswith=query.value).values("household_id"))
+                 | Q(phone__endswith=query.value))
+        if query.value.isdigit() and len(query.value) >= 12:  # the start of 户编号 (a village's code and more)
+            found |= Q(household_code__startswith=query.value)
+        return qs.filter(found)
+    if query.kind == "name":
+        return qs.filter(pk__in=members.filter(name__startswith=query.value).values("household_id"))
+    return qs.none()
 
 
 def household_list(user, *, area: str = "", q: str = "", household_type: str = "", attribute: str = "",
@@ -103,23 +164,68 @@ def household_list(user, *, area: str = "", q: str = "", household_type: str = "
         qs = qs.filter(poverty_attribute=attribute)
     if cause:
         qs = qs.filter(Q(main_cause=cause) | Q(other_cause_1=cause) | Q(other_cause_2=cause))
-    qs = _search_households(qs, q)
+    qs = _search_households(qs, q, Member.objects.visible_to(user, area))
     return qs.order_by("division_id", "household_code")
 
 
-def attach_heads(households) -> list[Household]:
-    """Give each household of one page ``head_name`` and ``village_name``, in two queries.
+def head_names(household_ids) -> dict[int, str]:
+    """{household id: its head's name} for one page of rows, in one query."""
+    ids = {i for i in household_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(Member.objects.filter(household_id__in=ids, relation=codes.Relation.HEAD,
+                                      status=codes.RecordStatus.ACTIVE).values_list("household_id", "name"))
+
+
+def village_labels(division_codes) -> dict[str, str]:
+    """{division code: its name} for one page of rows; a village whose name another village of the same
+    county also bears gets its township's name in front (e.g. 湖坊乡·湖坊村). At most three queries."""
+    wanted = {c for c in division_codes if c}
+    if not wanted:
+        return {}
+    found = list(Division.objects.filter(code__in=wanted).values_list("code", "name", "parent_code", "level"))
+    labels = {code: name for code, name, _parent, _level in found}
+    villages = [(code, name, parent) for code, name, parent, level in found if level == Level.VILLAGE]
+    if villages:
+        repeated = set(Division.objects.filter(level=Level.VILLAGE, name__in={n for _c, n, _p in villages},
+                                               county_code__in={c[:6] for c, _n, _p in villages})
+                       .values("county_code", "name").annotate(n=Count("code")).filter(n__gt=1)
+                       .values_list("name", flat=True))
+        twins = [(code, name, parent) for code, name, parent in villages if name in repeated]
+        if twins:
+            townships = Division.objects.names(parent for _c, _n, parent in twins)
+            for code, name, parent in twins:
+                labels[code] = f"{townships.get(parent, parent)}·{name}"
+    return labels
+
+
+def attach_labels(rows, household: str = "household_id", division: str = "division_code") -> list:
+    """Give each row of one page (model instances or ``values()`` dicts) ``head_name`` and
+    ``village_name`` (see village_labels), in at most four queries, for the ``household_label`` tag.
 
     (As subqueries in the list's SELECT they would also run for every row an OFFSET skips.)
     """
-    households = list(households)
-    heads = dict(Member.objects.filter(household_id__in=[h.pk for h in households], relation=codes.Relation.HEAD,
-                                       status=codes.RecordStatus.ACTIVE).values_list("household_id", "name"))
-    names = dict(Division.objects.filter(code__in={h.division_id for h in households}).values_list("code", "name"))
-    for h in households:
-        h.head_name = heads.get(h.pk, "")
-        h.village_name = names.get(h.division_id, h.division_id)
-    return households
+    rows = list(rows)
+
+    def get(row, name):
+        return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+
+    heads = head_names(get(r, household) for r in rows)
+    villages = village_labels(get(r, division) for r in rows)
+    for row in rows:
+        values = {"head_name": heads.get(get(row, household), ""),
+                  "village_name": villages.get(get(row, division), get(row, division) or "")}
+        if isinstance(row, dict):
+            row.update(values)
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+    return rows
+
+
+def attach_heads(households) -> list[Household]:
+    """Give each household of one page ``head_name`` and ``village_name``."""
+    return attach_labels(households, household="pk", division="division_id")
 
 
 def member_list(user, *, area: str = "", q: str = "", labour_skill: str = "", schooling: str = "",
@@ -133,17 +239,19 @@ def member_list(user, *, area: str = "", q: str = "", labour_skill: str = "", sc
         qs = qs.filter(schooling=schooling)
     if health in ("chronic_illness", "serious_illness", "disabled"):
         qs = qs.filter(**{health: True})
-    q = q.strip()
-    if q:
-        if ID_LIKE.match(q):
-            try:
-                qs = qs.filter(id_number=idnumber.parse(q).number)
-            except idnumber.IdNumberError:
-                qs = qs.filter(id_number=idnumber.clean(q))
-        elif q.isdigit():
-            qs = qs.filter(household__household_code__startswith=q)
-        else:
-            qs = qs.filter(name__startswith=q)
+    query = classify_query(q)
+    if query.kind == "code":
+        qs = qs.filter(household__household_code=query.value)
+    elif query.kind == "id":
+        qs = qs.filter(id_number=query.value)
+    elif query.kind == "phone":
+        qs = qs.filter(household__phone=query.value)
+    elif query.kind == "tail":
+        qs = qs.filter(Q(id_number__endswith=query.value) | Q(household__phone__endswith=query.value))
+    elif query.kind == "name":
+        qs = qs.filter(name__startswith=query.value)
+    elif query.kind:
+        qs = qs.none()
     return qs.select_related("household").order_by("division_code", "household_id", "id")
 
 
@@ -229,6 +337,16 @@ def villages_under(user, code: str = ""):
     """Villages the user may see, under ``code`` when given (for filter choices)."""
     qs = Division.objects.visible_to(user, code).filter(level=Level.VILLAGE)
     return qs.order_by("code").only("code", "name")
+
+
+def area_tree(user, code: str = "") -> list[tuple[str, str]]:
+    """The county, its townships and their villages that the user may see (under ``code`` when
+    given), in tree order, as (code, name indented with full-width spaces) for one ``<select>``."""
+    rows = list(Division.objects.visible_to(user, code)
+                .filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE))
+                .order_by("code").values_list("code", "name", "level"))
+    top = min((level for _code, _name, level in rows), default=Level.COUNTY)
+    return [(c, "\u3000" * (level - top) + name) for c, name, level in rows]
 
 
 @dataclass(frozen=True)

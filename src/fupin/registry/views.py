@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Cap, Role
+from fupin.core import clock
 from fupin.core.forms import route_errors
 from fupin.core.scope import home_county
 from fupin.core.views import form_action, paginate, require
@@ -38,7 +39,7 @@ def _filters(request, form_class):
     division = selectors.visible_division(request.user, area) if area else None
     form = form_class(request.GET or None)
     if division is None or division.level < Level.VILLAGE:
-        form.add_area_choices(selectors.villages_under(request.user, area))
+        form.add_area_choices(selectors.area_tree(request.user, area))
     form.is_valid()
     data = form.cleaned_data if form.is_bound else {}
     if data.get("village"):
@@ -55,6 +56,9 @@ def household_list(request):
         attribute=data.get("attribute", ""), cause=data.get("cause", ""), status="" if status == "all" else status,
     )
     page, query = paginate(request, qs)
+    if selectors.classify_query(data.get("q", "")).kind == "code" and page.number == 1 \
+            and len(page.object_list) == 1:
+        return redirect(page.object_list[0])  # a 户编号 names one household: open its card
     page.object_list = selectors.attach_heads(page.object_list)
     return render(request, "registry/household_list.html", {
         "form": form, "page_obj": page, "query": query, "division": division,
@@ -73,7 +77,7 @@ def member_list(request):
     return render(request, "registry/member_list.html", {
         "form": form, "page_obj": page, "query": query, "division": division,
         "crumbs": selectors.breadcrumbs(division) if division else [], "nav_active": "members",
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })
 
 
@@ -91,11 +95,12 @@ def household_detail(request, pk):
         "crumbs": [*selectors.breadcrumbs(household.division), household.division],
         "can_edit": user.can(Cap.EDIT_REGISTRY) and household.is_active,
         "can_restructure": user.can(Cap.RESTRUCTURE) and household.is_active,
+        "can_restore": user.can(Cap.RESTRUCTURE),  # undo a removal or a close of this year
         "can_reveal": user.can(Cap.REVEAL_PERSONAL),
         "can_history": user.can(Cap.VIEW_HISTORY),
         "nav_active": "households",
-        "today": timezone.localdate(),
-        "this_year": timezone.localdate().year,
+        "today": clock.today(),
+        "this_year": clock.today().year,
         "card_sections": card.sections_for(user, household),
     }
     if context["can_history"]:
@@ -213,7 +218,23 @@ def member_remove(request, pk):
                                            removed_on=form.cleaned_data["removed_on"], note=form.cleaned_data["note"]),
         success=_("已减员：%(name)s") % {"name": member.name}, redirect_to=member.household.get_absolute_url(),
         template="registry/form_page.html",
-        context=_page(_("减员：%(name)s") % {"name": member.name}, member.household, danger=True))
+        context=_page(_("减员：%(name)s") % {"name": member.name}, member.household, danger=True,
+                      confirm=_("确认将 %(name)s 从该户减员（{reason_code}）？") % {"name": member.name}))
+
+
+@require(Cap.RESTRUCTURE)
+def member_restore(request, pk):
+    member = selectors.get_member(request.user, pk)
+    return form_action(
+        request, _bind(request, forms.RestoreForm),
+        lambda form: actions.restore_member(actor=request.user, member=member, reason=form.cleaned_data["reason"]),
+        success=_("已恢复成员：%(name)s") % {"name": member.name}, redirect_to=member.household.get_absolute_url(),
+        template="registry/form_page.html",
+        context=_page(_("恢复成员：%(name)s") % {"name": member.name}, member.household, submit=_("恢复"),
+                      intro=_("撤销 %(d)s 的减员（%(why)s），%(name)s 重新在册；减员记录保留在历史中。") % {
+                          "d": member.removed_on or "—", "why": member.get_removal_reason_display() or "—",
+                          "name": member.name},
+                      confirm=_("确认恢复 %(name)s 为本户成员？") % {"name": member.name}))
 
 
 @require(Cap.RESTRUCTURE)
@@ -257,7 +278,23 @@ def household_close(request, pk):
                                              closed_on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"]),
         success=_("已销户，档案保留可查。"), redirect_to=household.get_absolute_url(),
         template="registry/form_page.html",
-        context=_page(_("销户：%(code)s") % {"code": household.household_code}, household, danger=True))
+        context=_page(_("销户：%(code)s") % {"code": household.household_code}, household, danger=True,
+                      confirm=_("确认注销户 %(code)s（{reason_code}）？全户成员将随户注销。") % {
+                          "code": household.household_code}))
+
+
+@require(Cap.RESTRUCTURE)
+def household_reopen(request, pk):
+    household = selectors.get_household(request.user, pk)
+    return form_action(
+        request, _bind(request, forms.RestoreForm),
+        lambda form: actions.reopen_household(actor=request.user, household=household,
+                                              reason=form.cleaned_data["reason"]),
+        success=_("已恢复该户。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
+        context=_page(_("恢复该户：%(code)s") % {"code": household.household_code}, household, submit=_("恢复"),
+                      intro=_("撤销 %(d)s 的销户（%(why)s），该户及随户注销的成员重新在册；销户记录保留在历史中。") % {
+                          "d": household.closed_on or "—", "why": household.get_close_reason_display() or "—"},
+                      confirm=_("确认恢复户 %(code)s？") % {"code": household.household_code}))
 
 
 @require(Cap.RESTRUCTURE)

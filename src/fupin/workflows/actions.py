@@ -75,6 +75,29 @@ def _allowed_roles(actor, roles: tuple[str, ...], what: str, target) -> None:
     core_authorize(actor, roles=roles, area=target.division_code, household=household, what=what)
 
 
+def may_start(actor, household: Household, kind: str | None = None) -> bool:
+    """May ``actor`` start a case of ``kind`` (any kind if None) for ``household``: the role of the
+    procedure's first step, the area, a helper's own household (what :func:`start_case` checks)."""
+    from fupin.core.actions import may
+
+    kinds = [kind] if kind else list(Kind.values)
+    return household.is_active and any(
+        may(actor, roles=procedures.procedure(k).active_steps({})[0].roles, household=household) for k in kinds)
+
+
+def may_register_clue(actor, household: Household) -> bool:
+    """May ``actor`` register a risk clue (from any source) for ``household`` (as :func:`create_clue`)."""
+    from fupin.core.actions import may
+
+    return any(may(actor, roles=_clue_roles(source), area=household.division_id) for source in ClueSource.values)
+
+
+def may_dismiss_clue(actor, clue: RiskClue) -> bool:
+    from fupin.core.actions import may
+
+    return may(actor, roles=_clue_roles(clue.source, dismiss=True), area=clue.division_code)
+
+
 def _year_open(county_code: str, year: int) -> None:
     if WorkYear.objects.filter(county_code=county_code, year=year, status=YearStatus.CLOSED).exists():
         raise ValidationError(_("%(y)s 年度已关账，不能再办理该年度的程序。") % {"y": year})
@@ -831,6 +854,24 @@ def guess_risk_types(clue: RiskClue) -> list[str]:
 
     text = f"{clue.risk or ''} {clue.detail or ''}"
     return [t.code for t in risk_types(clue.county_code) if t.name and t.name in text]
+
+
+# The monitoring type a clue implies. A clue that names the type (an identification run's
+# "脱贫不稳定风险", a national warning) gives it; else a sudden event (disaster, accident) makes a
+# 突发严重困难户; else a household that left poverty is 脱贫不稳定户 and any other 边缘易致贫户.
+MONITORING_WORDS = (("脱贫不稳定", "unstable"), ("边缘易致贫", "marginal"), ("突发严重困难", "hardship"),
+                    ("突发", "hardship"), ("灾", "hardship"), ("意外", "hardship"), ("事故", "hardship"))
+
+
+def implied_monitoring_type(clue: RiskClue) -> str:
+    """The monitoring type (codes.MonitoringType) the form starts from when a clue becomes a case."""
+    text = f"{clue.risk or ''} {clue.detail or ''}"
+    for word, kind in MONITORING_WORDS:
+        if word in text:
+            return kind
+    if clue.household.household_type == codes.HouseholdType.EXITED:
+        return codes.MonitoringType.UNSTABLE
+    return codes.MonitoringType.MARGINAL
 
 
 def convert_clue(*, actor, clue: RiskClue, monitoring_type: str, note: str, risk_types=None) -> Case:

@@ -121,13 +121,19 @@ class ClueForm(StyledForm):
 
 
 class DismissClueForm(StyledForm):
-    reason = forms.CharField(label=_("排除理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("排除理由"), widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("排除线索须说明理由。")})
 
 
 class ConvertClueForm(StyledForm):
-    monitoring_type = forms.ChoiceField(label=_("监测类型"), choices=codes.MonitoringType.choices)
-    risk_types = forms.MultipleChoiceField(label=_("风险类型"), widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    """The monitoring type starts from what the clue implies (actions.implied_monitoring_type)."""
+
+    monitoring_type = forms.ChoiceField(label=_("监测类型"), choices=codes.MonitoringType.choices,
+                                        error_messages={"required": _("请选择监测类型。")})
+    risk_types = forms.MultipleChoiceField(label=_("风险类型"), widget=forms.CheckboxSelectMultiple,
+                                           error_messages={"required": _("请至少选择一种风险类型。")})
+    note = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("请填写核实情况。")})
 
     def __init__(self, *args, county_code: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from fupin.core.scope import scope_for
 from fupin.divisions.models import Division
 from fupin.registry import codes
 from fupin.registry.models import Member
+from fupin.registry.selectors import attach_labels
 from fupin.workflows import procedures
 from fupin.workflows.models import (
     Case,
@@ -66,6 +67,11 @@ class Task:
     area: str
 
 
+def _task_subject(head: str, code: str, village: str) -> str:
+    """A household as a task names it: 户主 name, 户编号, village (黄建国 36102220120500001（枧源村）)."""
+    return f"{head + ' ' if head else ''}{code}（{village}）" if village else f"{head + ' ' if head else ''}{code}"
+
+
 def my_tasks(user) -> list[Task]:
     """What waits on this user, overdue first, then by deadline."""
     from django.urls import reverse
@@ -73,7 +79,13 @@ def my_tasks(user) -> list[Task]:
     today = clock.today()
     tasks: list[Task] = []
     open_cases = Case.objects.visible_to(user).open().filter(steps_for_role(user.role)).select_related("household")
-    for case in open_cases.order_by("step_due")[:500]:
+    open_cases = list(open_cases.order_by("step_due")[:500])
+    clue_rows = []
+    if user.role in procedures.MONITOR.step("clue").roles or user.role == procedures.Role.TOWNSHIP_CADRE:
+        clue_rows = list(RiskClue.objects.visible_to(user).open().select_related("household").order_by("due_on")[:500])
+    # who and where each task is about: 户主 and village names for all of them in a few queries
+    attach_labels([*open_cases, *clue_rows])
+    for case in open_cases:
         step = case.current_step
         due = min(d for d in (case.step_due, case.due) if d)
         what = step.label
@@ -85,14 +97,15 @@ def my_tasks(user) -> list[Task]:
                 continue  # running: nothing to do until it ends
             else:
                 what = _("结束%(s)s") % {"s": step.label}
-        tasks.append(Task("case", f"{case.get_kind_display()} · {case.subject_label} · {what}", due,
+        subject = case.subject_label if case.household_id is None else \
+            _task_subject(case.head_name, case.household.household_code, case.village_name)
+        tasks.append(Task("case", f"{case.get_kind_display()} · {subject} · {what}", due,
                           due < today, case.get_absolute_url(), case.division_code))
-    if user.role in procedures.MONITOR.step("clue").roles or user.role == procedures.Role.TOWNSHIP_CADRE:
-        for clue in RiskClue.objects.visible_to(user).open().select_related("household").order_by("due_on")[:500]:
-            tasks.append(Task("clue", _("风险线索 · %(c)s · %(r)s") % {"c": clue.household.household_code,
-                                                                    "r": clue.risk},
-                              clue.due_on, clue.due_on < today, reverse("workflows:clue_detail", args=[clue.pk]),
-                              clue.division_code))
+    for clue in clue_rows:
+        tasks.append(Task("clue", _("风险线索 · %(c)s · %(r)s") % {
+            "c": _task_subject(clue.head_name, clue.household.household_code, clue.village_name), "r": clue.risk},
+            clue.due_on, clue.due_on < today, reverse("workflows:clue_detail", args=[clue.pk]),
+            clue.division_code))
     for objection in Objection.objects.visible_to(user).filter(resolved=False).select_related("notice", "case"):
         step = procedures.procedure(objection.notice.procedure).step(objection.notice.step)
         if user.role in step.roles or user.role == procedures.Role.VILLAGE_CADRE:
@@ -222,6 +235,10 @@ def work_years(user):
 
 
 def household_card_section(user, household) -> dict:
+    from fupin.workflows import actions
+
     return {"household": household,
+            "can_start": actions.may_start(user, household),
+            "can_clue": actions.may_register_clue(user, household),
             "cases": list(Case.objects.filter(household=household).order_by("-started_at")[:20]),
             "clues": list(RiskClue.objects.filter(household=household).order_by("-found_on")[:10])}

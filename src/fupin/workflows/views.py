@@ -4,6 +4,7 @@ public notices (printable page and PDF), objections, risk clues and the working 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.roles import Cap, Role
 from fupin.core import clock
+from fupin.core.forms import errors_text
 from fupin.core.scope import scope_for
 from fupin.core.views import next_url, paginate, require
 from fupin.divisions.models import Division, Level
@@ -24,6 +26,7 @@ from fupin.registry import selectors as registry_selectors
 from fupin.workflows import actions, forms, pdf, procedures, selectors
 from fupin.workflows.models import (
     CaseStatus,
+    ClueStatus,
     DemocraticReview,
     Document,
     NoticeStatus,
@@ -144,7 +147,11 @@ def case_new(request):
 
 @require(Cap.VIEW_REGISTRY)
 def case_detail(request, pk):
-    case = selectors.get_case(request.user, pk)
+    return _case_page(request, selectors.get_case(request.user, pk))
+
+
+def _case_page(request, case, form=None):
+    """The case's page; after a refused step, with the step form as typed and the errors in it."""
     step = case.current_step if case.is_open else None
     reviews = DemocraticReview.objects.filter(division_code=case.division_code).order_by("-held_on")[:20]
     can_act = step is not None and (request.user.role in step.roles or request.user.is_superuser) and \
@@ -155,9 +162,11 @@ def case_detail(request, pk):
         "case": case, "step": step, "steps": case.procedure.active_steps(case.options),
         "history": case.steps.select_related("actor").order_by("acted_at", "pk"),
         "documents": case.documents.order_by("uploaded_at"), "objections": case.objections.order_by("raised_on"),
-        "notices": case.notices.order_by("posted_on"), "form": forms.StepForm(reviews=reviews),
+        "notices": case.notices.order_by("posted_on"), "form": form or forms.StepForm(reviews=reviews),
         "document_form": forms.DocumentForm(), "can_act": can_act, "can_upload": can_upload, "today": clock.today(),
         "step_roles": "、".join(str(dict(procedures.Role.choices)[r]) for r in step.roles) if step else "",
+        "village_name": registry_selectors.village_labels([case.division_code]).get(case.division_code, "")
+        if case.household_id else "",
         "head": case.household.members.filter(relation="head", status="active").values_list("name", flat=True).first()
         if case.household_id else "",
         "posted": case.notices.filter(step=case.step, status=NoticeStatus.POSTED).first() if step else None,
@@ -222,18 +231,21 @@ def village_case_new(request):
 def case_act(request, pk):
     case = selectors.get_case(request.user, pk)
     reviews = DemocraticReview.objects.filter(division_code=case.division_code)
-    form = forms.StepForm(request.POST, reviews=reviews)
+    form = forms.StepForm(request.POST, reviews=reviews.order_by("-held_on")[:20])
     if not form.is_valid():
-        messages.error(request, _("填写有误：%(e)s") % {"e": form.errors.as_text()})
-        return redirect(case)
+        return _case_page(request, case, form)
     outcome = request.POST.get("outcome") or Outcome.PASS
     try:
         actions.act(actor=request.user, case=case, outcome=outcome, note=form.cleaned_data["note"],
                     data=form.step_data(case.current_step), expected_step=request.POST.get("step") or None)
     except (ValidationError, PermissionDenied) as exc:
-        _messages(request, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-    else:
-        messages.success(request, _("已办理：%(o)s") % {"o": Outcome(outcome).label})
+        form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        case.refresh_from_db()
+        if not case.is_open or case.step != request.POST.get("step", case.step):  # moved on: show it as it is
+            _messages(request, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            return redirect(case)
+        return _case_page(request, case, form)
+    messages.success(request, _("已办理：%(o)s") % {"o": Outcome(outcome).label})
     return redirect(case)
 
 
@@ -252,7 +264,7 @@ def document_add(request, pk):
         else:
             messages.success(request, _("已上传材料。"))
     else:
-        messages.error(request, form.errors.as_text())
+        messages.error(request, errors_text(form))
     return redirect(case)
 
 
@@ -271,7 +283,12 @@ def review_new(request):
         raise PermissionDenied(_("请选择一个村。"))
     waiting = [c for c in selectors.cases(request.user, division.code).filter(status=CaseStatus.OPEN)
                if "minutes" in c.current_step.needs]
+    registry_selectors.attach_labels(waiting)
     form = forms.ReviewForm(request.POST or None)
+    for case in waiting:  # the votes as typed, shown again if the page comes back with an error
+        case.typed = {k: request.POST.get(f"{k}_{case.pk}", "").strip() for k in ("for", "against", "abstain")}
+    if request.method == "POST" and form.is_valid():
+        _check_votes(form, waiting)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -283,7 +300,7 @@ def review_new(request):
         else:
             passed = 0
             for case in waiting:
-                votes = {k: request.POST.get(f"{k}_{case.pk}", "").strip() for k in ("for", "against", "abstain")}
+                votes = case.typed
                 if not any(votes.values()):
                     continue
                 try:
@@ -299,6 +316,21 @@ def review_new(request):
             return redirect(reverse("workflows:case_list") + f"?area={division.code}")
     return render(request, "workflows/review_new.html", {"form": form, "division": division, "waiting": waiting,
                                                          "nav_active": "cases"})
+
+
+def _check_votes(form, waiting) -> None:
+    """Every household's votes are whole numbers, not more in all than the members present; else the
+    meeting is not recorded and the page says which household is wrong."""
+    present = form.cleaned_data["present"]
+    for case in waiting:
+        typed = case.typed
+        if not any(typed.values()):
+            continue
+        if not all(v.isdigit() for v in typed.values() if v):
+            form.add_error(None, _("%(h)s：票数须为不小于 0 的整数。") % {"h": case.subject_label})
+        elif sum(int(v or 0) for v in typed.values()) > present:
+            form.add_error(None, _("%(h)s：表决票数之和（%(v)d）不能超过实到人数（%(p)d）。") % {
+                "h": case.subject_label, "v": sum(int(v or 0) for v in typed.values()), "p": present})
 
 
 # --- notices ----------------------------------------------------------------------------------
@@ -346,14 +378,26 @@ def _notice_context(request, pk):
 
 @require(Cap.VIEW_REGISTRY)
 def notice_detail(request, pk):
-    notice, context = _notice_context(request, pk)
-    objection_form = forms.ObjectionForm()
-    objection_form.fields["case"].widget.choices = [(c.pk, c.subject_label)
-                                                    for c in notice.cases.select_related("household")]
+    notice = get_object_or_404(selectors.notices(request.user), pk=pk)
+    return _notice_page(request, notice)
+
+
+def _objection_form(notice, data=None):
+    form = forms.ObjectionForm(data)
+    form.fields["case"].widget.choices = [(c.pk, c.subject_label) for c in notice.cases.select_related("household")]
+    return form
+
+
+def _notice_page(request, notice, *, objection_form=None, resolve_form=None, resolving=None):
+    """The notice's page; after a refused objection (or resolution), the form as typed with its errors."""
+    notice, context = _notice_context(request, notice.pk)
+    objections = list(notice.objections.select_related("case__household").order_by("raised_on"))
+    for objection in objections:
+        objection.resolve_form = resolve_form if objection.pk == resolving and resolve_form is not None else \
+            forms.ResolveForm(auto_id=f"id_%s_{objection.pk}")
     context.update({
-        "objections": notice.objections.select_related("case__household").order_by("raised_on"),
-        "objection_form": objection_form, "resolve_form": forms.ResolveForm(), "today": clock.today(),
-        "can_close": notice.status == NoticeStatus.POSTED and clock.today() >= notice.ends_on,
+        "objections": objections, "objection_form": objection_form or _objection_form(notice),
+        "today": clock.today(), "can_close": notice.status == NoticeStatus.POSTED and clock.today() >= notice.ends_on,
         "nav_active": "notices",
     })
     return render(request, "workflows/notice_detail.html", context)
@@ -372,9 +416,14 @@ def notice_pdf(request, pk):
             for i, line in enumerate(context["lines"], start=1)]
     footer = [_("受理异议电话：%(c)s") % {"c": notice.contact} if notice.contact else "",
               f"{village.name if village else ''}  {notice.posted_on.isoformat()}"]
-    content = pdf.render(title=notice.title, intro=intro,
-                         header=[_("序号"), _("户主姓名"), _("村民小组"), _("家庭人口"), _("拟办事项"), _("理由")],
-                         rows=rows, footer=[f for f in footer if f])
+    try:
+        content = pdf.render(title=notice.title, intro=intro,
+                             header=[_("序号"), _("户主姓名"), _("村民小组"), _("家庭人口"), _("拟办事项"), _("理由")],
+                             rows=rows, footer=[f for f in footer if f])
+    except pdf.FontMissing as exc:  # the server lacks the font: say so, and offer the printable page
+        logging.getLogger(__name__).error("notice PDF: %s", exc)
+        messages.error(request, _("无法生成 PDF：服务器缺少中文字体，请联系系统管理员。可先用本页的“打印”。"))
+        return redirect("workflows:notice_detail", pk=notice.pk)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     return response
@@ -397,40 +446,46 @@ def notice_close(request, pk):
 @require(Cap.VIEW_REGISTRY)
 def objection_add(request, pk):
     notice = get_object_or_404(selectors.notices(request.user), pk=pk)
-    form = forms.ObjectionForm(request.POST)
-    form.fields["case"].widget.choices = [(c.pk, c.pk) for c in notice.cases.all()]
+    form = _objection_form(notice, request.POST)
     if form.is_valid():
-        case = get_object_or_404(notice.cases.all(), pk=form.cleaned_data["case"])
+        case = notice.cases.filter(pk=form.cleaned_data["case"]).first()
         try:
+            if case is None:
+                raise ValidationError({"case": _("请选择本次公示中的户。")})
             actions.record_objection(actor=request.user, notice=notice, case=case,
                                      raised_by=form.cleaned_data["raised_by"], content=form.cleaned_data["content"],
                                      raised_on=form.cleaned_data["raised_on"])
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("已登记异议，须在公示结束前处理。"))
-    else:
-        messages.error(request, form.errors.as_text())
-    return redirect(notice)
+            return redirect(notice)
+    if not (notice.status == NoticeStatus.POSTED and clock.today() < notice.ends_on):
+        for error in form.non_field_errors():  # the form is no longer shown: say why
+            messages.error(request, error)
+    return _notice_page(request, notice, objection_form=form)
 
 
 @require_POST
 @require(Cap.VIEW_REGISTRY)
 def objection_resolve(request, pk):
     objection = get_object_or_404(Objection.objects.visible_to(request.user), pk=pk)
-    form = forms.ResolveForm(request.POST)
+    form = forms.ResolveForm(request.POST, auto_id=f"id_%s_{objection.pk}")
     if form.is_valid():
         d = form.cleaned_data
         try:
             actions.resolve_objection(actor=request.user, objection=objection, upheld=d["upheld"],
                                       resolution=d["resolution"], consequence=d.get("consequence") or Outcome.RETURN)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            objection.refresh_from_db()
+            if objection.resolved:  # handled meanwhile: the form is gone, say why
+                for error in form.non_field_errors():
+                    messages.error(request, error)
         else:
             messages.success(request, _("已处理异议。"))
-    else:
-        messages.error(request, form.errors.as_text())
-    return redirect(objection.notice)
+            return redirect(objection.notice)
+    return _notice_page(request, objection.notice, resolve_form=form, resolving=objection.pk)
 
 
 # --- risk clues -------------------------------------------------------------------------------
@@ -469,37 +524,55 @@ def clue_new(request):
         "back": household.get_absolute_url(), "nav_active": "clues"})
 
 
+def _clue_page(request, clue, *, dismiss_form=None, convert_form=None):
+    """The clue's page; after a refused POST, with the form as typed and its errors beside the fields."""
+    if clue.status != ClueStatus.OPEN:  # the forms are not shown: say why the POST was refused
+        for form in (dismiss_form, convert_form):
+            for error in form.non_field_errors() if form is not None else ():
+                messages.error(request, error)
+    if convert_form is None:
+        convert_form = forms.ConvertClueForm(county_code=clue.county_code, initial={
+            "risk_types": actions.guess_risk_types(clue), "monitoring_type": actions.implied_monitoring_type(clue)})
+    return render(request, "workflows/clue_detail.html", {
+        "clue": clue, "dismiss_form": dismiss_form or forms.DismissClueForm(), "convert_form": convert_form,
+        "can_convert": clue.household_id is not None and actions.may_start(request.user, clue.household,
+                                                                           procedures.Kind.MONITOR),
+        "can_dismiss": actions.may_dismiss_clue(request.user, clue),
+        "today": clock.today(), "nav_active": "clues"})
+
+
 @require(Cap.VIEW_REGISTRY)
 def clue_detail(request, pk):
     clue = get_object_or_404(RiskClue.objects.visible_to(request.user).select_related("household"), pk=pk)
-    return render(request, "workflows/clue_detail.html", {
-        "clue": clue, "dismiss_form": forms.DismissClueForm(), "convert_form": forms.ConvertClueForm(
-            county_code=clue.county_code, initial={"risk_types": actions.guess_risk_types(clue)}),
-        "today": clock.today(), "nav_active": "clues"})
+    return _clue_page(request, clue)
 
 
 @require_POST
 @require(Cap.VIEW_REGISTRY)
 def clue_handle(request, pk):
     clue = get_object_or_404(RiskClue.objects.visible_to(request.user).select_related("household"), pk=pk)
-    try:
-        if request.POST.get("action") == "dismiss":
-            form = forms.DismissClueForm(request.POST)
-            form.is_valid()
-            actions.dismiss_clue(actor=request.user, clue=clue, reason=form.cleaned_data.get("reason", ""))
-            messages.success(request, _("已排除该线索。"))
-        else:
-            form = forms.ConvertClueForm(request.POST, county_code=clue.county_code)
-            if not form.is_valid():
-                raise ValidationError(form.errors.as_text())
-            case = actions.convert_clue(actor=request.user, clue=clue,
-                                        monitoring_type=form.cleaned_data["monitoring_type"],
+    if request.POST.get("action") == "dismiss":
+        form = forms.DismissClueForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.dismiss_clue(actor=request.user, clue=clue, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            else:
+                messages.success(request, _("已排除该线索。"))
+                return redirect("workflows:clue_detail", pk=clue.pk)
+        return _clue_page(request, clue, dismiss_form=form)
+    form = forms.ConvertClueForm(request.POST, county_code=clue.county_code)
+    if form.is_valid():
+        try:
+            case = actions.convert_clue(actor=request.user, clue=clue, monitoring_type=form.cleaned_data["monitoring_type"],
                                         note=form.cleaned_data["note"], risk_types=form.cleaned_data["risk_types"])
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_action_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
             messages.success(request, _("已纳入监测识别程序。"))
             return redirect(case)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    return redirect("workflows:clue_detail", pk=clue.pk)
+    return _clue_page(request, clue, convert_form=form)
 
 
 # --- the working year -------------------------------------------------------------------------
