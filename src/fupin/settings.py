@@ -303,6 +303,9 @@ FUPIN_RUN_WORKERS = int(os.environ.get("FUPIN_RUN_WORKERS", str(os.cpu_count() o
 FUPIN_CLUE_DAYS = int(os.environ.get("FUPIN_CLUE_DAYS", "5"))
 # Reports meant for outside the government show counts below this as "<N" (never less than 3).
 FUPIN_SUPPRESS_BELOW = int(os.environ.get("FUPIN_SUPPRESS_BELOW", "5"))
+# The Chinese TrueType font embedded in notice PDFs (.ttf, or a .ttc with the index of the face).
+FUPIN_PDF_FONT = os.environ.get("FUPIN_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FUPIN_PDF_FONT_INDEX = int(os.environ.get("FUPIN_PDF_FONT_INDEX", "0"))
 # A helped household not visited for this many days shows as overdue on the helper's worklist.
 FUPIN_VISIT_OVERDUE_DAYS = int(os.environ.get("FUPIN_VISIT_OVERDUE_DAYS", "30"))
 # Attachments (photos, signed forms) up to this size, stored under var/media.

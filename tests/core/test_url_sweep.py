@@ -341,7 +341,17 @@ def build_world(world: World, *, actor, matcher, helper=None) -> World:
             actor=SYSTEM, division=Division.objects.get(code=village),
             fields={"name": f"{tag}队员", "role": "member", "unit": "县财政局", "started_on": dt.date(YEAR, 1, 1)}))
 
-    households = (home, applicant, shaky, spare)
+    # registry: a member removed and a household closed this year (both may be restored)
+    parted = factories.make_household(village, household_type="ordinary", poverty_attribute="", main_cause="",
+                                      head=_person("head", f"吴{tag}", birth=dt.date(1968, 8, 8)),
+                                      members=[_person("daughter", f"吴{tag}兰", sex="2", birth=dt.date(1999, 9, 9))])
+    registry.remove_member(actor=SYSTEM, member=parted.members.get(relation="daughter"), reason_code="married_out")
+    closed = factories.make_household(village, household_type="ordinary", poverty_attribute="", main_cause="",
+                                      head=_person("head", f"喻{tag}", birth=dt.date(1950, 5, 5)))
+    registry.close_household(actor=SYSTEM, household=closed, reason_code="moved_away", note="整户迁出")
+    world.keep(removed_member=parted.members.get(relation="daughter"), closed_household=closed)
+
+    households = (home, applicant, shaky, spare, parted, closed)
     world.household_ids |= {h.pk for h in households}
     world.markers |= {h.household_code for h in households} | {tag}
     world.markers |= {m.name for h in households for m in h.members.all()}
@@ -550,6 +560,7 @@ COVERED: dict[str, Spec] = {
     "web:home": page(),
     "web:area": page(lambda w: [{"code": w.area("village")}, {"code": w.area("township")}]),
     "web:audit_log": page(query=lambda w: {"q": w.tag}),
+    "web:favicon": page(note="no record of an area: redirects to the app's icon, a static file"),
     # --- registry -----------------------------------------------------------------------------
     "registry:household_list": page(query=lambda w: [village_area(w), {"q": w.own("household").household_code}]),
     "registry:household_new": form(query=lambda w: {"village": w.area("village")}, post=lambda w: {
@@ -570,11 +581,13 @@ COVERED: dict[str, Spec] = {
         cross_post=lambda w: {"division_code": w.area("village"), "reason": "迁出"}),
     "registry:household_close": form(pk("household"), post=lambda w: {
         "reason_code": "moved_away", "closed_on": today(), "note": "整户迁出"}),
+    "registry:household_reopen": form(pk("closed_household"), post=lambda w: {"reason": "迁出未落实"}),
     "registry:assign_helper": form(pk("household"), post=lambda w: {"helper": ""}),
     "registry:member_list": page(query=lambda w: [village_area(w), {"q": w.own("member").name}]),
     "registry:member_edit": form(pk("member"), post=lambda w: {
         **MEMBER_FORM, "name": "改名", "relation": "spouse", "reason": "核实"}),
     "registry:member_remove": form(pk("member"), post=lambda w: {"reason_code": "moved_out", "removed_on": today()}),
+    "registry:member_restore": form(pk("removed_member"), post=lambda w: {"reason": "误点减员"}),
     "registry:reveal": action(lambda w: [{"kind": "member", "pk": w.own("member").pk, "field": "id_number"},
                                          {"kind": "household", "pk": w.own("household").pk, "field": "phone"}]),
     "registry:village_list": page(query=township_area),
@@ -876,6 +889,7 @@ COVERED: dict[str, Spec] = {
     "exchange:export_villages": page(query=lambda w: [{}, township_area(w)]),
     "exchange:export_card": page(pk("household"), query=lambda w: [{}, {"full": "1"}]),
     "exchange:identification_export": page(lambda w: {"run_pk": w.own("run").pk}),
+    "exchange:identification_export_xlsx": page(lambda w: {"run_pk": w.own("run").pk}),
     "exchange:matching": page(),
     "exchange:match_upload": action(post=_salaried),
     "exchange:match_detail": page(pk("match_run")),

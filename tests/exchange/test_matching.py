@@ -1130,7 +1130,7 @@ def test_the_rules_page_and_the_rule_form_save_parameters(client, users):
     assert page.status_code == 200 and page.context["can_edit"]
     assert len(page.context["rules"]) == len(matching.KINDS)
     text = page.content.decode()
-    assert "医疗自付费用过高" in text and "income = 19936" in text
+    assert "医疗自付费用过高" in text and "上年全省农村居民人均可支配收入（元）：19,936" in text
     medical = rule("medical_out_of_pocket")
     url = reverse("exchange:rule_edit", args=[medical.pk])
     form = client.get(url)

@@ -335,9 +335,18 @@ def leaders(user, area: str = "", *, active_only: bool = False):
 # --- the helper's worklist and visits ---------------------------------------------------------
 
 def worklist(user, *, area: str = "", year: int, overdue_only: bool = False, q: str = ""):
-    """The helped households the user may see (a helper: their own), with the last visit date and
-    the year's measure / income project flags. Overdue: no visit within ``overdue_days()``."""
-    qs = with_coverage(helped_households(user, area), year).annotate(
+    """The helped households the user may see, with the last visit date and the year's measure /
+    income project flags. Overdue: a helped household without a visit within ``overdue_days()``.
+
+    A helper sees every active household assigned to them, helped or not (an exited household whose
+    policies ended stays theirs to watch; ``needs_help`` tells them apart); what they cannot see is
+    named by :func:`worklist_left_out`."""
+    if scope_for(user).helper_user_id is not None:
+        households = Household.objects.visible_to(user, area).filter(status=codes.RecordStatus.ACTIVE)
+    else:
+        households = helped_households(user, area)
+    qs = with_coverage(households, year).annotate(
+        needs_help=ExpressionWrapper(rules.needs_help_q(), output_field=BooleanField()),
         last_visit=Subquery(Visit.objects.filter(household_id=OuterRef("pk")).order_by("-visited_on")
                             .values("visited_on")[:1]))
     if q.strip():
@@ -348,14 +357,33 @@ def worklist(user, *, area: str = "", year: int, overdue_only: bool = False, q: 
             qs = qs.filter(pk__in=Member.objects.filter(name__startswith=q).values("household_id"))
     if overdue_only:
         limit = clock.today() - dt.timedelta(days=overdue_days())
-        qs = qs.filter(Q(last_visit__isnull=True) | Q(last_visit__lt=limit))
+        qs = qs.filter(rules.needs_help_q()).filter(Q(last_visit__isnull=True) | Q(last_visit__lt=limit))
     return qs.order_by("division_id", "household_code")
+
+
+def worklist_left_out(user) -> list[dict]:
+    """The households assigned to a helper that their worklist cannot show, each with why: closed
+    (销户) or moved out of the helper's area. Empty for everyone else."""
+    scope = scope_for(user)
+    if scope.helper_user_id is None:
+        return []
+    shown = Household.objects.visible_to(user).filter(status=codes.RecordStatus.ACTIVE).values("pk")
+    found = []
+    for h in (Household.objects.filter(helper_user_id=scope.helper_user_id).exclude(pk__in=shown)
+              .select_related("division").order_by("division_id", "household_code")):
+        if h.status != codes.RecordStatus.ACTIVE:
+            why = _("已销户（%(r)s），不再需要走访") % {
+                "r": h.get_close_reason_display() if h.close_reason else h.get_status_display()}
+        else:
+            why = _("在%(v)s，不在您的帮扶范围内；请村干部调整帮扶责任人或您的工作范围") % {"v": h.division.name}
+        found.append({"code": h.household_code, "why": why})
+    return found
 
 
 def mark_overdue(households) -> list:
     limit = clock.today() - dt.timedelta(days=overdue_days())
     for h in households:
-        h.overdue = h.last_visit is None or h.last_visit < limit
+        h.overdue = getattr(h, "needs_help", True) and (h.last_visit is None or h.last_visit < limit)
         h.days_since = (clock.today() - h.last_visit).days if h.last_visit else None
     return households
 

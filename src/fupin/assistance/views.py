@@ -320,7 +320,8 @@ def worklist(request):
     selectors.mark_overdue(page.object_list)
     return render(request, "assistance/worklist.html", {
         "page_obj": page, "query": query, "year": year, "overdue_only": overdue_only, "q": request.GET.get("q", ""),
-        "days": selectors.overdue_days(), "nav_active": "worklist", "today": clock.today()})
+        "days": selectors.overdue_days(), "nav_active": "worklist", "today": clock.today(),
+        "left_out": selectors.worklist_left_out(user)})
 
 
 @require(Cap.RECORD_VISIT)

@@ -122,6 +122,18 @@ def authorize(actor, *, capability: str | None = None, roles: Iterable[str] = ()
 _depth: ContextVar[int] = ContextVar("fupin_action_depth", default=0)
 
 
+def may(actor, **checks) -> bool:
+    """Would :func:`authorize` let ``actor`` through (same keywords)? Pages show an action's button or
+    link only when the user may use it: they ask this with what the action itself checks."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    try:
+        authorize(actor, **checks)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @contextmanager
 def atomic() -> Iterator[None]:
     """The transaction of an action: durable for the outermost action, joined by the actions it calls."""

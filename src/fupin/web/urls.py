@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("areas/<str:code>/", views.area, name="area"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

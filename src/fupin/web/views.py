@@ -6,13 +6,23 @@ from django.utils.dateparse import parse_date
 
 from fupin.accounts.roles import Cap
 from fupin.core.models import AuditEvent
+from fupin.core.scope import scope_for
 from fupin.core.views import paginate, require
 from fupin.divisions.models import Level
 from fupin.registry import selectors
 
 
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says: to the app's icon (a static file)."""
+    from django.templatetags.static import static
+
+    return redirect(static("fupin/favicon.ico"))
+
+
 @require(Cap.VIEW_REGISTRY)
 def home(request):
+    if scope_for(request.user).helper_user_id is not None and request.user.can(Cap.VIEW_ASSISTANCE):
+        return redirect("assistance:worklist")  # a helper's work is their households, not an area
     roots = selectors.root_areas(request.user)
     if len(roots) == 1:
         return redirect("web:area", code=roots[0].code)

@@ -12,12 +12,17 @@ register = template.Library()
 
 
 @register.simple_tag
-def show(obj, name):
+def show(obj, name, grouped=False):
+    """A field's value as it reads; ``grouped=True`` writes a count with thousands separators (not for
+    years or codes, hence opt-in)."""
     field = obj._meta.get_field(name)
     if isinstance(field, models.ForeignKey):
         related = getattr(obj, name)
         return str(related) if related is not None else "—"
-    return display_value(type(obj), name, getattr(obj, field.attname))
+    value = getattr(obj, field.attname)
+    if grouped and isinstance(value, int) and not isinstance(value, bool) and not field.choices:
+        return f"{value:,}"
+    return display_value(type(obj), name, value)
 
 
 @register.simple_tag
@@ -25,9 +30,30 @@ def show_value(model_obj, name, value):
     return display_value(type(model_obj) if isinstance(model_obj, models.Model) else model_obj, name, value)
 
 
+@register.simple_tag(takes_context=True)
+def may(context, capability="", household=None, area="", roles=""):
+    """``{% may "registry.edit" household=h as can_edit %}``: may the page's user do this action (the
+    same check as the action: capability, roles "a,b", area, a helper's own household)? Buttons and
+    links to actions are shown only then."""
+    from fupin.core.actions import may as allowed
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return allowed(user, capability=capability or None, roles=tuple(r for r in roles.split(",") if r),
+                   area=area or "", household=household)
+
+
 @register.simple_tag
 def label(obj, name):
     return obj._meta.get_field(name).verbose_name
+
+
+@register.filter
+def verb_label(value):
+    """An audit event's verb in words (core.verbs)."""
+    from fupin.core.verbs import verb_label as label_of
+
+    return label_of(value)
 
 
 @register.filter
@@ -115,3 +141,38 @@ def fig(key, value, kind="", text=None):
                                       else str(value))
     shown = figure_text(value, kind) if text is None else text
     return format_html('<span data-figure="{}" data-value="{}">{}</span>', key, exact, shown)
+
+
+@register.simple_tag
+def query_inputs(request, form_id, exclude="page"):
+    """The request's GET parameters (but ``exclude``) as hidden inputs of the form ``form_id``, so a
+    small GET form (the pager's 跳转) keeps the list's filters."""
+    from django.utils.html import format_html_join
+
+    return format_html_join("", '<input type="hidden" name="{}" value="{}" form="{}">',
+                            ((k, v, form_id) for k, values in request.GET.lists() if k != exclude for v in values))
+
+
+@register.simple_tag
+def household_label(code, head="", village="", pk=None, url=""):
+    """How a household appears in a list: 户主 name (linked) with the village and the 户编号 beside it.
+    ``head``/``village`` come from annotations or ``select_related`` (never one query per row)."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    link = url or (reverse("registry:household_detail", args=[pk]) if pk else "")
+    name = head or code
+    shown = format_html('<a href="{}">{}</a>', link, name) if link else format_html("{}", name)
+    details = " · ".join(str(x) for x in (village, code if head else "") if x)
+    if details:
+        return format_html('{}<div class="small text-secondary" data-household-code="{}">{}</div>', shown, code,
+                           details)
+    return shown
+
+
+@register.simple_tag
+def clock_stored_today():
+    """The day the installation's clock is set to (the demo's date), or None when it runs on real time."""
+    from fupin.core import clock
+
+    return clock.stored_today()
