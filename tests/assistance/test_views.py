@@ -197,6 +197,10 @@ def test_photos_are_served_only_in_scope(client, users, mine, media, clock):
     assert client.get(reverse("assistance:photo", args=[photo.pk])).status_code == 200
     page = client.get(reverse("assistance:visits"), {"household": mine.pk})
     assert "x" in page.content.decode() and page.status_code == 200
+    visits = client.get(reverse("assistance:visits")).content.decode()  # each visit names the 户主 and village
+    head = mine.members.get(relation="head").name
+    assert f'<a href="/households/{mine.pk}/">{head}</a>' in visits
+    assert f'data-household-code="{mine.household_code}">枧源村委会 · {mine.household_code}<' in visits
 
 
 def test_the_household_card_section(client, users, mine):
@@ -219,5 +223,9 @@ def test_plan_list_filters(client, users, mine):
     assert "湖坊乡" in html and mine.household_code not in html
     html = client.get(reverse("assistance:plans"), {"year": YEAR, "area": JIANYUAN}).content.decode()
     assert mine.household_code in html
+    # a household's plan names its 户主 and village beside the 户编号
+    head = mine.members.get(relation="head")
+    assert f'<a href="/households/{mine.pk}/">{head.name}</a>' in html
+    assert f'data-household-code="{mine.household_code}">枧源村委会 · {mine.household_code}<' in html
     html = client.get(reverse("assistance:plans"), {"year": YEAR, "status": "approved"}).content.decode()
     assert "没有符合条件的计划" in html

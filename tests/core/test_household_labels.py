@@ -53,3 +53,14 @@ def test_a_projects_beneficiaries_show_the_head_and_village(client, users):
     table = page[page.index('data-testid="beneficiaries"'):]
     assert f'<a href="/households/{home.pk}/">欧阳明</a>' in table
     assert '<td data-label="村">枧源村委会</td>' in table
+
+
+def test_the_audit_log_names_the_household_of_an_event(client, users, django_assert_max_num_queries):
+    homes = [make_household(JIANYUAN, head=person("head", name=f"欧阳{i}")) for i in range(3)]
+    login(client, users["county"])
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("web:audit_log")).content.decode()
+    for home in homes:
+        assert f'<a href="/households/{home.pk}/">欧阳{homes.index(home)}</a>' in page
+        assert f'data-household-code="{home.household_code}">{home.household_code}<' in page
+    assert "枧源村委会" in page  # the area column names the village

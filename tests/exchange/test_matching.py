@@ -1076,6 +1076,11 @@ def test_the_findings_page_lists_and_filters_findings(client, users):
     assert {(f.outcome, f.household_id) for f in default.context["page"]} == {
         ("discrepancy", hufang.pk), ("discrepancy", tanxi.pk)}
     assert 'data-testid="resolve"' in default.content.decode()
+    table = default.content.decode()
+    table = table[table.index('data-testid="findings"'):]
+    # each finding names the household's 户主 and village beside the 户编号
+    assert f'<a href="/households/{hufang.pk}/">{head_of(hufang).name}</a>' in table
+    assert f'data-household-code="{hufang.household_code}">枧源村委会 · {hufang.household_code}<' in table
     clues = client.get(url, {"outcome": "clue", "status": ""})
     assert {f.rule.kind for f in clues.context["page"]} == {"assistance_new"}
     assert "已生成线索" in clues.content.decode()

@@ -136,7 +136,13 @@ def test_allocate_and_disburse_pages(client, users, books):
     assert response.status_code == 302
     a = Allocation.objects.latest("pk")
     url = reverse("funds:disbursement_new", args=[a.pk])
-    assert c.get(url).status_code == 200
+    form = c.get(url)
+    assert form.status_code == 200
+    # the allocation's household by its 户主 and village, not the 户编号 alone
+    target = form.content.decode().split('data-testid="allocation-target">')[1].split("</div></div>")[0]
+    head = h.members.get(relation="head").name
+    assert f'<a href="/households/{h.pk}/">{head}</a>' in target and h.household_code in target
+    assert h.division.name in target
     response = c.post(url, {"amount": "1000.01", "mode": "reward", "paid_on": "2023-05-01", "voucher_no": "V-2"})
     assert response.status_code == 200 and "最多还能支付 1,000.00 元" in response.content.decode()
     response = c.post(url, {"amount": "1000", "mode": "reward", "paid_on": "2023-05-01", "voucher_no": "V-2"})

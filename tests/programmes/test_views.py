@@ -175,7 +175,13 @@ def test_welfare_job_and_employment_pages(client, users):
     response = client.post(reverse("programmes:employment_new"), {
         "id_number": member.id_number, "employer": "县茶厂", "place": "黎川", "started_on": "2024-02-01",
         "monthly_wage": "3200"})
-    assert response.status_code == 302 and "县茶厂" in client.get(reverse("programmes:employment_list")).content.decode()
+    employments = client.get(reverse("programmes:employment_list")).content.decode()
+    assert response.status_code == 302 and "县茶厂" in employments
+    # both lists name the household by its 户主 and village beside the 户编号
+    home = member.household
+    for listing in (page, employments):
+        assert f'<a href="/households/{home.pk}/">{member.name}</a>' in listing
+        assert f'data-household-code="{home.household_code}">枧源村委会 · {home.household_code}<' in listing
 
 
 def test_buttons_follow_the_domain_and_pages_refuse_others(client, users, tea_world):

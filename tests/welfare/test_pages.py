@@ -56,7 +56,11 @@ def test_overview_counts_and_links(client, users, world):
     assert "湖坊乡" in page  # the per-township table
     # 王大's household: 8,000 for 3 people < 6,000 line: the spouse and the son are not on 低保
     dibao = login(client, users["county"]).get(reverse("welfare:dibao"), {"year": 2023}).content.decode()
-    assert "李二" in dibao and "王小" in dibao and "王大" not in dibao
+    listed = [name for name in ("李二", "王小", "王大") if f'<td data-label="姓名">{name}<' in dibao]
+    assert listed == ["李二", "王小"]
+    # the 户 column names the household's 户主 (王大) beside its 户编号
+    poor = world["poor"]
+    assert f'<a href="/households/{poor.pk}/">王大</a><div class="small text-secondary" data-household-code="{poor.household_code}">' in dibao
     tekun = client.get(reverse("welfare:tekun"), {"year": 2023}).content.decode()
     assert "孤老" in tekun and "肢体一级" in tekun
 

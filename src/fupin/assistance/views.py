@@ -154,6 +154,7 @@ def plans(request):
     names = Division.objects.names({p.division_code for p in page.object_list})
     for plan in page.object_list:
         plan.area_name = names.get(plan.division_code, plan.division_code)
+    registry_selectors.attach_heads([p.household for p in page.object_list if p.household_id])  # 户主 names
     return render(request, "assistance/plan_list.html", {
         "form": form, "page_obj": page, "query": query, "year": data.get("year") or year, "nav_active": "plans",
         "can_manage": user.can(Cap.MANAGE_ASSISTANCE)})
@@ -350,6 +351,7 @@ def visit_list(request):
     if request.GET.get("household"):
         household = registry_selectors.get_household(user, int(request.GET["household"]))
     page, query = paginate(request, selectors.visits(user, area=request.GET.get("area", ""), household=household))
+    registry_selectors.attach_heads([v.household for v in page.object_list])  # 户主 and village names
     return render(request, "assistance/visit_list.html", {"page_obj": page, "query": query, "household": household,
                                                           "nav_active": "worklist"})
 

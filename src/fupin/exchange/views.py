@@ -266,6 +266,7 @@ def match_detail(request, pk):
         findings = selectors.findings(request.user, run=run, outcome=data.get("outcome", ""),
                                       status=data.get("status", ""), rule=data.get("rule", ""))
         page, query = paginate(request, findings)
+        page.object_list = registry_selectors.attach_labels(page.object_list)  # 户主 and village names
         by_rule = run.counts.get("findings", {})
         context.update(form=form, page=page, query=query,
                        rules=[(r, by_rule.get(str(r.pk), 0)) for r in rules])
@@ -298,6 +299,7 @@ def findings(request):
     qs = selectors.findings(user, area=request.GET.get("area", ""), outcome=data.get("outcome", ""),
                             status=data.get("status", ""), rule=data.get("rule", ""))
     page, query = paginate(request, qs)
+    page.object_list = registry_selectors.attach_labels(page.object_list)  # 户主 and village names
     return render(request, "exchange/findings.html", {
         "nav_active": "findings", "form": form, "page": page, "query": query,
         "can_resolve": user.can(Cap.EDIT_REGISTRY), "resolve_form": forms.ResolveForm()})

@@ -320,6 +320,7 @@ def disbursement_new(request, pk):
                          household=household, paid_on=d["paid_on"], voucher_no=d["voucher_no"])
 
     paid = actions.disbursed_of(allocation)
+    registry_selectors.attach_labels([allocation])  # the village's and the 户主's names
     return _perform(request, form, perform, success=_("已登记支付。"), redirect_to=allocation.project,
                     template="funds/disbursement_form.html",
                     context={"title": _("支付：%(p)s") % {"p": allocation.project}, "allocation": allocation,

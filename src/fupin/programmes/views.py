@@ -322,6 +322,7 @@ def course_detail(request, pk):
     course = selectors.get_course(request.user, pk)
     can_write = domains.may_write(request.user, domains.EMPLOYMENT, course.division_code)
     page, query = paginate(request, selectors.course_trainees(request.user, course))
+    registry_selectors.attach_heads([t.household for t in page.object_list])  # 户主 and village names
     return render(request, "programmes/course_detail.html", _context(
         request, course=course, page_obj=page, query=query, today=clock.today(),
         can_write=can_write))
@@ -459,6 +460,7 @@ def employment_list(request):
     after = request.GET.get("after_training") == "1"
     page, query = paginate(request, selectors.employments(request.user, area=area, current=current,
                                                           after_training=after))
+    registry_selectors.attach_heads([e.household for e in page.object_list])  # 户主 and village names
     return render(request, "programmes/employment_list.html", _context(
         request, form=form, area=area, page_obj=page, query=query, current=current, after=after,
         end_form=forms.EndDateForm()))
@@ -509,6 +511,7 @@ def job_list(request):
     form, area, _year = _filters(request)
     current = request.GET.get("all") != "1"
     page, query = paginate(request, selectors.welfare_jobs(request.user, area=area, current=current))
+    registry_selectors.attach_heads([j.household for j in page.object_list])  # 户主 and village names
     return render(request, "programmes/job_list.html", _context(
         request, form=form, area=area, page_obj=page, query=query, current=current))
 

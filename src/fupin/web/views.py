@@ -10,6 +10,7 @@ from fupin.core.scope import scope_for
 from fupin.core.views import paginate, require
 from fupin.divisions.models import Level
 from fupin.registry import selectors
+from fupin.registry.models import Household
 
 
 def favicon(request):
@@ -60,4 +61,16 @@ def audit_log(request):
     if day := parse_date(request.GET.get("date", "") or ""):
         events = events.filter(occurred_at__date=day)
     page, query = paginate(request, events)
+    page.object_list = _with_households(request.user, page.object_list)
     return render(request, "web/audit_log.html", {"page_obj": page, "query": query, "nav_active": "audit"})
+
+
+def _with_households(user, events) -> list:
+    """Give the events of one page that concern a household the user may see (now) its 户编号, 户主
+    and village names (for the household_label tag), in a few queries for the whole page."""
+    events = list(events)
+    codes = dict(Household.objects.visible_to(user).filter(pk__in={e.household_id for e in events if e.household_id})
+                 .values_list("pk", "household_code"))
+    for e in events:
+        e.household_code = codes.get(e.household_id, "")
+    return selectors.attach_labels(events)

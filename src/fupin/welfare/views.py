@@ -45,6 +45,12 @@ class Cell:
     text: object
     url: str = ""
     testid: str = ""
+    household_code: str = ""  # a household: ``text`` is its 户主 (see _household_cell)
+
+
+def _household_cell(household, head: str = "") -> Cell:
+    """A household's cell: the 户主 name linked, with the 户编号 underneath (the household_label tag)."""
+    return Cell(head, household.get_absolute_url(), household_code=household.household_code)
 
 
 def _deny(request, domain: str) -> None:
@@ -80,10 +86,11 @@ def _member_rows(request, page, year, *, extra=None, action=None):
     """Rows of a member list page: name, sex, age, village, household (linked), extra cells, action."""
     ref = rules.reference_date(year)
     names = Division.objects.names(m.division_code for m in page)
+    heads = registry_selectors.head_names(m.household_id for m in page)
     rows = []
     for m in page:
         row = [Cell(m.name), m.get_sex_display(), rules.age_on(m.birth_date, ref), names.get(m.division_code, ""),
-               Cell(m.household.household_code, m.household.get_absolute_url())]
+               _household_cell(m.household, heads.get(m.household_id, ""))]
         row += extra(m) if extra else []
         if action:
             row.append(action(m))
@@ -91,7 +98,7 @@ def _member_rows(request, page, year, *, extra=None, action=None):
     return rows
 
 
-MEMBER_COLUMNS = [_("姓名"), _("性别"), _("年龄"), _("村"), _("户编号")]
+MEMBER_COLUMNS = [_("姓名"), _("性别"), _("年龄"), _("村"), _("户")]
 
 
 # --- overview ---------------------------------------------------------------------------------
@@ -230,9 +237,10 @@ def _record_list(request, *, qs, title, testid, columns, cells):
     filters, area, year = _filters(request)
     page, query = paginate(request, qs(request.user, area, year).order_by("-pk"))
     names = Division.objects.names(r.division_code for r in page)
+    heads = registry_selectors.head_names(r.household_id for r in page)
     rows = [[Cell(r.member.name), names.get(r.division_code, ""),
-             Cell(r.household.household_code, r.household.get_absolute_url()), *cells(r)] for r in page]
-    return _table(request, title=f"{title}（{year}）", columns=[_("姓名"), _("村"), _("户编号"), *columns], rows=rows,
+             _household_cell(r.household, heads.get(r.household_id, "")), *cells(r)] for r in page]
+    return _table(request, title=f"{title}（{year}）", columns=[_("姓名"), _("村"), _("户"), *columns], rows=rows,
                   page=page, query=query, testid=testid, filters=filters)
 
 
@@ -400,14 +408,15 @@ def renovation_list(request):
     qs = selectors.renovations(request.user, area, status if status in RenovationStatus.values else "")
     page, query = paginate(request, qs.order_by("-year", "division_code", "pk"))
     names = Division.objects.names(r.division_code for r in page)
-    rows = [[Cell(r.household.household_code, r.household.get_absolute_url()), names.get(r.division_code, ""),
+    heads = registry_selectors.head_names(r.household_id for r in page)
+    rows = [[_household_cell(r.household, heads.get(r.household_id, "")), names.get(r.division_code, ""),
              r.year, r.grade, r.get_method_display(), r.subsidy, Cell(r.get_status_display(),
                                                                       reverse("welfare:renovation", args=[r.pk])),
              r.started_on or "", r.completed_on or "", r.accepted_on or ""] for r in page]
     tabs = [(str(_("全部")), "?", not status)] + [
         (str(label), "?" + urlencode({"status": value, "area": area}), value == status)
         for value, label in RenovationStatus.choices]
-    return _table(request, title=_("危房改造"), columns=[_("户编号"), _("村"), _("年度"), _("原等级"), _("方式"),
+    return _table(request, title=_("危房改造"), columns=[_("户"), _("村"), _("年度"), _("原等级"), _("方式"),
                                                       _("补助（元）"), _("状态"), _("开工"), _("竣工"), _("验收")],
                   rows=rows, page=page, query=query, testid="renovations", filters=filters, tabs=tabs,
                   buttons=[(_("未改造危房户"), reverse("welfare:housing"), "unrenovated-link")])
@@ -511,10 +520,11 @@ def relocation_list(request):
     filters, area, _year = _filters(request, with_year=False)
     page, query = paginate(request, selectors.relocations(request.user, area).order_by("-allocated_on", "-pk"))
     names = Division.objects.names(r.division_code for r in page)
-    rows = [[Cell(r.household.household_code, r.household.get_absolute_url()), names.get(r.division_code, ""),
+    heads = registry_selectors.head_names(r.household_id for r in page)
+    rows = [[_household_cell(r.household, heads.get(r.household_id, "")), names.get(r.division_code, ""),
              r.site.name, r.year, r.allocated_on, r.moved_in_on or "",
              Cell(r.get_status_display(), reverse("welfare:relocation", args=[r.pk]))] for r in page]
-    return _table(request, title=_("搬迁安置"), columns=[_("户编号"), _("村"), _("安置点"), _("年度"), _("分配日期"),
+    return _table(request, title=_("搬迁安置"), columns=[_("户"), _("村"), _("安置点"), _("年度"), _("分配日期"),
                                                       _("入住日期"), _("状态")],
                   rows=rows, page=page, query=query, testid="relocations", filters=filters,
                   buttons=[(_("有搬迁意愿未搬迁户"), reverse("welfare:relocation_waiting"), "waiting")])

@@ -533,6 +533,8 @@ def _clue_page(request, clue, *, dismiss_form=None, convert_form=None):
     if convert_form is None:
         convert_form = forms.ConvertClueForm(county_code=clue.county_code, initial={
             "risk_types": actions.guess_risk_types(clue), "monitoring_type": actions.implied_monitoring_type(clue)})
+    if clue.household_id is not None:
+        registry_selectors.attach_heads([clue.household])  # 户主 and village names
     return render(request, "workflows/clue_detail.html", {
         "clue": clue, "dismiss_form": dismiss_form or forms.DismissClueForm(), "convert_form": convert_form,
         "can_convert": clue.household_id is not None and actions.may_start(request.user, clue.household,
