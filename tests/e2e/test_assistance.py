@@ -87,7 +87,7 @@ def test_helper_visits_and_adds_an_income_project(browser, page, live_server, pe
     assert page.locator("[data-testid=income-badge]").count() == 1
     assert Measure.objects.get().income_project
 
-    page.click("[data-testid=plan-household]")
+    page.click("[data-testid=plan-household] a")
     page.locator("[data-testid=thumb]").first.wait_for()
     assert "种植白茶 3 亩" in page.locator("[data-testid=assistance]").inner_text()
     page.screenshot(path=str(artifacts / "assistance-household-card.png"), full_page=True)

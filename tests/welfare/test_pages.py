@@ -104,6 +104,8 @@ def test_housing_pages(client, users, world):
     renovation = HouseRenovation.objects.get(household=poor)
     detail = c.get(reverse("welfare:renovation", args=[renovation.pk])).content.decode()
     assert "登记竣工" in detail
+    heading = detail.split('<h2 class="page-title', 1)[1].split("</h2>", 1)[0]
+    assert "王大" in heading and poor.household_code in heading  # named by its head, with the code
     c.post(reverse("welfare:renovation", args=[renovation.pk]), {"step": "complete", "on": "2023-08-01"})
     c.post(reverse("welfare:renovation", args=[renovation.pk]), {"step": "accept", "on": "2023-08-15"})
     poor.refresh_from_db()

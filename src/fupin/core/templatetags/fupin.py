@@ -171,6 +171,24 @@ def household_label(code, head="", village="", pk=None, url=""):
 
 
 @register.simple_tag
+def household_named(household, linked=True):
+    """One household on a detail page or a form: 户主 name with the village and the 户编号 (two small
+    queries, for the one household of the page; lists use ``household_label`` with attach_labels)."""
+    from django.utils.html import format_html
+
+    from fupin.registry.selectors import attach_heads
+
+    if household is None:
+        return ""
+    labelled = attach_heads([household])[0]
+    if not linked:
+        parts = [p for p in (labelled.head_name, labelled.village_name, household.household_code) if p]
+        return format_html("{}", " · ".join(parts))
+    return household_label(household.household_code, labelled.head_name, labelled.village_name,
+                           url=household.get_absolute_url())
+
+
+@register.simple_tag
 def clock_stored_today():
     """The day the installation's clock is set to (the demo's date), or None when it runs on real time."""
     from fupin.core import clock
