@@ -4,16 +4,16 @@ first broken link of a chain changed behind the application's back (a content ch
 event, a rewritten and re-hashed event)."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fupin.core import append_only, audit
 from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -203,29 +203,17 @@ def test_no_events():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_in_one_county_never_fork_the_chain():
     n, per = 6, 5
-    barrier = threading.Barrier(n)
-    errors = []
 
     def work(i):
-        try:
-            barrier.wait()
-            for j in range(per):
-                with transaction.atomic():
-                    if j % 2:
-                        audit.record(actor=SYSTEM, verb="race", county_code="361022", summary=f"{i}/{j}")
-                    else:
-                        AuditEvent.objects.bulk_create([AuditEvent(verb="race.bulk", county_code=c, summary=f"{i}/{j}")
-                                                        for c in ("361023", "361022")])
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for j in range(per):
+            with transaction.atomic():
+                if j % 2:
+                    audit.record(actor=SYSTEM, verb="race", county_code="361022", summary=f"{i}/{j}")
+                else:
+                    AuditEvent.objects.bulk_create([AuditEvent(verb="race.bulk", county_code=c, summary=f"{i}/{j}")
+                                                    for c in ("361023", "361022")])
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    errors = [r for r in at_once(n, work).values() if isinstance(r, Exception)]
     assert not errors, errors
     reports = verify()
     assert reports["361022"].ok and reports["361023"].ok

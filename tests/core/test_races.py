@@ -6,46 +6,22 @@
   applies its own fields on the locked, fresh row.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from fupin.core.models import AuditEvent
 from fupin.registry import actions as registry
 from fupin.registry.models import Household
 from fupin.workflows import actions as workflows
 from fupin.workflows.models import Case, CaseStep
+from tests.concurrency import at_once
 from tests.factories import JIANYUAN, make_household
 from tests.workflows.support import review, votes
 
 pytestmark = [pytest.mark.skipif(connection.vendor != "postgresql",
                                  reason="row locks and concurrent transactions: PostgreSQL"),
               pytest.mark.django_db(transaction=True)]
-
-
-def at_once(n: int, work) -> dict[int, object]:
-    """Run ``work(i)`` in ``n`` threads released together; each result or exception by index."""
-    barrier = threading.Barrier(n)
-    results: dict[int, object] = {}
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # reported below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert len(results) == n
-    return results
 
 
 @pytest.mark.parametrize("clicks", [2, 6])

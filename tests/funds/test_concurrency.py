@@ -5,16 +5,16 @@ Each thread runs the ``disburse`` action in its own connection. The action locks
 total never exceeds the allocation, and a refused attempt leaves no payment and no audit event.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from fupin.core.models import AuditEvent
 from fupin.funds import actions
 from fupin.funds.models import Disbursement, DisbursementMode
+from tests.concurrency import at_once
 from tests.funds.support import household, project, source
 
 THREADS = 24
@@ -31,28 +31,8 @@ def test_concurrent_disbursements_never_overdraw(users):
     # 24 payments of 700.01..723.01 yuan: only about 14 of them fit into 10,000.00
     amounts = [Decimal("700.01") + i for i in range(THREADS)]
     events_before = AuditEvent.objects.filter(verb="funds.disbursement.create").count()
-    barrier = threading.Barrier(THREADS)
-    results: dict[int, object] = {}
-
-    def pay(i):
-        try:
-            barrier.wait()
-            entry = actions.disburse(actor=fin, allocation=allocation, amount=amounts[i],
-                                     mode=DisbursementMode.REWARD, voucher_no=f"T{i}")
-            results[i] = entry.pk
-        except ValidationError as exc:
-            results[i] = exc
-        except Exception as exc:  # anything unexpected is reported as a failure below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-
+    results = at_once(THREADS, lambda i: actions.disburse(
+        actor=fin, allocation=allocation, amount=amounts[i], mode=DisbursementMode.REWARD, voucher_no=f"T{i}").pk)
     assert len(results) == THREADS
     unexpected = [r for r in results.values() if isinstance(r, Exception) and not isinstance(r, ValidationError)]
     assert not unexpected, unexpected

@@ -2,16 +2,16 @@
 whatever the interleaving (the actions lock the course / the cooperative row first)."""
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from fupin.core.actions import SYSTEM
 from fupin.programmes import actions
 from fupin.programmes.models import Dividend, DividendPayment, Trainee
+from tests.concurrency import at_once
 from tests.factories import make_household
 from tests.programmes import support
 
@@ -20,25 +20,11 @@ pytestmark = [pytest.mark.django_db(transaction=True),
 
 
 def _race(n, work):
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            work(i)
-            outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(" ".join(exc.messages))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
+    """Each outcome: "ok", or the message of the ValidationError that refused it."""
+    results = at_once(n, work)
+    unexpected = [r for r in results.values() if isinstance(r, Exception) and not isinstance(r, ValidationError)]
+    assert not unexpected, unexpected
+    return [" ".join(r.messages) if isinstance(r, ValidationError) else "ok" for r in results.values()]
 
 
 def test_concurrent_enrolments_respect_the_capacity(lichuan):

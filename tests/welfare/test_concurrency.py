@@ -2,17 +2,17 @@
 take more than a need or an offer holds (row locks; refused attempts write nothing)."""
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from fupin.core.actions import SYSTEM
 from fupin.core.models import AuditEvent
 from fupin.welfare import actions
 from fupin.welfare.models import CharityMatch, Relocation
+from tests.concurrency import at_once
 from tests.factories import COUNTY, JIANYUAN
 from tests.welfare.support import adult, household
 
@@ -22,25 +22,9 @@ DAY = dt.date(2023, 6, 1)
 
 
 def run_all(n, work):
-    barrier = threading.Barrier(n)
-    results = {}
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # every outcome is checked below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = at_once(n, work)
     unexpected = [r for r in results.values() if isinstance(r, Exception) and not isinstance(r, ValidationError)]
-    assert len(results) == n and not unexpected, unexpected
+    assert not unexpected, unexpected
     return results
 
 
