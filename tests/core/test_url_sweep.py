@@ -1039,24 +1039,13 @@ class Sweep:
         return f"{found[:4]} in …{' '.join(text[max(0, at - 80):at + 40].split())}…", searchable
 
 
-def household_path(model, depth: int = 0) -> str | None:
-    """The path from ``model`` to the household it belongs to (None: it belongs to none)."""
-    from fupin.registry.models import Household
+def household_path(model) -> str | None:
+    """The path from ``model`` to the household it belongs to (None: it belongs to none); the one
+    walk of test_object_scope, with the household itself as ``pk``."""
+    from tests.core.test_object_scope import household_path as path_to_household
 
-    if model is Household:
-        return "pk"
-    if depth > 2:
-        return None
-    relations = [f for f in model._meta.get_fields() if f.is_relation and f.many_to_one and f.related_model]
-    for f in relations:
-        if f.related_model is Household:
-            return f.name
-    for f in relations:
-        if f.related_model._meta.app_label not in ("accounts", "core", "divisions"):
-            found = household_path(f.related_model, depth + 1)
-            if found:
-                return f"{f.name}__{found}"
-    return None
+    path = path_to_household(model)
+    return "pk" if path == "" else path
 
 
 def outside_tables(prefixes: tuple[str, ...], households: set[int]) -> list[tuple[str, object]]:
