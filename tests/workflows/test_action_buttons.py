@@ -46,3 +46,20 @@ def test_the_auditor_sees_no_action_buttons(client, users, world):
     assert {"登记风险线索", "修改户信息", "减员", "户变动", "修改村册", "申报项目", "登记资金来源"} <= county
     village = buttons(shown(client, users["village"], world["pages"]))
     assert {"发起程序", "登记风险线索", "纳入", "排除", "减员"} <= village
+
+
+def test_the_action_forms_refuse_on_opening_not_only_on_submit(client, users, world):
+    """The auditor who types the form's address is refused at once (403), not after filling it in;
+    the village cadre gets the forms."""
+    household = world["household"]
+    forms = [reverse("workflows:case_new") + f"?household={household.pk}",
+             reverse("workflows:clue_new") + f"?household={household.pk}"]
+    login(client, users["auditor"])
+    for url in forms:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "您不能为该户" in response.content.decode()
+    client.logout()
+    login(client, users["village"])
+    for url in forms:
+        assert client.get(url).status_code == 200, url

@@ -151,7 +151,7 @@ def participation_new(request):
         actions.add_participation(actor=request.user, household=household, **form.cleaned_data)
 
     return _form_page(request, form, perform, success=_("已登记产业。"), redirect_to=household.get_absolute_url(),
-                      title=_("登记产业：%(code)s") % {"code": household.household_code},
+                      title=_("登记产业：%(code)s") % {"code": registry_selectors.household_caption(household)},
                       back=household.get_absolute_url())
 
 
@@ -167,7 +167,7 @@ def participation_end(request, pk):
         actions.end_participation(actor=request.user, participation=participation, **form.cleaned_data)
 
     return _form_page(request, form, perform, success=_("已结束。"), redirect_to=participation.household.get_absolute_url(),
-                      title=_("结束产业：%(code)s %(name)s") % {"code": participation.household.household_code,
+                      title=_("结束产业：%(code)s %(name)s") % {"code": registry_selectors.household_caption(participation.household),
                                                             "name": participation.industry.name},
                       back=participation.household.get_absolute_url())
 
@@ -242,7 +242,7 @@ def member_shares(request, pk):
         actions.change_shares(actor=request.user, membership=membership, **form.cleaned_data)
 
     return _form_page(request, form, perform, success=_("已变更股份。"), redirect_to=back, back=back,
-                      title=_("变更股份：%(code)s") % {"code": membership.household.household_code})
+                      title=_("变更股份：%(code)s") % {"code": registry_selectors.household_caption(membership.household)})
 
 
 @manage(domains.INDUSTRY)
@@ -256,7 +256,7 @@ def member_leave(request, pk):
         actions.leave_cooperative(actor=request.user, membership=membership, **form.cleaned_data)
 
     return _form_page(request, form, perform, success=_("已退股。"), redirect_to=back, back=back,
-                      title=_("退股：%(code)s") % {"code": membership.household.household_code})
+                      title=_("退股：%(code)s") % {"code": registry_selectors.household_caption(membership.household)})
 
 
 @manage(domains.INDUSTRY)

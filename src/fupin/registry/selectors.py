@@ -228,6 +228,12 @@ def attach_heads(households) -> list[Household]:
     return attach_labels(households, household="pk", division="division_id")
 
 
+def household_caption(household) -> str:
+    """One household in a page title or message: 户主 name · village · 户编号 (two small queries)."""
+    labelled = attach_heads([household])[0]
+    return " · ".join(p for p in (labelled.head_name, labelled.village_name, household.household_code) if p)
+
+
 def member_list(user, *, area: str = "", q: str = "", labour_skill: str = "", schooling: str = "",
                 health: str = "", status: str = codes.RecordStatus.ACTIVE):
     qs = Member.objects.visible_to(user, area)

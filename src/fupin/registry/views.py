@@ -143,7 +143,7 @@ def household_edit(request, pk):
         lambda form: actions.update_household(actor=request.user, household=household, changes=form.changes(),
                                               reason=request.POST.get("reason", "")),
         success=_("已保存户信息。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
-        context=_page(_("修改户信息：%(code)s") % {"code": household.household_code}, household, with_reason=True))
+        context=_page(_("修改户信息：%(code)s") % {"code": selectors.household_caption(household)}, household, with_reason=True))
 
 
 @require(Cap.RESTRUCTURE)
@@ -180,7 +180,7 @@ def income_edit(request, pk, year):
                                         reason=request.POST.get("reason", "")),
         success=_("已保存 %(y)s 年度收入。") % {"y": year}, redirect_to=household.get_absolute_url(),
         template="registry/form_page.html",
-        context=_page(_("%(y)s 年度收入：%(code)s") % {"y": year, "code": household.household_code}, household,
+        context=_page(_("%(y)s 年度收入：%(code)s") % {"y": year, "code": selectors.household_caption(household)}, household,
                       with_reason=True))
 
 
@@ -193,7 +193,7 @@ def member_add(request, pk):
                                         join_reason=form.cleaned_data["join_reason"],
                                         joined_on=form.cleaned_data["joined_on"]),
         success=_("已增加成员。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
-        context=_page(_("增加成员：%(code)s") % {"code": household.household_code}, household))
+        context=_page(_("增加成员：%(code)s") % {"code": selectors.household_caption(household)}, household))
 
 
 @require(Cap.EDIT_REGISTRY)
@@ -250,7 +250,7 @@ def change_head(request, pk):
     return form_action(
         request, _bind(request, forms.ChangeHeadForm, members=members), perform,
         success=_("已变更户主。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
-        context=_page(_("变更户主：%(code)s") % {"code": household.household_code}, household))
+        context=_page(_("变更户主：%(code)s") % {"code": selectors.household_caption(household)}, household))
 
 
 @require(Cap.RESTRUCTURE)
@@ -265,7 +265,7 @@ def household_move(request, pk):
                                             group_name=form.cleaned_data["group_name"],
                                             reason=form.cleaned_data["reason"]),
         success=_("已迁移。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
-        context=_page(_("迁移：%(code)s") % {"code": household.household_code}, household))
+        context=_page(_("迁移：%(code)s") % {"code": selectors.household_caption(household)}, household))
 
 
 @require(Cap.RESTRUCTURE)
@@ -278,9 +278,9 @@ def household_close(request, pk):
                                              closed_on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"]),
         success=_("已销户，档案保留可查。"), redirect_to=household.get_absolute_url(),
         template="registry/form_page.html",
-        context=_page(_("销户：%(code)s") % {"code": household.household_code}, household, danger=True,
+        context=_page(_("销户：%(code)s") % {"code": selectors.household_caption(household)}, household, danger=True,
                       confirm=_("确认注销户 %(code)s（{reason_code}）？全户成员将随户注销。") % {
-                          "code": household.household_code}))
+                          "code": selectors.household_caption(household)}))
 
 
 @require(Cap.RESTRUCTURE)
@@ -291,10 +291,10 @@ def household_reopen(request, pk):
         lambda form: actions.reopen_household(actor=request.user, household=household,
                                               reason=form.cleaned_data["reason"]),
         success=_("已恢复该户。"), redirect_to=household.get_absolute_url(), template="registry/form_page.html",
-        context=_page(_("恢复该户：%(code)s") % {"code": household.household_code}, household, submit=_("恢复"),
+        context=_page(_("恢复该户：%(code)s") % {"code": selectors.household_caption(household)}, household, submit=_("恢复"),
                       intro=_("撤销 %(d)s 的销户（%(why)s），该户及随户注销的成员重新在册；销户记录保留在历史中。") % {
                           "d": household.closed_on or "—", "why": household.get_close_reason_display() or "—"},
-                      confirm=_("确认恢复户 %(code)s？") % {"code": household.household_code}))
+                      confirm=_("确认恢复户 %(code)s？") % {"code": selectors.household_caption(household)}))
 
 
 @require(Cap.RESTRUCTURE)

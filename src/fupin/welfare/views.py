@@ -435,7 +435,7 @@ def renovation_new(request):
 
     return form_action(request, form, perform, success=_("已登记危房改造。"), redirect_to="welfare:renovations",
                        template="welfare/form.html",
-                       context={"title": _("登记危房改造：%(c)s") % {"c": household.household_code},
+                       context={"title": _("登记危房改造：%(c)s") % {"c": registry_selectors.household_caption(household)},
                                 "household": household, "back": household.get_absolute_url(),
                                 "nav_active": "welfare"})
 
@@ -545,7 +545,7 @@ def relocation_new(request):
 
     return form_action(request, form, perform, success=_("已分配安置。"), redirect_to="welfare:relocations",
                        template="welfare/form.html",
-                       context={"title": _("分配安置：%(c)s") % {"c": household.household_code},
+                       context={"title": _("分配安置：%(c)s") % {"c": registry_selectors.household_caption(household)},
                                 "household": household, "back": household.get_absolute_url(),
                                 "nav_active": "welfare"})
 
@@ -634,7 +634,7 @@ def need_new(request):
         else:
             messages.success(request, _("已发布帮扶需求。"))
             return redirect("welfare:need", pk=form.need.pk)
-    title = _("发布帮扶需求") + (f"：{household.household_code}" if household else "")
+    title = _("发布帮扶需求") + (f"：{registry_selectors.household_caption(household)}" if household else "")
     return render(request, "welfare/form.html", {"form": form, "title": title, "household": household,
                                                  "back": reverse("welfare:charity"), "nav_active": "charity"})
 

@@ -115,6 +115,8 @@ def case_bulk(request):
 @require(Cap.VIEW_REGISTRY)
 def case_new(request):
     household = registry_selectors.get_household(request.user, int(request.GET.get("household", 0)))
+    if household.is_active and not actions.may_start(request.user, household):
+        raise PermissionDenied(_("您不能为该户发起程序。"))
     form = forms.StartCaseForm(request.POST or None, initial={"kind": request.GET.get("kind", "identify")},
                                county_code=household.county_code)
 
@@ -504,6 +506,8 @@ def clue_list(request):
 @require(Cap.VIEW_REGISTRY)
 def clue_new(request):
     household = registry_selectors.get_household(request.user, int(request.GET.get("household", 0)))
+    if not actions.may_register_clue(request.user, household):
+        raise PermissionDenied(_("您不能为该户登记风险线索。"))
 
     def perform(form):
         d = form.cleaned_data
@@ -520,7 +524,7 @@ def clue_new(request):
             messages.success(request, _("已登记风险线索。"))
             return redirect("workflows:clue_detail", pk=form.clue.pk)
     return render(request, "workflows/form_page.html", {
-        "form": form, "title": _("登记风险线索：%(c)s") % {"c": household.household_code},
+        "form": form, "title": _("登记风险线索：%(c)s") % {"c": registry_selectors.household_caption(household)},
         "back": household.get_absolute_url(), "nav_active": "clues"})
 
 
