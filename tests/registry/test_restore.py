@@ -60,7 +60,7 @@ def test_the_close_form_starts_without_a_reason_and_asks(client, users, home):
     page = client.get(reverse("registry:household_close", args=[home.pk])).content.decode()
     select = re.search(r'<select name="reason_code"[^>]*>(.*?)</select>', page, re.S).group(1)
     assert re.findall(r'<option value="([^"]*)"[^>]*selected', select) == [""]
-    assert f'data-confirm="确认注销户 {home.household_code}（{{reason_code}}）？全户成员将随户注销。"' in page
+    assert f'data-confirm="确认注销户 黄建国 · 枧源村委会 · {home.household_code}（{{reason_code}}）？全户成员将随户注销。"' in page
 
 
 # --- restoring a member -------------------------------------------------------------------------
@@ -192,3 +192,31 @@ def test_the_card_of_a_closed_household_offers_to_reopen_it(client, users, home)
     assert response.status_code == 302
     home.refresh_from_db()
     assert home.is_active and home.size == 3
+
+
+def test_the_year_ends_at_its_close_not_on_the_calendar(client, users, home, clock):
+    """The county's working year, not the calendar, bounds the way back: in January a removal of last
+    December is still undone while that year is open (the card offers it), and no longer once the
+    county closed the year (关账)."""
+    from fupin.workflows.models import WorkYear, YearStatus
+
+    year = clock.today().year
+    work_year = WorkYear.objects.create(county_code=home.county_code, year=year)
+    child = daughter(home)
+    actions.remove_member(actor=users["village"], member=child, reason_code="moved_out", removed_on=clock.today())
+    clock.advance((dt.date(year, 12, 31) - clock.today()).days + 1)  # 1 January of the next year
+    assert actions.undoable(child.removed_on, home.county_code)
+    login(client, users["village"])
+    restore = reverse("registry:member_restore", args=[child.pk])
+    assert restore in client.get(home.get_absolute_url()).content.decode()
+
+    WorkYear.objects.filter(pk=work_year.pk).update(status=YearStatus.CLOSED)
+    assert restore not in client.get(home.get_absolute_url()).content.decode()
+    with pytest.raises(ValidationError, match=rf"该次减员发生在 {year} 年，该年度已结束"):
+        actions.restore_member(actor=users["village"], member=child, reason="误点")
+    assert not events("member.restore")
+
+    WorkYear.objects.filter(pk=work_year.pk).update(status=YearStatus.OPEN)
+    actions.restore_member(actor=users["village"], member=child, reason="核实未迁出")
+    child.refresh_from_db()
+    assert child.is_active

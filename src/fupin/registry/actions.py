@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
-from fupin.core import audit, clock
+from fupin.core import audit, clock, years
 from fupin.core.actions import AREA, REASONS, atomic, denied, is_system, lock
 from fupin.core.actions import authorize as core_authorize
 from fupin.core.masking import MASKERS
@@ -240,10 +240,18 @@ def _moved_since(member: Member) -> str:
                                                        "code": later.household.household_code}
 
 
-def _same_year(day: dt.date | None, what: str) -> None:
-    """A removal is undone only in the year it happened; after the year's end it stays in the history."""
-    year = clock.today().year
-    if day is None or day.year != year:
+def undoable(day: dt.date | None, county_code: str) -> bool:
+    """May a removal or close on ``day`` still be undone? While its year is open: until the county
+    closes that year (关账), or, for a year the county never opened as a working year, within the
+    calendar year. After that it stays in the history."""
+    if day is None:
+        return False
+    state = years.state(county_code, day.year)
+    return state == years.OPEN or (state is None and day.year == clock.today().year)
+
+
+def _same_year(day: dt.date | None, what: str, county_code: str) -> None:
+    if not undoable(day, county_code):
         raise ValidationError(_("%(what)s发生在 %(y)s 年，该年度已结束，不能恢复；如确有需要，请按新增办理。") % {
             "what": what, "y": day.year if day else "—"})
 
@@ -275,7 +283,7 @@ def restore_member(*, actor, member: Member, reason: str) -> Member:
             raise ValidationError(_("%(name)s 在册，无需恢复。") % {"name": member.name})
         if not household.is_active or member.removal_reason == codes.RemovalReason.HOUSEHOLD_CLOSED:
             raise ValidationError(_("%(name)s 随户注销：请恢复整户。") % {"name": member.name})
-        _same_year(member.removed_on, _("该次减员"))
+        _same_year(member.removed_on, _("该次减员"), household.county_code)
         if moved := _moved_since(member):
             raise ValidationError(moved)
         _check_composition(household, extra={"relation": member.relation, "sex": member.sex})
@@ -296,7 +304,7 @@ def reopen_household(*, actor, household: Household, reason: str) -> Household:
         lock(household)
         if household.is_active:
             raise ValidationError(_("该户在册，无需恢复。"))
-        _same_year(household.closed_on, _("该次销户"))
+        _same_year(household.closed_on, _("该次销户"), household.county_code)
         if household.close_reason == codes.CloseReason.MERGED:
             raise ValidationError(_("该户已合户并入其他户，成员已转入他户，不能恢复。"))
         members = list(household.members.filter(status=codes.RecordStatus.REMOVED,

@@ -103,6 +103,8 @@ def household_detail(request, pk):
         "this_year": clock.today().year,
         "card_sections": card.sections_for(user, household),
     }
+    days = [household.closed_on, *(m.removed_on for m in context["members"])]
+    context["undo_years"] = sorted({d.year for d in days if actions.undoable(d, household.county_code)})
     if context["can_history"]:
         events = list(history.events(household, with_access=user.can(Cap.VIEW_AUDIT_LOG))[:200])
         context["events"] = [(e, history.describe_changes(e)) for e in events]
