@@ -194,3 +194,11 @@ def clock_stored_today():
     from fupin.core import clock
 
     return clock.stored_today()
+
+
+@register.filter
+def actor(label: str) -> str:
+    """A recorded actor as shown: the stored "system" (the system's own steps) in words."""
+    from django.utils.translation import gettext
+
+    return gettext("系统") if label == "system" else label
