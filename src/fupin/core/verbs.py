@@ -41,6 +41,7 @@ VERBS = {
     "scale.set": _("设置规模控制"),
     "case.over_scale": _("超出规模"),
     "clue.from_run": _("识别运行生成风险线索"),
+    "clue.from_match": _("比对生成风险线索"),
     "year.open": _("开启工作年度"),
     "year.run": _("年度识别"),
     "year.exit_candidates": _("生成退出候选户"),

@@ -10,16 +10,14 @@ kind its parameters, household types and on/off switch, and are seeded with the 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.conf import settings
 from django.db import connection
 
-from fupin.core import clock, csvout
-from fupin.core.actions import SYSTEM, atomic, user_or_none
+from fupin.core import csvout
+from fupin.core.actions import SYSTEM, atomic
 from fupin.core.masking import mask_id_number
 from fupin.core.scope import prefix_upper_bound
 from fupin.exchange import reader, staging, validate
@@ -434,32 +432,24 @@ def _money_text(value: float) -> str:
 
 
 def _clues(cursor, run, actor) -> int:
-    """One open clue per household and risk from this run's clue findings (unless the household has
-    that clue open already, or an open monitoring case), then every clue finding is linked to it."""
-    today = clock.today()
-    due = today + dt.timedelta(days=settings.FUPIN_CLUE_DAYS)
-    label = run.get_source_display()
-    cursor.execute("""
-        INSERT INTO workflows_riskclue (county_code, division_code, household_id, source, risk, detail, found_on,
-          due_on, status, dismiss_reason, run_id, created_by_id, created_at)
-        SELECT f.county_code, f.division_code, f.household_id, %s, r.risk,
-          %s || MIN(f.detail), %s, %s, 'open', '', NULL, %s, %s
-        FROM exchange_matchfinding f JOIN exchange_matchrule r ON r.id = f.rule_id
-        WHERE f.run_id = %s AND f.outcome = 'clue'
-          AND NOT EXISTS (SELECT 1 FROM workflows_riskclue c WHERE c.household_id = f.household_id
-                          AND c.status = 'open' AND c.risk = r.risk)
-          AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = f.household_id
-                          AND k.kind = 'monitor' AND k.status = 'open')
-        GROUP BY f.county_code, f.division_code, f.household_id, r.risk""",
-                   ["national" if run.source == Source.NATIONAL else "department",
-                    f"全国系统回传 #{run.pk}：" if run.source == Source.NATIONAL else f"部门比对 #{run.pk}（{label}）：",
-                    today, due,
-                    getattr(user_or_none(actor), "pk", None), clock.now(), run.pk])
-    created = cursor.rowcount
+    """The run's clue findings become risk clues through the workflows action (one per household and
+    risk, by its duplicate rule), then every clue finding is linked to its household's open clue."""
+    from fupin.workflows import actions as workflows
+
+    national = run.source == Source.NATIONAL
+    prefix = f"全国系统回传 #{run.pk}：" if national else f"部门比对 #{run.pk}（{run.get_source_display()}）："
+    created = workflows.add_clues(
+        actor=actor, source="national" if national else "department", area=run.division_code,
+        candidates="""SELECT f.county_code, f.division_code, f.household_id, r.risk, %s || f.detail AS detail
+                      FROM exchange_matchfinding f JOIN exchange_matchrule r ON r.id = f.rule_id
+                      WHERE f.run_id = %s AND f.outcome = 'clue'""",
+        params=[prefix, run.pk], object_type="exchange.matchrun", object_id=run.pk,
+        summary=f"{prefix}生成风险线索 %(n)d 条")
     cursor.execute("""
         UPDATE exchange_matchfinding SET clue_id = (
           SELECT MAX(c.id) FROM workflows_riskclue c JOIN exchange_matchrule r ON r.id = exchange_matchfinding.rule_id
-          WHERE c.household_id = exchange_matchfinding.household_id AND c.status = 'open' AND c.risk = r.risk)
+          WHERE c.county_code = exchange_matchfinding.county_code AND c.household_id = exchange_matchfinding.household_id
+            AND c.status = 'open' AND c.risk = r.risk)
         WHERE run_id = %s AND outcome = 'clue'""", [run.pk])
     return created
 

@@ -891,31 +891,65 @@ def convert_clue(*, actor, clue: RiskClue, monitoring_type: str, note: str, risk
     return case
 
 
-def clues_from_run(*, actor, run) -> int:
-    """Set-based: every monitoring candidate of an identification run becomes a clue, unless the
-    household is already monitored or has an open clue or monitoring case."""
-    due = clock.today() + dt.timedelta(days=settings.FUPIN_CLUE_DAYS)
-    labels = {"unstable": "脱贫不稳定风险", "marginal": "边缘易致贫风险", "hardship": "突发严重困难风险"}
-    risk = "CASE r.monitoring " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in labels.items()) + " END"
+CLUE_VERBS = {ClueSource.IDENTIFICATION: "clue.from_run", ClueSource.DEPARTMENT: "clue.from_match",
+              ClueSource.NATIONAL: "clue.from_match"}
+
+
+def add_clues(*, actor, source: str, area: str, candidates: str, params=(), run_id: int | None = None,
+              object_type: str, object_id, summary: str) -> int:
+    """Set-based risk clues, the one way clues are made in bulk (identification runs, department
+    lists, the national system's returned list). ``candidates`` is a SELECT of ``county_code,
+    division_code, household_id, risk, detail``; of those in ``area`` it adds one open clue per
+    household and risk, by the one duplicate rule (:func:`clue_is_new`): not for a closed household,
+    nor one with that risk's clue still open, nor one with an open monitoring case. One audit event
+    for the batch; returns how many clues were added."""
+    if source not in CLUE_VERBS:
+        raise ValidationError({"source": _("请选择线索来源。")})
+    core_authorize(actor, area=area, what=_("登记风险线索"))
+    today = clock.today()
+    due = today + dt.timedelta(days=settings.FUPIN_CLUE_DAYS)
     with atomic(), connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO workflows_riskclue (county_code, division_code, household_id, source, risk, detail, found_on,
               due_on, status, dismiss_reason, run_id, created_by_id, created_at)
-            SELECT r.county_code, r.division_code, r.household_id, 'identification', {risk},
-              substr(r.explanation, 1, 500), %s, %s, 'open', '', r.run_id, %s, %s
-            FROM targeting_identificationresult r
-            JOIN registry_household h ON h.id = r.household_id
-            WHERE r.run_id = %s AND r.monitoring <> '' AND h.household_type <> 'monitored' AND h.status = 'active'
-              AND NOT EXISTS (SELECT 1 FROM workflows_riskclue c WHERE c.household_id = r.household_id
-                              AND c.status = 'open')
-              AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = r.household_id
-                              AND k.kind = 'monitor' AND k.status = 'open')""",
-                       [clock.today(), due, getattr(user_or_none(actor), "pk", None), clock.now(), run.pk])
+            SELECT n.county_code, n.division_code, n.household_id, %s, substr(n.risk, 1, 100),
+              substr(MIN(n.detail), 1, 2000), %s, %s, 'open', '', %s, %s, %s
+            FROM ({candidates}) n
+            JOIN registry_household h ON h.id = n.household_id AND h.county_code = n.county_code
+            WHERE n.division_code LIKE %s AND {clue_is_new("n", "h")}
+            GROUP BY n.county_code, n.division_code, n.household_id, n.risk""",
+                       [source, today, due, run_id, getattr(user_or_none(actor), "pk", None), clock.now(), *params,
+                        f"{area}%"])
         count = cursor.rowcount
-        audit.record(actor=actor, verb="clue.from_run", object_type="targeting.identificationrun", object_id=run.pk,
-                     county_code=run.county_code, division_code=run.area_code,
-                     summary=_("由识别运行 #%(r)s 生成风险线索 %(n)d 条") % {"r": run.pk, "n": count})
+        audit.record(actor=actor, verb=CLUE_VERBS[source], object_type=object_type, object_id=object_id,
+                     county_code=area[:6], division_code=area, summary=summary % {"n": count})
     return count
+
+
+def clue_is_new(n: str, h: str) -> str:
+    """The one duplicate rule for clues (SQL over a candidate ``n`` and its household ``h``)."""
+    return f"""{h}.status = 'active'
+              AND NOT EXISTS (SELECT 1 FROM workflows_riskclue c WHERE c.county_code = {n}.county_code
+                              AND c.household_id = {n}.household_id AND c.status = 'open'
+                              AND c.risk = substr({n}.risk, 1, 100))
+              AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.county_code = {n}.county_code
+                              AND k.household_id = {n}.household_id AND k.kind = 'monitor' AND k.status = 'open')"""
+
+
+def clues_from_run(*, actor, run) -> int:
+    """Every monitoring candidate of an identification run becomes a clue (households already
+    monitored are followed by their monitoring, not by a new clue)."""
+    labels = {"unstable": "脱贫不稳定风险", "marginal": "边缘易致贫风险", "hardship": "突发严重困难风险"}
+    risk = "CASE r.monitoring " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in labels.items()) + " END"
+    return add_clues(
+        actor=actor, source=ClueSource.IDENTIFICATION, area=run.area_code, run_id=run.pk,
+        candidates=f"""SELECT r.county_code, r.division_code, r.household_id, {risk} AS risk,
+                         r.explanation AS detail
+                       FROM targeting_identificationresult r
+                       JOIN registry_household rh ON rh.id = r.household_id AND rh.county_code = r.county_code
+                       WHERE r.run_id = %s AND r.monitoring <> '' AND rh.household_type <> 'monitored'""",
+        params=[run.pk], object_type="targeting.identificationrun", object_id=run.pk,
+        summary=_("由识别运行 #%(r)s 生成风险线索 %%(n)d 条") % {"r": run.pk})
 
 
 # --- the yearly dynamic adjustment (动态调整) ---------------------------------------------------
