@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.db import connection
 
-from fupin.core import csvout
+from fupin.core import csvout, staging
 from fupin.core.actions import SYSTEM, atomic
 from fupin.core.masking import mask_id_number
 from fupin.core.scope import prefix_upper_bound
-from fupin.exchange import reader, staging, validate
+from fupin.exchange import reader, validate
 from fupin.exchange.models import MatchRule, Outcome, Source
 from fupin.exchange.reader import ROW
 from fupin.exchange.template import Column

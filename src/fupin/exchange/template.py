@@ -99,8 +99,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 # 转移性收入 by item, as on the national card: the total is their sum; a file that gives only the
 # total (older files) puts it all under 其他转移性收入.
-TRANSFER_ITEMS = ("transfer_dibao", "transfer_tekun", "transfer_pension", "transfer_ecological",
-                  "transfer_family_planning", "transfer_other")
+TRANSFER_ITEMS = codes.TRANSFER_ITEMS
 BY_HEADER = {c.header: c for c in COLUMNS}
 BY_FIELD = {c.field: c for c in COLUMNS}
 HOUSEHOLD_COLUMNS = [c for c in COLUMNS if c.level == HOUSEHOLD]

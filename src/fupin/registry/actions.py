@@ -21,7 +21,7 @@ from fupin.core import audit, clock, years
 from fupin.core.actions import AREA, REASONS, atomic, denied, is_system, lock
 from fupin.core.actions import authorize as core_authorize
 from fupin.core.masking import MASKERS
-from fupin.core.scope import scope_for
+from fupin.core.scope import root_code, scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes, idnumber, rules
 from fupin.registry.models import Household, HouseholdIncome, Member, RiskType, VillageProfile, WorkTeamMember
@@ -45,8 +45,7 @@ MEMBER_FIELDS = [
     "pension_insurance", "speaks_putonghua", "work_willing",
 ]
 MEMBER_TRACKED = [*MEMBER_FIELDS, "status", "joined_on", "join_reason", "removed_on", "removal_reason"]
-TRANSFER_ITEMS = ["transfer_dibao", "transfer_tekun", "transfer_pension", "transfer_ecological",
-                  "transfer_family_planning", "transfer_other"]
+TRANSFER_ITEMS = list(codes.TRANSFER_ITEMS)
 INCOME_FIELDS = ["wage_income", "business_income", "property_income", "property_dividends", "transfer_income",
                  *TRANSFER_ITEMS, "production_costs", "insurance_payouts", "medical_out_of_pocket"]
 VILLAGE_FIELDS = [
@@ -799,3 +798,64 @@ def save_risk_type(*, actor, county_code: str, name: str, active: bool = True, n
                      summary=_("风险类型 %(c)s %(n)s") % {"c": risk_type.code, "n": name}, before=before,
                      after=audit.snapshot(risk_type, ["name", "active", "national_code"]))
     return risk_type
+
+
+# --- the household workbook, in bulk -------------------------------------------------------------
+
+class _Rollback(Exception):
+    pass
+
+
+def import_register(*, actor, households, members, bad_rows=(), partial: bool = False, sync_members: bool = False,
+                    dry_run: bool = False, file_name: str = "", batch_id=None, county_code: str = "",
+                    say=None):
+    """Write a checked household workbook into the registry, set-based, all or nothing (unless
+    ``partial``: then every household with a problem is left out whole); ``dry_run`` counts what
+    would change and rolls back. ``households`` and ``members`` are polars frames with the columns of
+    ``importing.HOUSEHOLD_COLUMNS`` and ``importing.MEMBER_COLUMNS``; ``bad_rows`` the rows the
+    caller's checks refused. The registry's own checks against what it holds (an ID already in
+    another household, a closed household) come back as ``conflicts``. One audit event for the batch,
+    one per changed household, member or income (before and after)."""
+    from fupin.core import staging
+    from fupin.registry import importing
+
+    say = say or (lambda _p, _m: None)
+    what = _("导入户籍成员明细表")
+    core_authorize(actor, capability=Cap.IMPORT_REGISTRY, what=what)
+    missing = ({n for n, _t in importing.HOUSEHOLD_COLUMNS} - set(households.columns)) | (
+        {n for n, _t in importing.MEMBER_COLUMNS} - set(members.columns))
+    if missing:
+        raise ValueError(f"import frames lack columns: {sorted(missing)}")
+    outcome = importing.RegisterImport()
+    try:
+        with atomic():
+            say(35, "暂存")
+            importing._stage(households, members)
+            outcome.conflicts = importing._conflicts()
+            bad = set(bad_rows) | {row for row, *_rest in outcome.conflicts}
+            if bad and not partial:
+                raise _Rollback
+            if bad:
+                outcome.skipped_households = importing._drop_households(households, members, bad)
+            staged = importing._fetch("SELECT (SELECT COUNT(*) FROM exch_member) AS m, "
+                                      "(SELECT COUNT(*) FROM exch_household) AS h")[0]
+            villages = importing._fetch("SELECT DISTINCT division_code FROM exch_household")
+            core_authorize(actor, areas=[v["division_code"] for v in villages], what=what)  # each one written
+            say(55, "写入")
+            outcome.counts = {"members_written": staged["m"], "households_written": staged["h"],
+                              **importing._apply(actor, sync_members=sync_members, outcome=outcome,
+                                                 file_name=file_name, say=say)}
+            rows, size = members.height, households.height
+            audit.record(actor=actor, verb="import.households", object_type="exchange.importbatch",
+                         object_id=batch_id if batch_id is not None else "", county_code=county_code,
+                         division_code=root_code(actor) or county_code,
+                         summary=f"导入户籍成员明细表：{rows} 行，{size} 户"[:300],
+                         after={"file": file_name, **outcome.counts})
+            outcome.written = not dry_run
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    finally:
+        staging.drop("exch_member", "exch_household")
+    return outcome

@@ -357,3 +357,8 @@ class WorkTeamRole(CodeList):
     FIRST_SECRETARY = "first_secretary", _("第一书记")
     LEADER = "leader", _("工作队长")
     MEMBER = "member", _("工作队员")
+
+
+# the itemised transfer incomes (转移性收入 by kind), in the order the card and the workbook show them
+TRANSFER_ITEMS = ("transfer_dibao", "transfer_tekun", "transfer_pension", "transfer_ecological",
+                  "transfer_family_planning", "transfer_other")
