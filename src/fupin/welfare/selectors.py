@@ -198,23 +198,32 @@ def _by_area(qs, field: str, length: int, **aggregates) -> dict[str, dict]:
     return {r["a"]: r for r in qs.annotate(a=Substr(field, 1, length)).values("a").annotate(**aggregates)}
 
 
-def guarantee_overview(user, area: str, year: int) -> dict:
-    """Totals of the area for every guarantee: covered and eligible-not-covered."""
-    m = members(user, area)
-    covered = m.aggregate(
-        dibao_people=Count("pk", filter=Q(dibao=True)),
-        dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
-        tekun_people=Count("pk", filter=Q(tekun=True)),
-        tekun_households=Count("household", distinct=True, filter=Q(tekun=True)),
-    )
+GUARANTEE_KEYS = ("dibao_people", "dibao_households", "tekun_people", "tekun_households", "dibao_missing",
+                  "tekun_missing")
+
+
+def guarantee_overview(user, area: str, year: int, *, by_area: list[dict] | None = None,
+                       education: list[dict] | None = None) -> dict:
+    """Totals of the area for every guarantee: covered and eligible-not-covered. With ``by_area``
+    (``guarantee_by_area`` of the same area) and ``education`` (``education_coverage``), the totals
+    are their sums: one computation per figure, and the page's total is the sum of its rows."""
+    if by_area:
+        covered = {key: sum(row[key] for row in by_area) for key in GUARANTEE_KEYS}
+    else:
+        covered = members(user, area).aggregate(
+            dibao_people=Count("pk", filter=Q(dibao=True)),
+            dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
+            tekun_people=Count("pk", filter=Q(tekun=True)),
+            tekun_households=Count("household", distinct=True, filter=Q(tekun=True)),
+        )
+        covered["dibao_missing"] = dibao_uncovered(user, area, year).count()
+        covered["tekun_missing"] = tekun_uncovered(user, area, year).count()
     premium_done = PremiumSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
         n=Count("pk"), total=Coalesce(Sum("amount"), Value(0), output_field=DecimalField(**MONEY)))
-    edu = education_coverage(user, area, year)
+    edu = education if education is not None else education_coverage(user, area, year)
     living = DisabilitySubsidy.objects.visible_to(user, area).filter(year=year)
     return {
         **covered,
-        "dibao_missing": dibao_uncovered(user, area, year).count(),
-        "tekun_missing": tekun_uncovered(user, area, year).count(),
         "premium_done": premium_done["n"], "premium_total": premium_done["total"],
         "premium_missing": premium_missing(user, area, year).count(),
         "medical_cases": MedicalAid.objects.visible_to(user, area).filter(treated_on__year=year).count(),
