@@ -19,7 +19,7 @@ def generated(lichuan):
 
 def test_demo_fills_the_eight_one_with_deliberate_gaps(generated, clock):
     users, line = generated
-    assert line.startswith("assistance:")
+    assert line.startswith("帮扶：")
     townships = Division.objects.filter(county_code="361022", level=Level.TOWNSHIP).count()
     assert CountyLeader.objects.count() == townships - 2
     assert Plan.objects.filter(level=PlanLevel.COUNTY).count() == 1
@@ -53,5 +53,5 @@ def test_demo_is_deterministic(generated):
 
     for table in (Visit, Measure, Plan, CountyLeader, ProjectStep, Project):
         table.objects.all().delete()
-    assert demo.generate(county_code="361022", seed=7, users=users).split(",")[:5] == line.split(",")[:5]
+    assert demo.generate(county_code="361022", seed=7, users=users).split("，")[:5] == line.split("，")[:5]
     assert sorted(Plan.objects.values_list("level", "division_code", "household_id", "status")) == first

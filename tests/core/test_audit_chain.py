@@ -61,7 +61,7 @@ def test_events_are_chained_per_county_from_the_genesis():
     assert all(r.ok for r in reports.values())
     assert (reports["361022"].events, reports["361022"].head_id, reports["361022"].head_hash) == (3, a[-1].pk, a[-1].hash)
     code, out = run_verify()
-    assert code == 0 and "361022: OK, 3 events" in out and "(no county): OK, 1 events" in out
+    assert code == 0 and "361022：完好，3 个事件" in out and "（无县）：完好，1 个事件" in out
 
 
 def test_the_hash_covers_the_content_and_the_link():
@@ -133,7 +133,7 @@ def test_an_altered_event_is_the_first_broken_link():
     assert (report.checked, report.events) == (2, 5)
     code, out = run_verify("--county", "361022")
     assert code == 1
-    assert f"BROKEN at event #{events[2].pk}" in out and "content altered" in out
+    assert f"链在事件 #{events[2].pk} 处断开" in out and "：内容被改动" in out
     assert events[2].hash in out and report.broken.expected_hash in out
 
 
@@ -145,7 +145,8 @@ def test_a_removed_event_breaks_the_next_link():
     assert report.broken.previous_id == events[1].pk
     assert report.broken.expected_prev_hash == events[1].hash and report.broken.stored_prev_hash == events[2].hash
     code, out = run_verify()
-    assert code == 1 and f"BROKEN at event #{events[3].pk}" in out and f"follow event #{events[1].pk}" in out
+    assert code == 1 and f"链在事件 #{events[3].pk} 处断开" in out and "：链接被改动" in out
+    assert f"没有接上前一位置（事件 #{events[1].pk}）" in out
 
 
 def test_a_rewritten_and_rehashed_event_breaks_the_next_link():
@@ -167,7 +168,7 @@ def test_removing_the_first_event_and_other_counties_are_reported_apart():
     assert reports["361022"].broken.event_id == a[1].pk and reports["361022"].broken.previous_id is None
     assert run_verify("--county", "361023")[0] == 0
     code, out = run_verify("--county", "361022")
-    assert code == 1 and "the start of the chain" in out
+    assert code == 1 and "（链的起点）" in out
 
 
 def test_an_unchained_or_forked_event_is_refused_by_the_database():
@@ -196,7 +197,7 @@ def test_after_the_trail_is_emptied_the_chains_start_again():
 
 
 def test_no_events():
-    assert run_verify() == (0, "no audit events\nchecked 0 events in 0 chain(s) in 0.0 s\n")
+    assert run_verify() == (0, "没有审计事件\n已检查 0 个事件，共 0 条链，用时 0.0 秒\n")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions: PostgreSQL")

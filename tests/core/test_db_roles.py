@@ -128,7 +128,7 @@ def test_the_grants_are_idempotent_and_printable():
         script = out.getvalue()
         assert f'REVOKE UPDATE, DELETE, TRUNCATE ON "core_auditevent" FROM "{name}";' in script
         assert "ALTER DEFAULT PRIVILEGES FOR ROLE" in script and script.rstrip().endswith("COMMIT;")
-        assert "NOTE" not in script
+        assert "-- 注意" not in script
 
 
 @postgres

@@ -70,7 +70,7 @@ def test_bad_files_are_refused_with_the_line(tmp_path):
 @pytest.mark.django_db
 def test_the_command_loads_and_reports(lichuan_files, capsys):
     call_command("divisions", "load", *map(str, lichuan_files))
-    assert "161 new" in capsys.readouterr().out
+    assert "新增 161 行" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("divisions", "load", "/no/such/file.csv")
 

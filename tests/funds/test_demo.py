@@ -29,7 +29,7 @@ def funds_demo(users):
 
 
 def test_demo_funds_are_consistent(funds_demo, users):
-    assert "projects" in funds_demo
+    assert "项目" in funds_demo
     assert 60 <= Project.objects.count() <= 110
     assert set(Project.objects.values_list("status", flat=True)) >= {
         ProjectStatus.DECLARED, ProjectStatus.APPROVED, ProjectStatus.IMPLEMENTING, ProjectStatus.ACCEPTED,

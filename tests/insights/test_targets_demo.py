@@ -22,7 +22,7 @@ def county(lichuan):
 def test_demo_sets_the_plans_targets_for_2023(county):
     users, line = county
     rows = Target.objects.filter(region_code="361022", year=2023)
-    assert rows.count() == len(demo.PLAN_TARGETS) and "insights 2023" in line
+    assert rows.count() == len(demo.PLAN_TARGETS) and "2023 年统计监测" in line
     assert rows.get(key="trained").threshold == Decimal(1000)
     assert rows.get(key="income_growth").threshold is None  # from the rule sets
     split = Target.objects.filter(key="trained").exclude(region_code="361022")

@@ -116,7 +116,7 @@ def test_the_household_card_shows_the_result_and_why(client, users, rules, count
 def test_identify_and_export_commands(rules, county, tmp_path, capsys):
     call_command("identify", "--year", "2023", "--dry-run")
     out = capsys.readouterr().out
-    assert "3 households" in out and "2 poor" in out
+    assert "3 户，" in out and "贫困户 2 户" in out
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="没有完成的正式识别"):

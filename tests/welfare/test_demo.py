@@ -33,7 +33,7 @@ def county(lichuan):
 
 def test_demo_fills_every_table_with_gaps_left(county):
     users, line = county
-    assert line.startswith("welfare: 2023 standard")
+    assert line.startswith("保障与社会帮扶：2023 年标准")
     standard = WelfareStandard.objects.get(region_code="361022", year=2023)
     assert "演示数据" in standard.notes
     safety_net = Member.objects.filter(Q(dibao=True) | Q(tekun=True), status="active").count()

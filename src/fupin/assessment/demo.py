@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.utils.translation import gettext as _
+
 from fupin.assessment import actions
 from fupin.assessment.models import Frame, SampleItem
 from fupin.core import clock
@@ -67,5 +69,6 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     finally:
         clock.reset()
     surveyed = sample.items.filter(survey__isnull=False).count()
-    return (f"assessment: sample of {len(items)} households drawn (seed {seed}), {surveyed} surveyed, "
-            f"{clues} findings sent to the villages as risk clues")
+    return _("考核评估：抽取样本 %(sample)s 户（种子 %(seed)s），已调查 %(surveyed)s 户，"
+             "%(clues)s 项发现作为风险线索发给各村") % {
+        "sample": len(items), "seed": seed, "surveyed": surveyed, "clues": clues}

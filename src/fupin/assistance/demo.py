@@ -15,6 +15,7 @@ import random
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from fupin.assistance import rules
 from fupin.assistance.models import (
@@ -351,7 +352,11 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
                 findings=rng.choice(["", "", "屋顶漏雨，需维修。", "子女在外务工收入不稳定。"]),
                 actions_taken=rng.choice(["", "已联系村委会安排维修。", "推荐参加县里的就业培训。"])))
     Visit.objects.bulk_create(visits)
-    return (f"assistance: {len(leaders)} county leaders, {len(plans) - village_plans} county/township plans, "
-            f"{village_plans} village plans, {village_projects} village projects declared, {len(household_plans):,} household plans with {len(measures):,} measures "
-            f"({income_projects:,} income projects, {gap_measures:,} for guarantee gaps), {len(team)} work-team members added, {len(unhelped)} households "
-            f"left without a helper, {len(visits)} visits")
+    return _("帮扶：县级领导 %(leaders)s 人，县、乡镇方案 %(plans)s 个，村级方案 %(village_plans)s 个，"
+             "村申报项目 %(village_projects)s 个，户帮扶计划 %(household_plans)s 个、措施 %(measures)s 条"
+             "（增收项目 %(income_projects)s 条，补保障缺口 %(gap_measures)s 条），新增驻村工作队员 %(team)s 人，"
+             "%(unhelped)s 户未安排帮扶人，走访 %(visits)s 次") % {
+        "leaders": len(leaders), "plans": len(plans) - village_plans, "village_plans": village_plans,
+        "village_projects": village_projects, "household_plans": f"{len(household_plans):,}",
+        "measures": f"{len(measures):,}", "income_projects": f"{income_projects:,}", "gap_measures": f"{gap_measures:,}",
+        "team": len(team), "unhelped": len(unhelped), "visits": len(visits)}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fupin.core import audit, bulk
 from fupin.core.actions import SYSTEM
@@ -559,7 +560,8 @@ class Generator:
         hh_rows.rows.clear()
         m_rows.rows.clear()
         i_rows.rows.clear()
-        self.progress(f"  {self.stats.households:,} households, {self.stats.members:,} members")
+        self.progress("  " + _("%(households)s 户，%(members)s 人") % {
+            "households": f"{self.stats.households:,}", "members": f"{self.stats.members:,}"})
 
     def ready_villages(self) -> set[str]:
         """Two poor villages (not the demo accounts' own) that meet the exit test: their poor have nearly all

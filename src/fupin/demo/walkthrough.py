@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from fupin.core import clock
 from fupin.core.actions import SYSTEM
 from fupin.registry.models import VillageProfile
@@ -26,7 +28,7 @@ def village_exits(county_code: str, users: dict) -> str:
     ready = [code for code in VillageProfile.objects.filter(county_code=county_code, poverty_status="poor")
              .order_by("division_id").values_list("division_id", flat=True) if not village_exit_failures(code, YEAR)]
     if not ready:
-        return "village exit: no poor village meets the exit test"
+        return _("贫困村退出：没有贫困村达到退出标准")
     county = users.get("county")
     done = waiting = None
     try:
@@ -55,8 +57,9 @@ def village_exits(county_code: str, users: dict) -> str:
             waiting = ready[1]
     finally:
         clock.reset()
-    return (f"village exit: {done} exited through the procedure"
-            + (f", {waiting} waiting for the county's approval" if waiting else ""))
+    if waiting:
+        return _("贫困村退出：%(done)s 已按程序退出，%(waiting)s 等待县审批") % {"done": done, "waiting": waiting}
+    return _("贫困村退出：%(done)s 已按程序退出") % {"done": done}
 
 
 PDF = b"%PDF-1.4\n% demo consent form\n"
@@ -101,7 +104,7 @@ def monitoring_entries(county_code: str, users: dict) -> str:
                                          household__household_type__in=["exited", "ordinary"])
                  .exclude(household__cases__status="open").order_by("pk")[:4])
     if len(clues) < 4:
-        return "monitoring: not enough open risk clues to walk through"
+        return _("防返贫监测：未办结的风险线索不够演示")
     county = users.get("county")
     cases = []
     try:
@@ -123,8 +126,9 @@ def monitoring_entries(county_code: str, users: dict) -> str:
     finally:
         clock.reset()
     entered = Case.objects.filter(pk__in=[c.pk for c in cases], status="done").count()
-    return (f"monitoring: {len(cases)} clues taken to the county's decision, national batch #{batch.pk} of"
-            f" {batch.households:,} households exported, {entered} entered, 1 waiting for the next batch")
+    return _("防返贫监测：%(cases)s 条线索办到县级决定，全国系统报送批次 #%(batch)s 导出 %(households)s 户，"
+             "已录入 %(entered)s 户，1 户等下一批次") % {
+        "cases": len(cases), "batch": batch.pk, "households": f"{batch.households:,}", "entered": entered}
 
 
 def national_returns(county_code: str, seed: int) -> str:
@@ -152,8 +156,8 @@ def national_returns(county_code: str, seed: int) -> str:
     run = actions.create_match(actor=SYSTEM, source="national", name=path.name, data=path.read_bytes(),
                                area_code=county_code, enqueue=False)
     run = actions.execute_match(run)
-    return (f"national returned list: {len(rows)} rows matched, {run.counts.get('clues_created', 0)} risk clues"
-            f" (source: 全国防返贫监测系统)")
+    return _("全国系统回传名单：比对 %(rows)s 行，风险线索 %(clues)s 条（来源：全国防返贫监测系统）") % {
+        "rows": len(rows), "clues": run.counts.get("clues_created", 0)}
 
 
 # --- cases at every step ----------------------------------------------------------------------------
@@ -374,5 +378,8 @@ def cases_at_every_step(county_code: str, users: dict) -> str:
                 counts[kind] += 1
     finally:
         clock.reset()
-    return ("cases at every step: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
-            + " walked to their steps through the procedures (notices run out, running, finished)")
+    # Translators: the separator of a list, as in 贫困户识别 14 件、贫困户退出 9 件
+    separator = _("、")
+    return _("各环节的案件：%(cases)s，已按程序办到各自的环节（公示期已满、进行中、已办结）") % {
+        "cases": separator.join(_("%(kind)s %(count)s 件") % {"kind": procedures.Kind(kind).label, "count": n}
+                                for kind, n in counts.items())}

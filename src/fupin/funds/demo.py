@@ -18,6 +18,7 @@ from collections import defaultdict
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fupin.core import audit
 from fupin.core.actions import atomic
@@ -296,7 +297,9 @@ def _generate(county_code: str, seed: int, users: dict) -> str:
             mode=wrong.mode, household_id=wrong.household_id, paid_on=wrong.paid_on + dt.timedelta(days=3),
             voucher_no=f"冲{wrong.voucher_no}", reverses=wrong, reason="户名与银行账户不符，退回重新核实", created_by=finance)
     paid_to_households = sum(1 for d in payments if d.household_id)
-    return (f"funds {YEAR}: {len(sources)} sources, {len(b.projects)} projects, {len(allocations)} allocations, "
-            f"{len(payments):,} payments ({paid_to_households:,} to households; 以奖代补 {reward_total:,.2f} of "
-            f"10,000,000.00); {county.name}: {names.get(short, '-') if short else '-'} left 50,000 short of its "
-            f"provincial money")
+    return _("%(year)s 年资金：资金来源 %(sources)s 个，项目 %(projects)s 个，资金分配 %(allocations)s 笔，"
+             "支付 %(payments)s 笔（到户 %(to_households)s 笔；以奖代补 %(reward)s 元，共 10,000,000.00 元）；"
+             "%(county)s：%(village)s的省级资金少 50,000 元") % {
+        "year": YEAR, "sources": len(sources), "projects": len(b.projects), "allocations": len(allocations),
+        "payments": f"{len(payments):,}", "to_households": f"{paid_to_households:,}", "reward": f"{reward_total:,.2f}",
+        "county": county.name, "village": names.get(short, "-") if short else "-"}

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from fupin.insights import actions
 from fupin.insights.models import TargetKey
@@ -62,5 +63,6 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
         if share:
             actions.set_target(actor=actor, region_code=code, year=YEAR, key=TargetKey.TRAINED,
                                threshold=Decimal(share), note=f"{PLAN} 培训任务按贫困人口分解到乡镇")
-    return (f"insights {YEAR}: the plan's {len(PLAN_TARGETS)} targets for {county_code}, "
-            f"training split into {sum(1 for s in townships.values() if s)} township targets")
+    return _("%(year)s 年统计监测：%(county)s 的规划目标 %(targets)s 项，培训任务分解为 %(townships)s 个乡镇目标") % {
+        "year": YEAR, "county": county_code, "targets": len(PLAN_TARGETS),
+        "townships": sum(1 for s in townships.values() if s)}

@@ -18,6 +18,8 @@ import random
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from fupin.accounts.roles import Department
 from fupin.core.actions import SYSTEM, atomic
 from fupin.core.clock import years_before
@@ -90,10 +92,12 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
     coops, members, dividends, payments = _cooperatives(rng, county_code, industries, chosen)
     training = _training(rng, county_code)
     jobs = _welfare_jobs(rng, county_code)
-    return (f"programmes: {parts:,} industry participations, {coops} cooperatives with {members:,} member households, "
-            f"{dividends} dividends ({payments:,} payments); {training['courses']} courses, {training['trainees']:,} "
-            f"trainees, {training['certificates']:,} certificates, {training['employed']:,} employed after training; "
-            f"{jobs:,} public-welfare jobs")
+    return _("产业与就业：产业参与 %(parts)s 条，合作社 %(coops)s 个（成员户 %(members)s 户），分红 %(dividends)s 次"
+             "（发放 %(payments)s 笔）；培训班 %(courses)s 期，学员 %(trainees)s 人，证书 %(certificates)s 本，"
+             "培训后就业 %(employed)s 人；公益性岗位 %(jobs)s 个") % {
+        "parts": f"{parts:,}", "coops": coops, "members": f"{members:,}", "dividends": dividends,
+        "payments": f"{payments:,}", "courses": training["courses"], "trainees": f"{training['trainees']:,}",
+        "certificates": f"{training['certificates']:,}", "employed": f"{training['employed']:,}", "jobs": f"{jobs:,}"}
 
 
 def _participations(rng, county_code, industries):

@@ -16,6 +16,7 @@ import random
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from fupin.core.actions import SYSTEM, atomic
 from fupin.registry.models import Household, Member
@@ -77,11 +78,13 @@ def generate(*, county_code: str, seed: int, users: dict) -> str:
         counts["renovations"] = _renovations(rng, county_code)
         counts["relocations"] = _relocations(rng, county_code)
         counts["charity"] = _charity(rng, county_code)
-    return (f"welfare: {YEAR} standard (illustrative); {counts['premium']:,} premium subsidies, "
-            f"{counts['medical']:,} medical-aid cases, {counts['education']:,} education aids, "
-            f"{counts['disability']:,} disability subsidies, {counts['renovations']:,} renovations, "
-            f"{counts['relocations']:,} relocations at 2 sites, {counts['charity']} charity needs with offers and "
-            f"matches")
+    return _("保障与社会帮扶：%(year)s 年标准（示意）；参保资助 %(premium)s 笔，医疗救助 %(medical)s 例，"
+             "教育资助 %(education)s 笔，残疾人补贴 %(disability)s 笔，危房改造 %(renovations)s 户，"
+             "易地搬迁 %(relocations)s 户（2 个安置点），社会帮扶需求 %(charity)s 条（含认捐和对接）") % {
+        "year": YEAR, "premium": f"{counts['premium']:,}", "medical": f"{counts['medical']:,}",
+        "education": f"{counts['education']:,}", "disability": f"{counts['disability']:,}",
+        "renovations": f"{counts['renovations']:,}", "relocations": f"{counts['relocations']:,}",
+        "charity": counts["charity"]}
 
 
 def _premiums(rng, members, standard) -> int:

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.api import actions
 from fupin.core.actions import SYSTEM
@@ -20,12 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args, what, username, revoke=False, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"用户不存在：{username}")
+            raise CommandError(_("用户不存在：%(username)s") % {"username": username})
         if revoke:
             if actions.revoke_token(actor=SYSTEM, user=user):
-                self.stdout.write(f"已撤销 {username} 的接口令牌。")
+                self.stdout.write(_("已撤销 %(username)s 的接口令牌。") % {"username": username})
             else:
-                self.stdout.write(f"{username} 没有接口令牌。")
+                self.stdout.write(_("%(username)s 没有接口令牌。") % {"username": username})
             return
         try:
             key = actions.create_token(actor=SYSTEM, user=user)

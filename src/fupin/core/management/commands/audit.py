@@ -10,6 +10,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from fupin.core import audit
 
@@ -28,29 +29,40 @@ class Command(BaseCommand):
         reports = audit.verify(options["county"], chunk_size=options["chunk_size"])
         elapsed = time.perf_counter() - started
         if not reports:
-            self.stdout.write("no audit events" + (f" in county {options['county']!r}" if options["county"] else ""))
+            self.stdout.write(_("县 %(county)s 没有审计事件") % {"county": repr(options["county"])}
+                              if options["county"] else _("没有审计事件"))
         broken = 0
         for report in reports:
-            name = report.county_code or "(no county)"
+            name = report.county_code or _("（无县）")
             if report.ok:
-                self.stdout.write(f"{name}: OK, {report.events} events, head #{report.head_id} {report.head_hash}")
+                self.stdout.write(_("%(name)s：完好，%(events)s 个事件，链头 #%(head_id)s %(head_hash)s") % {
+                    "name": name, "events": report.events, "head_id": report.head_id, "head_hash": report.head_hash})
                 continue
             broken += 1
             b = report.broken
+            if b.content_altered and b.link_altered:
+                altered = _("内容和链接被改动")
+            elif b.content_altered:
+                altered = _("内容被改动")
+            else:
+                altered = _("链接被改动")
             self.stdout.write(self.style.ERROR(
-                f"{name}: BROKEN at event #{b.event_id} ({b.occurred_at.isoformat()}, county {name}): "
-                f"{b.kind} altered"))
+                _("%(name)s：链在事件 #%(event)s 处断开（%(at)s，县 %(name)s）：%(altered)s") % {
+                    "name": name, "event": b.event_id, "at": b.occurred_at.isoformat(), "altered": altered}))
             if b.content_altered:
-                self.stdout.write(f"  the event's content or hash was changed: its hash should be {b.expected_hash}, "
-                                  f"stored {b.stored_hash}")
+                self.stdout.write("  " + _("事件的内容或哈希被改过：它的哈希应为 %(expected)s，存储的是 %(stored)s") % {
+                    "expected": b.expected_hash, "stored": b.stored_hash})
             if b.link_altered:
-                before = f"event #{b.previous_id}" if b.previous_id else "the start of the chain"
-                self.stdout.write(
-                    f"  its link does not follow {before}: prev_hash should be {b.expected_prev_hash}, "
-                    f"stored {b.stored_prev_hash} (an event before it was removed, slipped in or re-hashed)")
-            self.stdout.write(f"  {report.checked} events intact before it; {report.events} events in the chain")
+                before = _("事件 #%(event)s") % {"event": b.previous_id} if b.previous_id else _("链的起点")
+                self.stdout.write("  " + _(
+                    "它的链接没有接上前一位置（%(before)s）：prev_hash 应为 %(expected)s，存储的是 %(stored)s"
+                    "（它之前的事件被删除、插入或重新计算了哈希）") % {
+                    "before": before, "expected": b.expected_prev_hash, "stored": b.stored_prev_hash})
+            self.stdout.write("  " + _("它之前有 %(checked)s 个事件完好；链中共 %(events)s 个事件") % {
+                "checked": report.checked, "events": report.events})
         total = sum(r.events for r in reports)
-        self.stdout.write(f"checked {total} events in {len(reports)} chain(s) in {elapsed:.1f} s")
+        self.stdout.write(_("已检查 %(events)s 个事件，共 %(chains)s 条链，用时 %(seconds)s 秒") % {
+            "events": total, "chains": len(reports), "seconds": f"{elapsed:.1f}"})
         if broken:
             sys.stdout.flush()
             sys.exit(1)

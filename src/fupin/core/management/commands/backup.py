@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.core import backup
 
@@ -25,10 +26,11 @@ class Command(BaseCommand):
         try:
             result = backup.create(Path(out), force=force, echo=echo)
         except backup.BackupError as exc:
-            raise CommandError(f"backup failed: {exc}") from exc
+            raise CommandError(_("备份失败：%(error)s") % {"error": exc}) from exc
         if verbosity > 1:
-            self.stdout.write("row counts:")
+            self.stdout.write(_("各表行数："))
             for line in backup.table_report(result.manifest["database"]["tables"]):
                 self.stdout.write(line)
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"backup written in {time.monotonic() - started:.1f} s: {result.path}"))
+            self.stdout.write(self.style.SUCCESS(_("备份已写入（用时 %(seconds)s 秒）：%(path)s") % {
+                "seconds": f"{time.monotonic() - started:.1f}", "path": result.path}))

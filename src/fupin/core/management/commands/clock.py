@@ -7,6 +7,7 @@ by a week lets a visitor close the notices they posted. Only on a demo database,
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.core import clock
 from fupin.core.models import Setting
@@ -22,8 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, day=None, real=False, force=False, **options):
         if (day or real) and Setting.get("dataset") != "demo" and not force:
-            raise CommandError("这不是演示数据库：修改系统日期会改变业务记录的日期。确需修改请加 --force。"
-                               " (Not the demo database; use --force to set its clock.)")
+            raise CommandError(_("这不是演示数据库：修改系统日期会改变业务记录的日期。确需修改请加 --force。"))
         if real:
             clock.store_today(None)
         elif day:
@@ -33,8 +33,11 @@ class Command(BaseCommand):
                 try:
                     target = dt.date.fromisoformat(day)
                 except ValueError:
-                    raise CommandError(f"not a date or +DAYS: {day}") from None
+                    raise CommandError(_("不是日期，也不是 +天数：%(day)s") % {"day": day}) from None
             clock.store_today(target)
         stored = clock.stored_today()
-        self.stdout.write(f"{clock.today().isoformat()} "
-                          + (f"(set: the Setting {clock.SETTING})" if stored else "(the real date)"))
+        if stored:
+            self.stdout.write(_("%(date)s（已设定：设置项 %(setting)s）") % {
+                "date": clock.today().isoformat(), "setting": clock.SETTING})
+        else:
+            self.stdout.write(_("%(date)s（真实日期）") % {"date": clock.today().isoformat()})

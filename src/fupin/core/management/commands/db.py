@@ -5,6 +5,7 @@ run as the owner, or applied with --apply (through FUPIN_MIGRATE_DATABASE_URL wh
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.core import db_roles
 
@@ -23,12 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with db_roles.owner_connection() as connection:
             if connection.vendor != "postgresql":
-                raise CommandError("database roles are a PostgreSQL matter; SQLite has none")
+                raise CommandError(_("数据库角色只适用于 PostgreSQL；SQLite 没有角色"))
             plan = db_roles.plan(connection, options["app_role"], options["owner"])
             if not options["apply"]:
-                self.stdout.write(f"-- data rights for {plan.app_role}; run as {plan.owner} (the tables' owner)")
+                self.stdout.write(_("-- %(role)s 的数据权限；请以 %(owner)s（表的所有者）身份运行") % {
+                    "role": plan.app_role, "owner": plan.owner})
                 for line in plan.problems + plan.notes:
-                    self.stdout.write(f"-- NOTE: {line}")
+                    self.stdout.write(_("-- 注意：%(note)s") % {"note": line})
                 self.stdout.write("BEGIN;")
                 for sql in plan.statements:
                     self.stdout.write(f"{sql};")
@@ -39,4 +41,5 @@ class Command(BaseCommand):
             db_roles.apply(connection, plan)
             for note in plan.notes:
                 self.stderr.write(self.style.WARNING(note))
-            self.stdout.write(f"{plan.app_role}: {len(plan.statements)} statements applied (owner {plan.owner})")
+            self.stdout.write(_("%(role)s：已执行 %(count)s 条语句（所有者 %(owner)s）") % {
+                "role": plan.app_role, "count": len(plan.statements), "owner": plan.owner})

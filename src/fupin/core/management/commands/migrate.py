@@ -5,6 +5,7 @@ migrations created too (``fupin db roles`` applied)."""
 
 from django.core.management.commands import migrate
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext as _
 
 from fupin.core import db_roles
 
@@ -19,9 +20,11 @@ class Command(migrate.Command):
             if app_role and connection.vendor == "postgresql":
                 plan = db_roles.plan(connection, app_role)
                 for problem in plan.problems:
-                    self.stderr.write(self.style.WARNING(f"database roles: {problem} (no grants applied)"))
+                    self.stderr.write(self.style.WARNING(
+                        _("数据库角色：%(problem)s（未授予权限）") % {"problem": problem}))
                 if not plan.problems:
                     db_roles.apply(connection, plan)
                     if options["verbosity"]:
-                        self.stdout.write(f"granted {app_role} its data rights (owner {plan.owner})")
+                        self.stdout.write(_("已授予 %(role)s 数据权限（所有者 %(owner)s）") % {
+                            "role": app_role, "owner": plan.owner})
         return result

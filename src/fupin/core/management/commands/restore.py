@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.core import backup
 
@@ -24,12 +25,13 @@ class Command(BaseCommand):
         try:
             result = backup.restore(Path(archive), force=force, echo=echo)
         except backup.BackupError as exc:
-            raise CommandError(f"restore failed: {exc}") from exc
+            raise CommandError(_("恢复失败：%(error)s") % {"error": exc}) from exc
         if verbosity > 1:
-            self.stdout.write("row counts (all as in the manifest):")
+            self.stdout.write(_("各表行数（均与清单一致）："))
             for line in backup.table_report(result.manifest["database"]["tables"]):
                 self.stdout.write(line)
         if verbosity:
             self.stdout.write(self.style.SUCCESS(
-                f"restored in {time.monotonic() - started:.1f} s: {result.tables} tables, {result.rows:,} rows, "
-                f"{result.files:,} files"))
+                _("已恢复（用时 %(seconds)s 秒）：%(tables)s 张表，%(rows)s 行，%(files)s 个文件") % {
+                    "seconds": f"{time.monotonic() - started:.1f}", "tables": result.tables, "rows": f"{result.rows:,}",
+                    "files": f"{result.files:,}"}))

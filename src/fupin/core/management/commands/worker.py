@@ -10,6 +10,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from fupin.core import jobs
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             threading.Thread(target=watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
         recovered = jobs.recover_interrupted()
         if recovered:
-            self.stdout.write(f"{recovered} job(s) left running by a stopped worker marked failed")
+            self.stdout.write(_("已将 %(count)s 个因后台进程停止而中断的任务标记为失败") % {"count": recovered})
         call_command("db_worker", interval=interval, queue_name=queue_name, batch=batch, startup_delay=not batch)
 
 

@@ -64,50 +64,60 @@ class Command(BaseCommand):
             raise CommandError(_("这个数据库里有非演示数据，fupin demo 拒绝运行。"))
         files = sorted(DIVISIONS.glob("*.csv"))
         stats = load_files(files)
-        self.stdout.write(f"divisions: {stats.read} rows of Lichuan (361022) loaded")
+        self.stdout.write(_("行政区划：已载入黎川县（361022）%(rows)s 行") % {"rows": stats.read})
         wanted = {"households": households, "seed": seed, "today": TODAY.isoformat()}
         if Household.objects.exists() and Setting.get("demo.params") == wanted and not reset:
-            self.stdout.write(f"demo county already there ({households} households, seed {seed}); keeping it")
+            self.stdout.write(_("演示县已存在（%(households)s 户，种子 %(seed)s），保留不变") % {
+                "households": households, "seed": seed})
         else:
             if Household.objects.exists():
-                self.stdout.write("emptying the previous demo ...")
+                self.stdout.write(_("正在清空之前的演示数据 ……"))
                 wipe_demo()
                 load_files(files)
             Setting.put("dataset", "demo")
             clock.store_today(TODAY)
             users = accounts.ensure_accounts()
             started = time.perf_counter()
-            self.stdout.write(f"generating {households:,} households (seed {seed}) ...")
+            self.stdout.write(_("正在生成 %(households)s 户（种子 %(seed)s）……") % {
+                "households": f"{households:,}", "seed": seed})
             result = generator.generate(generator.DemoConfig(households=households, seed=seed),
                                         helper_user_id=users["helper"].pk, progress=self.stdout.write)
             elapsed = time.perf_counter() - started
             self.stdout.write(
-                f"generated {result.households:,} households, {result.members:,} members in {elapsed:.1f} s; "
-                f"poor people: {result.people_by_type.get('poor', 0):,}; "
-                f"poor villages: {len(result.poor_villages)}"
-            )
+                _("已生成 %(households)s 户、%(members)s 人，用时 %(seconds)s 秒；贫困人口 %(poor_people)s 人；"
+                  "贫困村 %(poor_villages)s 个") % {
+                    "households": f"{result.households:,}", "members": f"{result.members:,}",
+                    "seconds": f"{elapsed:.1f}", "poor_people": f"{result.people_by_type.get('poor', 0):,}",
+                    "poor_villages": len(result.poor_villages)})
             rule_sets = rules.ensure_rule_sets()
             rules.ensure_scales()
             lines = [app_demo.generate(county_code="361022", seed=seed, users=users) for app_demo in PAYING_DEMOS]
             changed = reconcile_incomes("361022", generator.DemoConfig().year)
-            lines.append(f"declared 2023 incomes reconciled with what was paid: {changed['transfers']:,} transfer and"
-                         f" {changed['dividends']:,} property incomes raised; 1 in {KEEP_EVERY} left for the card to flag")
+            lines.append(_("2023 年申报收入已与实际发放核对：上调转移性收入 %(transfers)s 条、财产性收入 %(dividends)s 条；"
+                           "每 %(keep)s 条留 1 条不调，由户卡提示") % {
+                "transfers": f"{changed['transfers']:,}", "dividends": f"{changed['dividends']:,}", "keep": KEEP_EVERY})
             runs = [] if no_identify else rules.run_official(rule_sets)
             for run in runs:
                 s = run.summary
-                self.stdout.write(f"identification {run.year}: {s['poor']:,} poor households ({s['poor_people']:,}"
-                                  f" people), {s['unstable'] + s['marginal'] + s['hardship']:,} monitoring"
-                                  f" candidates, in {s['seconds']} s")
+                self.stdout.write(
+                    _("%(year)s 年识别：贫困户 %(poor)s 户（%(poor_people)s 人），监测对象候选 %(candidates)s 户，"
+                      "用时 %(seconds)s 秒") % {
+                        "year": run.year, "poor": f"{s['poor']:,}", "poor_people": f"{s['poor_people']:,}",
+                        "candidates": f"{s['unstable'] + s['marginal'] + s['hardship']:,}", "seconds": s["seconds"]})
             if runs:
                 opened = rules.open_working_year(runs)
-                self.stdout.write(f"working year {max(r.year for r in runs)} opened: {opened['exits']:,} exit"
-                                  f" candidates, {opened['clues']:,} risk clues waiting in the task lists")
+                self.stdout.write(
+                    _("%(year)s 工作年度已开启：退出候选 %(exits)s 户，风险线索 %(clues)s 条在任务列表中等待处理") % {
+                        "year": max(r.year for r in runs), "exits": f"{opened['exits']:,}",
+                        "clues": f"{opened['clues']:,}"})
             paths = demo_exchange.write_lists(seed)
             matched = demo_exchange.run_matching(paths, "361022")
             self.stdout.write(
-                f"department lists matched: {sum(r.counts['clues_created'] for r in matched):,} risk clues, "
-                f"{sum(r.counts['discrepancies'] for r in matched):,} discrepancies; sample files to try the "
-                f"import and the matching yourself: {paths['households'].parent}")
+                _("部门名单已比对：风险线索 %(clues)s 条，数据差异 %(discrepancies)s 条；"
+                  "可自己试用导入和比对的样例文件在：%(path)s") % {
+                    "clues": f"{sum(r.counts['clues_created'] for r in matched):,}",
+                    "discrepancies": f"{sum(r.counts['discrepancies'] for r in matched):,}",
+                    "path": paths["households"].parent})
             lines += [app_demo.generate(county_code="361022", seed=seed, users=users) for app_demo in LATER_DEMOS]
             if runs:
                 lines.append(walkthrough.village_exits("361022", users))
@@ -120,9 +130,9 @@ class Command(BaseCommand):
                     self.stdout.write(line)
             Setting.put("demo.params", wanted)
         accounts.ensure_accounts()
-        self.stdout.write(f"\ndemo date: {clock.stored_today() or clock.today()} (the clock of this installation;"
-                          f" every page shows it)")
-        self.stdout.write(f"\ndemo accounts (password for all: {accounts.DEMO_PASSWORD}):")
+        self.stdout.write("\n" + _("演示日期：%(date)s（本系统的时钟，每个页面都显示它）") % {
+            "date": clock.stored_today() or clock.today()})
+        self.stdout.write("\n" + _("演示账号（密码均为 %(password)s）：") % {"password": accounts.DEMO_PASSWORD})
         for username, role, prefix, name, _org, _dept in accounts.ACCOUNTS:
             self.stdout.write(f"  {username:<9} {role.label:<8} {prefix:<13} {name}")
         if not no_serve:

@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.divisions.loader import DivisionFileError, load_files
 from fupin.divisions.models import Division
@@ -29,22 +30,23 @@ class Command(BaseCommand):
     def _load(self, files, edition):
         missing = [str(f) for f in files if not f.exists()]
         if missing:
-            raise CommandError(f"文件不存在: {', '.join(missing)}")
+            raise CommandError(_("文件不存在：%(files)s") % {"files": ", ".join(missing)})
         started = time.perf_counter()
         try:
             stats = load_files(files, edition=edition)
         except DivisionFileError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
-        self.stdout.write(
-            f"read {stats.read} rows: {stats.inserted} new, {stats.updated} changed, "
-            f"{stats.unchanged} unchanged, in {elapsed:.1f} s"
-        )
+        self.stdout.write(_("读取 %(read)s 行：新增 %(inserted)s 行，变更 %(updated)s 行，未变 %(unchanged)s 行，"
+                            "用时 %(seconds)s 秒") % {
+            "read": stats.read, "inserted": stats.inserted, "updated": stats.updated, "unchanged": stats.unchanged,
+            "seconds": f"{elapsed:.1f}"})
 
     def _show(self, code):
         division = Division.objects.filter(code=code).first()
         if division is None:
-            raise CommandError(f"区划代码不存在: {code}")
-        self.stdout.write(f"{division.code} {division.name} (level {division.level})")
+            raise CommandError(_("区划代码不存在：%(code)s") % {"code": code})
+        self.stdout.write(_("%(code)s %(name)s（级别 %(level)s）") % {
+            "code": division.code, "name": division.name, "level": division.level})
         for child in Division.objects.children_of(code):
             self.stdout.write(f"  {child.code} {child.name} {child.urban_rural_class}")

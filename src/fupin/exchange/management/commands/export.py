@@ -62,7 +62,8 @@ class Command(BaseCommand):
             workbooks.write_households(out, table, fmt)
         actions.record_export(actor=SYSTEM, what="households", area_code=area, full=options["full"],
                               count=table.height, file_format=fmt)
-        self.stdout.write(f"wrote {table.height} members to {output}" + ("" if options["full"] else " (masked)"))
+        self.stdout.write((_("已将 %(count)s 名成员写入 %(path)s") if options["full"]
+                           else _("已将 %(count)s 名成员写入 %(path)s（已脱敏）")) % {"count": table.height, "path": output})
 
     def _villages(self, options):
         divisions = list(selectors.villages(None, options["area"]))
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             workbooks.village_registers(out, divisions)
         actions.record_export(actor=SYSTEM, what="villages", area_code=options["area"], full=False,
                               count=len(divisions), file_format="xlsx")
-        self.stdout.write(f"wrote {len(divisions)} villages to {options['output']}")
+        self.stdout.write(_("已将 %(count)s 个村写入 %(path)s") % {"count": len(divisions), "path": options["output"]})
 
     def _card(self, options):
         household = registry_selectors.household_by_ref(options["household"],
@@ -81,7 +82,8 @@ class Command(BaseCommand):
             workbooks.household_card(out, household, masked=not options["full"])
         actions.record_export(actor=SYSTEM, what="card", area_code=household.division_id, full=options["full"],
                               count=1, file_format="xlsx")
-        self.stdout.write(f"wrote the card of household {household.household_code} to {options['output']}")
+        self.stdout.write(_("已将户 %(code)s 的户卡写入 %(path)s") % {
+            "code": household.household_code, "path": options["output"]})
 
     def _identification(self, options):
         from fupin.targeting.management.commands.identify import default_county
@@ -103,4 +105,5 @@ class Command(BaseCommand):
         else:
             with open(options["output"], "w", encoding="utf-8-sig", newline="") as handle:
                 count = identification.write_csv(handle, run)
-        self.stdout.write(f"wrote {count} households of run #{run.pk} to {options['output']}")
+        self.stdout.write(_("已将识别运行 #%(run)s 的 %(count)s 户写入 %(path)s") % {
+            "run": run.pk, "count": count, "path": options["output"]})

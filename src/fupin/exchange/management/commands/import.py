@@ -77,14 +77,21 @@ class Command(BaseCommand):
             head += _("，发现 %(n)s 处错误") % {"n": result.problems.height}
         if not c:
             return head + _("，未写入任何数据")
-        verb = "将导入" if batch.dry_run else "已导入"
-        lines = [head,
-                 f"{verb} {c['members_written']} 名成员、{c['households_written']} 户"
-                 + (f"（跳过有错误的 {len(result.skipped_households)} 户）" if result.skipped_households else ""),
-                 f"新增 {c['households_created']} 户、{c['members_created']} 人；"
-                 f"更新 {c['households_updated']} 户、{c['members_updated']} 人；收入 {c['incomes_written']} 条",
-                 f"文件中缺少的成员 {c['members_absent']} 人" + (f"，已减员 {c['members_removed']} 人"
-                                                           if c["members_removed"] else "（未减员；需要时加 --sync-members）")]
+        written = (_("将导入 %(members)s 名成员、%(households)s 户") if batch.dry_run
+                   else _("已导入 %(members)s 名成员、%(households)s 户")) % {
+            "members": c["members_written"], "households": c["households_written"]}
+        if result.skipped_households:
+            written += _("（跳过有错误的 %(n)s 户）") % {"n": len(result.skipped_households)}
+        absent = _("文件中缺少的成员 %(n)s 人") % {"n": c["members_absent"]}
+        absent += (_("，已减员 %(n)s 人") % {"n": c["members_removed"]} if c["members_removed"]
+                   else _("（未减员；需要时加 --sync-members）"))
+        lines = [head, written,
+                 _("新增 %(households)s 户、%(members)s 人；更新 %(households_updated)s 户、%(members_updated)s 人；"
+                   "收入 %(incomes)s 条") % {
+                     "households": c["households_created"], "members": c["members_created"],
+                     "households_updated": c["households_updated"], "members_updated": c["members_updated"],
+                     "incomes": c["incomes_written"]},
+                 absent]
         if batch.dry_run:
             lines.append(_("试导入：没有写入任何数据"))
         return "\n".join(lines)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.accounts.models import User
 from fupin.core.actions import SYSTEM, is_system
@@ -26,12 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, source, file, area, user, report, **options):
         if not file.is_file():
-            raise CommandError(f"找不到文件：{file}")
+            raise CommandError(_("找不到文件：%(p)s") % {"p": file})
         actor = SYSTEM
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(f"没有用户 {user}")
+                raise CommandError(_("没有用户 %(u)s") % {"u": user})
         if not area and is_system(actor):
             from fupin.targeting.management.commands.identify import default_county
 
@@ -44,15 +45,20 @@ class Command(BaseCommand):
         run = actions.execute_match(run, echo=self._bar)
         self.stderr.write("")
         if run.status == MatchStatus.REJECTED:
-            raise CommandError(f"比对 #{run.pk}：文件无法读取：{run.counts.get('fatal')}")
+            raise CommandError(_("比对 #%(run)s：文件无法读取：%(error)s") % {"run": run.pk, "error": run.counts.get("fatal")})
         c = run.counts
         if report is not None and run.report:
             with run.report.open("rb") as handle:
                 report.write_bytes(handle.read())
         self.stdout.write(
-            f"比对 #{run.pk}（{run.get_source_display()}）：{c['rows']} 行，无效 {c['invalid']} 行；"
-            f"匹配 {c['matched_rows']} 行 / {c['matched_members']} 人，未匹配 {c['unmatched_rows']} 行\n"
-            f"风险线索：发现 {c['clue_findings']} 条，新建线索 {c['clues_created']} 条；数据差异 {c['discrepancies']} 条")
+            _("比对 #%(run)s（%(source)s）：%(rows)s 行，无效 %(invalid)s 行；"
+              "匹配 %(matched_rows)s 行 / %(matched_members)s 人，未匹配 %(unmatched_rows)s 行") % {
+                "run": run.pk, "source": run.get_source_display(), "rows": c["rows"], "invalid": c["invalid"],
+                "matched_rows": c["matched_rows"], "matched_members": c["matched_members"],
+                "unmatched_rows": c["unmatched_rows"]}
+            + "\n"
+            + _("风险线索：发现 %(findings)s 条，新建线索 %(created)s 条；数据差异 %(discrepancies)s 条") % {
+                "findings": c["clue_findings"], "created": c["clues_created"], "discrepancies": c["discrepancies"]})
 
     def _bar(self, percent: int, message: str) -> None:
         done = percent // 4

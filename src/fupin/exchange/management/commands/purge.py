@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fupin.assessment import actions as assessment
 from fupin.core.actions import SYSTEM
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             n += assessment.purge_reports(actor=SYSTEM, county_code=code,
                                           before=timezone.now() - timedelta(days=days))
             if n:
-                self.stdout.write(f"{code}: {n} files older than {days} days deleted")
+                self.stdout.write(_("%(county)s：已删除 %(count)s 个超过 %(days)s 天的文件") % {
+                    "county": code, "count": n, "days": days})
             total += n
-        self.stdout.write(f"{total} files deleted")
+        self.stdout.write(_("共删除 %(count)s 个文件") % {"count": total})

@@ -5,6 +5,7 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.core.actions import SYSTEM
 from fupin.registry.models import Household
@@ -15,7 +16,7 @@ from fupin.targeting.models import RuleSet
 def default_county() -> str:
     counties = list(Household.objects.values_list("county_code", flat=True).distinct()[:2])
     if len(counties) != 1:
-        raise CommandError("请用 --area 指定县级区划代码 (give --area: the database holds several counties or none)")
+        raise CommandError(_("请用 --area 指定县级区划代码（数据库中有多个县，或者一个也没有）"))
     return counties[0]
 
 
@@ -36,14 +37,19 @@ class Command(BaseCommand):
                                     enqueue=False)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(f"run #{run.pk}: {year}, area {area}, rules {run.rule_set}{' (dry run)' if dry_run else ''}")
+        self.stdout.write((_("识别运行 #%(run)s：%(year)s 年，区域 %(area)s，规则 %(rules)s（试运行）") if dry_run
+                          else _("识别运行 #%(run)s：%(year)s 年，区域 %(area)s，规则 %(rules)s")) % {
+            "run": run.pk, "year": year, "area": area, "rules": run.rule_set})
         run = actions.execute_run(run, echo=self._bar)
         sys.stdout.write("\n")
         s = run.summary
         self.stdout.write(
-            f"{s['households']} households in {s['seconds']} s: {s['poor']} poor ({s['poor_people']} people, "
-            f"incidence {s['incidence']}%), monitoring candidates {s['unstable'] + s['marginal'] + s['hardship']}, "
-            f"MPI H={s['mpi']['H']:.4f} A={s['mpi']['A']:.4f} M0={s['mpi']['M0']:.4f}")
+            _("%(households)s 户，用时 %(seconds)s 秒：贫困户 %(poor)s 户（%(poor_people)s 人，贫困发生率 %(incidence)s%%），"
+              "监测对象候选 %(candidates)s 户，多维贫困 H=%(h)s A=%(a)s M0=%(m0)s") % {
+                "households": s["households"], "seconds": s["seconds"], "poor": s["poor"],
+                "poor_people": s["poor_people"], "incidence": s["incidence"],
+                "candidates": s["unstable"] + s["marginal"] + s["hardship"], "h": f"{s['mpi']['H']:.4f}",
+                "a": f"{s['mpi']['A']:.4f}", "m0": f"{s['mpi']['M0']:.4f}"})
 
     def _bar(self, percent: int, message: str) -> None:
         filled = percent // 4
@@ -57,5 +63,5 @@ class Command(BaseCommand):
             candidates = [r for r in RuleSet.objects.for_county(county, year) if str(r.version) == rules]
             found = max(candidates, key=lambda r: len(r.region_code), default=None)
         if found is None:
-            raise CommandError(f"没有找到 {year} 年的规则集 {rules}")
+            raise CommandError(_("没有找到 %(year)s 年的规则集 %(rules)s") % {"year": year, "rules": rules})
         return found
