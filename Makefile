@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres lint bench install messages clean
+.PHONY: demo test test-sqlite test-postgres test-citus lint bench install messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,12 +30,18 @@ test: $(STAMP) lint
 	else \
 		echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; \
 	fi
+	$(MAKE) test-citus
 
 test-sqlite: $(STAMP)
 	DATABASE_URL= $(BIN)/pytest -q
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+# The Citus cluster (../shared/citus): migrate, distribute, the Citus tests; skipped, saying so, where
+# Citus is not installed.
+test-citus: $(STAMP)
+	scripts/test-citus.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1,3 +1,4 @@
+import os
 from decimal import Decimal
 
 import pytest
@@ -93,3 +94,17 @@ def rules(lichuan):
         "province_rural_income": Decimal(20000), "county_rural_income": Decimal(18000),
         "province_poverty_rate": Decimal(5)})
     return actions.publish_rule_set(actor=SYSTEM, rule_set=rule_set)
+
+
+if os.environ.get("FUPIN_TEST_CITUS") == "1":
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker):
+        """On the Citus cluster the tests run in the database DATABASE_URL names, prepared beforehand
+        (``cluster.sh createdb``, ``fupin migrate``, ``fupin citus distribute``: see `make test-citus`):
+        Citus's databases need the extension and the worker nodes, which a test database created by
+        Django would not have. Each test still runs in its own transaction, rolled back after it."""
+        from fupin.core import citus
+
+        with django_db_blocker.unblock():
+            assert citus.is_citus() and citus.status()["distributed"], "run fupin citus distribute first"
+        yield

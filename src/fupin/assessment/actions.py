@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from fupin.accounts.roles import Cap
 from fupin.assessment.models import Frame, Sample, SampleItem, SampleStatus, Survey
 from fupin.core import audit, clock
-from fupin.core.actions import atomic, user_or_none
+from fupin.core.actions import atomic, lock, user_or_none
 from fupin.core.actions import authorize as core_authorize
 from fupin.core.scope import prefix_q
 from fupin.divisions.models import Division, Level
@@ -135,7 +135,7 @@ def check_answers(item: SampleItem, values: Mapping) -> dict[str, str]:
 
 
 def _save(actor, item: SampleItem, values: Mapping) -> Survey:
-    survey = Survey.objects.select_for_update().filter(item=item).first()
+    survey = Survey.objects.select_for_update().filter(item=item, county_code=item.county_code).first()
     before = audit.snapshot(survey, ANSWERS) if survey else None
     if survey is None:
         survey = Survey(county_code=item.county_code, item=item)
@@ -210,7 +210,7 @@ def findings_to_clues(*, actor, sample: Sample) -> int:
     from fupin.workflows.models import ClueSource
 
     _authorize(actor, Cap.MANAGE_ASSESSMENT, sample.county_code)
-    surveys = (Survey.objects.filter(item__sample=sample, clue__isnull=True)
+    surveys = (Survey.objects.filter(item__sample=sample, county_code=sample.county_code, clue__isnull=True)
                .filter(Q(wrongly_exited=True) | Q(missed=True)).select_related("item__household"))
     made = 0
     with atomic():
@@ -229,7 +229,7 @@ def findings_to_clues(*, actor, sample: Sample) -> int:
 def close_sample(*, actor, sample: Sample) -> Sample:
     _authorize(actor, Cap.MANAGE_ASSESSMENT, sample.county_code)
     with atomic():
-        sample = Sample.objects.select_for_update().get(pk=sample.pk)
+        sample = lock(sample)
         if sample.status == SampleStatus.CLOSED:
             return sample
         sample.status = SampleStatus.CLOSED

@@ -152,6 +152,10 @@ def lock(instance: models.Model) -> models.Model:
     :func:`atomic`. Returns the instance."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock() must run inside the action's transaction")
-    type(instance)._base_manager.select_for_update().filter(pk=instance.pk).values_list("pk", flat=True).get()
+    rows = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
+    county = getattr(instance, "county_code", None)
+    if county is not None:  # one county's shard on Citus (FOR UPDATE must name the distribution column)
+        rows = rows.filter(county_code=county)
+    rows.values_list("pk", flat=True).get()
     instance.refresh_from_db()
     return instance

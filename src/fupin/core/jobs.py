@@ -34,10 +34,12 @@ class Progress:
         side = _side_connection()
         if side is not None:
             with side.cursor() as cursor:
-                cursor.execute("UPDATE core_job SET progress = %s, message = %s WHERE id = %s",
-                               [percent, message[:300], self.job.pk])
+                # with the county: one shard on Citus (an update by id alone would lock them all)
+                cursor.execute("UPDATE core_job SET progress = %s, message = %s WHERE county_code = %s AND id = %s",
+                               [percent, message[:300], self.job.county_code, self.job.pk])
         else:
-            Job.objects.filter(pk=self.job.pk).update(progress=percent, message=message[:300])
+            Job.objects.filter(county_code=self.job.county_code, pk=self.job.pk).update(
+                progress=percent, message=message[:300])
         if self.echo:
             self.echo(percent, message)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, clock
-from fupin.core.actions import atomic, is_system, user_or_none
+from fupin.core.actions import atomic, is_system, lock, user_or_none
 from fupin.core.actions import authorize as core_authorize
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
@@ -155,7 +155,7 @@ def _allocated_from(source: FundSource) -> Decimal:
 @atomic()
 def update_source(*, actor, source: FundSource, changes: Mapping) -> FundSource:
     _authorize(actor, Cap.MANAGE_FUNDS, source.division_code)
-    source = FundSource.objects.select_for_update().get(pk=source.pk)
+    source = lock(source)
     if source.status != RecordStatus.ACTIVE:
         raise ValidationError(_("已撤销的资金来源不能修改。"))
     before = audit.snapshot(source, SOURCE_FIELDS)
@@ -178,7 +178,7 @@ def update_source(*, actor, source: FundSource, changes: Mapping) -> FundSource:
 @atomic()
 def cancel_source(*, actor, source: FundSource, reason: str) -> FundSource:
     _authorize(actor, Cap.MANAGE_FUNDS, source.division_code)
-    source = FundSource.objects.select_for_update().get(pk=source.pk)
+    source = lock(source)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤销原因。")})
     if source.status != RecordStatus.ACTIVE:
@@ -276,7 +276,7 @@ def can_edit_project(actor, project: Project) -> bool:
 def update_project(*, actor, project: Project, changes: Mapping) -> Project:
     """Correct a project. The declarer may edit it until approved; the finance office until complete.
     The budget never drops below what is already allocated."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = lock(project)
     if not is_system(actor) and not can_edit_project(actor, project):
         raise PermissionDenied(_("您不能修改该项目（项目状态或您的权限不允许）。"))
     before = audit.snapshot(project, PROJECT_FIELDS)
@@ -347,7 +347,7 @@ def transition(*, actor, project: Project, key: str, note: str = "") -> Project:
     if step is None:
         raise ValidationError(_("未知的操作：%(k)s") % {"k": key})
     _authorize(actor, step.capability, project.division_code)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = lock(project)
     if project.status not in step.sources:
         raise ValidationError(_("项目当前为“%(s)s”，不能“%(t)s”。") % {
             "s": ProjectStatus(project.status).label, "t": step.label})
@@ -378,7 +378,7 @@ def add_beneficiaries(*, actor, project: Project, household_codes: Iterable[str]
     """Add households (by household code) to a project's beneficiaries; all or nothing."""
     cap = Cap.MANAGE_FUNDS if _can(actor, Cap.MANAGE_FUNDS) else Cap.PROPOSE_PROJECT
     _authorize(actor, cap, project.division_code)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = lock(project)
     if project.status in (ProjectStatus.COMPLETED, ProjectStatus.REJECTED, ProjectStatus.CANCELLED):
         raise ValidationError(_("项目已%(s)s，不能再增加受益户。") % {"s": ProjectStatus(project.status).label})
     if cap == Cap.PROPOSE_PROJECT and project.status != ProjectStatus.DECLARED:
@@ -430,8 +430,8 @@ def allocate(*, actor, source: FundSource, project: Project, amount, division_co
     _authorize(actor, Cap.MANAGE_FUNDS, project.division_code)
     amount = money(amount)
     # lock in a fixed order (source, then project) so two allocations cannot deadlock
-    source = FundSource.objects.select_for_update().get(pk=source.pk)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    source = lock(source)
+    project = lock(project)
     if source.county_code != project.county_code:
         raise ValidationError({"source": _("资金来源与项目不属于同一个县。")})
     if source.status != RecordStatus.ACTIVE:
@@ -485,7 +485,7 @@ def disbursed_of(allocation: Allocation) -> Decimal:
 def cancel_allocation(*, actor, allocation: Allocation, reason: str) -> Allocation:
     """Withdraw an allocation made by mistake; only while nothing (net) has been paid from it."""
     _authorize(actor, Cap.MANAGE_FUNDS, allocation.division_code)
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation = lock(allocation)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写撤销原因。")})
     if not allocation.is_active:
@@ -515,7 +515,7 @@ def disburse(*, actor, allocation: Allocation, amount, mode: str, household: Hou
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
         raise ValidationError({"voucher_no": _("请填写凭证号。")})
-    allocation = Allocation.objects.select_for_update().select_related("project").get(pk=allocation.pk)
+    allocation = lock(allocation)
     if not allocation.is_active:
         raise ValidationError(_("该分配已撤销，不能支付。"))
     if allocation.project.status not in FUNDABLE:
@@ -560,7 +560,8 @@ def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str, paid
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写冲销原因。")})
-    allocation = Allocation.objects.select_for_update().get(pk=disbursement.allocation_id)
+    allocation = Allocation.objects.select_for_update().get(pk=disbursement.allocation_id,
+                                                            county_code=disbursement.county_code)
     original = Disbursement.objects.get(pk=disbursement.pk)
     if original.is_reversal:
         raise ValidationError(_("冲销记录不能再冲销。"))

@@ -14,7 +14,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from fupin.core import audit, clock
-from fupin.core.actions import atomic, is_system
+from fupin.core.actions import atomic, is_system, lock
 from fupin.divisions.models import Division, Level
 from fupin.programmes import domains
 from fupin.programmes.allocation import FEN, allocate
@@ -176,7 +176,7 @@ def add_participation(*, actor, household: Household, industry: Industry, year: 
 def end_participation(*, actor, participation: IndustryParticipation, ended_on: dt.date,
                       reason: str) -> IndustryParticipation:
     domains.authorize(actor, domains.INDUSTRY, participation.division_code)
-    participation = IndustryParticipation.objects.select_for_update().get(pk=participation.pk)
+    participation = lock(participation)
     if not participation.is_open:
         raise ValidationError(_("该产业参与已经结束。"))
     if ended_on < participation.started_on:
@@ -259,8 +259,7 @@ def join_cooperative(*, actor, cooperative: Cooperative, household: Household, s
 
 
 def _open_membership(membership: CooperativeMember) -> CooperativeMember:
-    membership = CooperativeMember.objects.select_for_update().select_related("cooperative", "household") \
-        .get(pk=membership.pk)
+    membership = lock(membership)
     if not membership.is_open:
         raise ValidationError(_("该户已退股。"))
     return membership
@@ -323,7 +322,7 @@ def declare_dividend(*, actor, cooperative: Cooperative, year: int, total, decla
                      note: str = "") -> Dividend:
     """Declare the year's dividend and pay it to the households holding shares on ``declared_on``."""
     domains.authorize(actor, domains.INDUSTRY, cooperative.division_code)
-    Cooperative.objects.select_for_update().filter(pk=cooperative.pk).first()
+    lock(cooperative)
     total = _money(total, "total", allow_zero=False)
     if not cooperative.founded_on.year <= int(year) <= clock.today().year:
         raise ValidationError({"year": _("分红年度必须在成立年度与今年之间。")})
@@ -387,7 +386,7 @@ def create_course(*, actor, division_code: str, name: str, programme: str, organ
 @atomic()
 def enroll(*, actor, course: Course, member: Member, enrolled_on: dt.date | None = None) -> Trainee:
     domains.authorize(actor, domains.EMPLOYMENT, course.division_code)
-    course = Course.objects.select_for_update().get(pk=course.pk)  # capacity is checked under the course's lock
+    course = lock(course)  # capacity is checked under the course's lock
     _active_member(member)
     if member.county_code != course.county_code:
         raise ValidationError({"member": _("只能为本县的成员报名。")})
@@ -414,7 +413,7 @@ def enroll(*, actor, course: Course, member: Member, enrolled_on: dt.date | None
 @atomic()
 def complete_training(*, actor, trainee: Trainee, completed_on: dt.date) -> Trainee:
     domains.authorize(actor, domains.EMPLOYMENT, trainee.course.division_code)
-    trainee = Trainee.objects.select_for_update().select_related("course").get(pk=trainee.pk)
+    trainee = lock(trainee)
     if trainee.status != TraineeStatus.ENROLLED:
         raise ValidationError(_("只有在训学员可以结业。"))
     if completed_on < trainee.course.start_on:
@@ -431,7 +430,7 @@ def complete_training(*, actor, trainee: Trainee, completed_on: dt.date) -> Trai
 @atomic()
 def drop_trainee(*, actor, trainee: Trainee) -> Trainee:
     domains.authorize(actor, domains.EMPLOYMENT, trainee.course.division_code)
-    trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
+    trainee = lock(trainee)
     if trainee.status != TraineeStatus.ENROLLED:
         raise ValidationError(_("只有在训学员可以退出。"))
     before = _fields(trainee, ["status"])
@@ -446,7 +445,7 @@ def drop_trainee(*, actor, trainee: Trainee) -> Trainee:
 def issue_certificate(*, actor, trainee: Trainee, kind: str, occupation: str, number: str,
                       issued_on: dt.date) -> Certificate:
     domains.authorize(actor, domains.EMPLOYMENT, trainee.course.division_code)
-    trainee = Trainee.objects.select_for_update().select_related("course").get(pk=trainee.pk)
+    trainee = lock(trainee)
     problems = {}
     if trainee.status != TraineeStatus.COMPLETED:
         problems.setdefault("__all__", []).append(_("学员结业后才能登记证书。"))
@@ -497,7 +496,7 @@ def grant_subsidy(*, actor, certificate: Certificate, granted_on: dt.date | None
     """The subsidy for a certificate (凭证直接补助): once per certificate, at the year's standard."""
     trainee = certificate.trainee
     domains.authorize(actor, domains.EMPLOYMENT, trainee.course.division_code)
-    Certificate.objects.select_for_update().filter(pk=certificate.pk).first()
+    lock(certificate)
     if TrainingSubsidy.objects.filter(certificate=certificate).exists():
         raise ValidationError(_("该证书已核定补助，一证只补一次。"))
     year = certificate.issued_on.year
@@ -517,7 +516,7 @@ def grant_subsidy(*, actor, certificate: Certificate, granted_on: dt.date | None
 @atomic()
 def mark_subsidy_paid(*, actor, subsidy: TrainingSubsidy, paid_on: dt.date) -> TrainingSubsidy:
     domains.authorize(actor, domains.EMPLOYMENT, subsidy.division_code)
-    subsidy = TrainingSubsidy.objects.select_for_update().get(pk=subsidy.pk)
+    subsidy = lock(subsidy)
     if subsidy.status == SubsidyStatus.PAID:
         raise ValidationError(_("该补助已发放。"))
     if paid_on < subsidy.granted_on:
@@ -565,7 +564,7 @@ def record_employment(*, actor, member: Member, employer: str, place: str, start
 @atomic()
 def end_employment(*, actor, employment: Employment, ended_on: dt.date) -> Employment:
     domains.authorize(actor, domains.EMPLOYMENT, employment.division_code)
-    employment = Employment.objects.select_for_update().get(pk=employment.pk)
+    employment = lock(employment)
     if employment.ended_on is not None:
         raise ValidationError(_("该就业记录已结束。"))
     if ended_on < employment.started_on:
@@ -604,7 +603,7 @@ def add_welfare_job(*, actor, division_code: str, post: str, member: Member, sta
 @atomic()
 def end_welfare_job(*, actor, job: PublicWelfareJob, ended_on: dt.date, reason: str) -> PublicWelfareJob:
     domains.authorize(actor, domains.EMPLOYMENT, job.division_code)
-    job = PublicWelfareJob.objects.select_for_update().get(pk=job.pk)
+    job = lock(job)
     if job.ended_on is not None:
         raise ValidationError(_("该岗位人员已离岗。"))
     if ended_on < job.started_on:

@@ -478,7 +478,8 @@ def set_income(*, actor, household: Household, year: int, values: Mapping, reaso
     if negative:
         raise ValidationError({k: _("金额不能为负数") for k in negative})
     with atomic():
-        income = HouseholdIncome.objects.select_for_update().filter(household=household, year=year).first()
+        income = (HouseholdIncome.objects.select_for_update()
+                  .filter(county_code=household.county_code, household=household, year=year).first())
         before = audit.snapshot(income, INCOME_FIELDS) if income else None
         if income is None:
             income = HouseholdIncome(household=household, county_code=household.county_code, year=year)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
 from fupin.core import audit, clock
-from fupin.core.actions import atomic, is_system
+from fupin.core.actions import atomic, is_system, lock
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import actions as registry_actions
@@ -304,7 +304,7 @@ def plan_renovation(*, actor, household: Household, year: int, method: str, subs
     if started_on and started_on > clock.today():
         raise ValidationError({"started_on": _("开工日期不能晚于今天")})
     with atomic():
-        Household.objects.select_for_update().filter(pk=household.pk).first()
+        lock(household)
         if HouseRenovation.objects.filter(selectors.OPEN_RENOVATION, household=household).exists():
             raise ValidationError({"household": _("该户已有正在进行的危房改造。")})
         row = HouseRenovation.objects.create(
@@ -425,8 +425,8 @@ def allocate_relocation(*, actor, household: Household, site: RelocationSite, ye
     if allocated_on is None or allocated_on > clock.today():
         raise ValidationError({"allocated_on": _("分配日期不能晚于今天")})
     with atomic():
-        locked = RelocationSite.objects.select_for_update().get(pk=site.pk)
-        Household.objects.select_for_update().filter(pk=household.pk).first()
+        locked = RelocationSite.objects.select_for_update().get(pk=site.pk, county_code=site.county_code)
+        lock(household)
         if Relocation.objects.filter(household=household).exclude(status=RelocationStatus.CANCELLED).exists():
             raise ValidationError({"household": _("该户已分配安置房。")})
         occupied = locked.relocations.exclude(status=RelocationStatus.CANCELLED).count()
@@ -597,8 +597,8 @@ def match(*, actor, need: CharityNeed, offer: CharityOffer, amount: Decimal, mat
     if matched_on is None or matched_on > clock.today():
         raise ValidationError({"matched_on": _("对接日期不能晚于今天")})
     with atomic():
-        need = CharityNeed.objects.select_for_update().get(pk=need.pk)
-        offer = CharityOffer.objects.select_for_update().get(pk=offer.pk)
+        need = lock(need)
+        offer = lock(offer)
         if need.status in (NeedStatus.WITHDRAWN, NeedStatus.FULFILLED):
             raise ValidationError({"need": _("该需求已%(s)s，不能再对接。") % {"s": need.get_status_display()}})
         if offer.status == OfferStatus.WITHDRAWN:
@@ -629,8 +629,9 @@ def fulfil(*, actor, charity_match: CharityMatch, fulfilled_on: dt.date, note: s
     if fulfilled_on < charity_match.matched_on:
         raise ValidationError({"fulfilled_on": _("兑现日期不能早于对接日期")})
     with atomic():
-        need = CharityNeed.objects.select_for_update().get(pk=charity_match.need_id)
-        offer = CharityOffer.objects.select_for_update().get(pk=charity_match.offer_id)
+        need = CharityNeed.objects.select_for_update().get(pk=charity_match.need_id, county_code=charity_match.county_code)
+        offer = CharityOffer.objects.select_for_update().get(pk=charity_match.offer_id,
+                                                            county_code=charity_match.county_code)
         charity_match.status, charity_match.fulfilled_on = MatchStatus.FULFILLED, fulfilled_on
         if note:
             charity_match.note = note
@@ -651,8 +652,9 @@ def cancel_match(*, actor, charity_match: CharityMatch, reason: str) -> CharityM
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写取消原因")})
     with atomic():
-        need = CharityNeed.objects.select_for_update().get(pk=charity_match.need_id)
-        offer = CharityOffer.objects.select_for_update().get(pk=charity_match.offer_id)
+        need = CharityNeed.objects.select_for_update().get(pk=charity_match.need_id, county_code=charity_match.county_code)
+        offer = CharityOffer.objects.select_for_update().get(pk=charity_match.offer_id,
+                                                            county_code=charity_match.county_code)
         charity_match.status = MatchStatus.CANCELLED
         charity_match.note = (charity_match.note + " " + reason).strip()[:200]
         charity_match.save(update_fields=["status", "note"])
