@@ -83,7 +83,7 @@ def _require_active(obj) -> None:
 
 
 def _resize(household: Household, delta: int) -> None:
-    Household.objects.filter(pk=household.pk).update(size=F("size") + delta)
+    Household.objects.filter(county_code=household.county_code, pk=household.pk).update(size=F("size") + delta)
     household.refresh_from_db(fields=["size"])
 
 
@@ -124,13 +124,17 @@ def normalise_member(fields: Mapping, *, exclude_member_id: int | None = None) -
     problems = rules.check_member(data)
     data["sex"] = data.get("sex") or parsed.sex
     data["birth_date"] = data.get("birth_date") or parsed.birth_date
-    clash = Member.objects.active().filter(id_number=parsed.number).select_related("household")
+    # Across every county (a person lives in one household in the country): the member alone, then
+    # its household within its county (on Citus a join here would repartition both tables).
+    clash = Member.objects.active().filter(id_number=parsed.number)
     if exclude_member_id:
         clash = clash.exclude(pk=exclude_member_id)
-    other = clash.first()
+    other = clash.only("pk", "name", "county_code", "household_id").order_by("pk").first()
     if other is not None:
+        code = (Household.objects.filter(county_code=other.county_code, pk=other.household_id)
+                .values_list("household_code", flat=True).first())
         problems.append(("id_number", _("该证件号码已登记在户 %(code)s（%(name)s），一人只能属于一户") % {
-            "code": other.household.household_code, "name": other.name}))
+            "code": code, "name": other.name}))
     _raise(problems)
     data.pop("_parsed_id")
     return data
@@ -385,7 +389,8 @@ def risk_type_codes(value, county_code: str) -> str:
 
 def next_household_code(division_code: str) -> str:
     """A new code inside the village: the 12-digit village code and a 5-digit sequence."""
-    last = (Household.objects.filter(household_code__startswith=division_code, household_code__regex=r"^\d{17}$")
+    last = (Household.objects.filter(county_code=division_code[:6], household_code__startswith=division_code,
+                                     household_code__regex=r"^\d{17}$")
             .aggregate(m=Max("household_code"))["m"])
     seq = int(last[12:]) + 1 if last else 1
     return f"{division_code}{seq:05d}"
