@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
+from django.utils import translation
 
 from fupin.core import backup
 from fupin.core.actions import SYSTEM
@@ -99,7 +100,7 @@ def test_round_trip(installation, data, settings):
     assert before["counts"]["registry_household"] == 3 and len(before["events"]) > 3
 
     out = run("backup", str(archive))
-    assert "secret key: included" in out and f"media: {len(FILES)} files" in out
+    assert "密钥：已包含" in out and f"媒体文件：{len(FILES)} 个" in out
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # personal data and the key: the owner only
     with tarfile.open(archive) as tar:
         names = tar.getnames()
@@ -118,12 +119,12 @@ def test_round_trip(installation, data, settings):
     assert changed["counts"] != before["counts"] and changed["files"] != before["files"]
 
     # an installation holding data is only replaced with --force
-    with pytest.raises(CommandError, match=r"not empty.*--force"):
+    with pytest.raises(CommandError, match=r"不是空的.*--force"):
         run("restore", str(archive))
     assert state(media) == changed
 
     out = run("restore", str(archive), force=True)
-    assert "row counts match the manifest" in out and "audit triggers: in place" in out
+    assert "行数与清单一致" in out and "审计触发器：已就位" in out
     after = state(media)
     assert after["counts"] == before["counts"]  # every table
     assert after["households"] == before["households"]  # field by field
@@ -172,7 +173,7 @@ def test_a_damaged_or_foreign_archive_is_refused_and_nothing_changes(installatio
     media = Path(settings.MEDIA_ROOT)
     archive = installation / "fupin.tar.gz"
     run("backup", str(archive))
-    with pytest.raises(CommandError, match="exists"):
+    with pytest.raises(CommandError, match="已存在"):
         run("backup", str(archive))  # never overwritten without --force
     change_everything(settings, data)
     changed = state(media)
@@ -202,18 +203,18 @@ def test_a_damaged_or_foreign_archive_is_refused_and_nothing_changes(installatio
         tar.addfile(info, io.BytesIO(b"root"))
 
     cases = [
-        (damaged, r"cannot be read|checksum|not a fupin backup|unsafe|unexpected"),
-        (truncated, r"cannot be read"),
-        (tampered, rf"checksum mismatch: {photo}"),
-        (extra, r"not in the manifest: media/top-level.txt"),
-        (foreign, r"holds a \w+ database but this installation uses"),
-        (newer, r"newer code .*core.9999_from_the_future"),
-        (not_fupin, r"unexpected file 'etc/passwd'"),
+        (damaged, r"无法读取归档|校验和|不是 fupin 备份|不安全|意外"),
+        (truncated, r"无法读取归档"),
+        (tampered, rf"校验和不符：{photo}"),
+        (extra, r"不在清单中：media/top-level.txt"),
+        (foreign, r"归档中是 \w+ 数据库，而本安装使用"),
+        (newer, r"更新版本的代码.*core.9999_from_the_future"),
+        (not_fupin, r"意外的文件 'etc/passwd'"),
     ]
     for path, message in cases:
         with pytest.raises(CommandError, match=message) as refused:
             run("restore", str(path), force=True)
-        assert "nothing was changed" in str(refused.value), path.name
+        assert "未做任何改动" in str(refused.value), path.name
         assert state(media) == changed, path.name
         assert (Path(settings.VAR_DIR) / "secret_key").read_text() == key
         assert not [p for p in media.iterdir() if p.name.startswith(".fupin-")], path.name
@@ -232,3 +233,19 @@ def test_restore_into_an_empty_installation(installation, data, settings):
     out = run("restore", str(archive), verbosity=2)
     assert "registry_household" in out  # -v2 lists every table's count
     assert state(media) == before
+
+
+def test_backup_and_restore_speak_english_when_asked(installation, data, settings):
+    """Chinese by default (above); FUPIN_LANGUAGE=en gives the English catalogue's lines and refusals."""
+    archive = installation / "fupin.tar"
+    with translation.override("en"):
+        out = run("backup", str(archive))
+        with pytest.raises(CommandError, match=r"this installation is not empty \(.*users.*\).*--force") as refused:
+            run("restore", str(archive))
+        restored = run("restore", str(archive), force=True)
+    assert "database: dumping the" in out and "secret key: included" in out and f"media: {len(FILES)} files" in out
+    assert "nothing was changed" in str(refused.value)
+    assert "row counts match the manifest" in restored and "audit triggers: in place" in restored
+    assert "secret key: unchanged (the same key)" in restored
+    for text in (out, restored, str(refused.value)):
+        assert not [mark for mark in ("：", "（", "，", "、", "数据库", "归档", "密钥") if mark in text], text

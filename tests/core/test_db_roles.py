@@ -136,11 +136,11 @@ def test_the_grants_are_idempotent_and_printable():
 def test_a_role_with_the_owners_rights_is_refused():
     owner = db_roles.table_owner(connection)
     problems = db_roles.plan(connection, owner).problems
-    assert any("owns the tables" in p for p in problems)
+    assert any("是这些表的所有者" in p for p in problems)
     with role(grants=False, member_of=owner) as (name, _password):
-        with pytest.raises(CommandError, match="is a member of"):
+        with pytest.raises(CommandError, match="的成员，拥有它的权限"):
             call_command("db", "roles", "--app-role", name, "--apply", stdout=io.StringIO())
-    with pytest.raises(CommandError, match="does not exist"):
+    with pytest.raises(CommandError, match="fupin_no_such_role 不存在"):
         call_command("db", "roles", "--app-role", "fupin_no_such_role", "--apply", stdout=io.StringIO())
 
 

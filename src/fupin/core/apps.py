@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "fupin.core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from fupin.core import citus
+
+        citus.route_saves_by_county()

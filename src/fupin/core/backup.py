@@ -48,6 +48,8 @@ from django.conf import settings
 from django.db import connection as default_connection
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fupin.core import append_only
 
@@ -165,7 +167,7 @@ def _dump_sqlite(connection, target: Path) -> DatabaseState:
         copy.execute("PRAGMA journal_mode=DELETE")  # a self-contained file (no -wal beside it)
         check = copy.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise BackupError(f"the copy of the SQLite database fails its integrity check: {check}")
+            raise BackupError(_("SQLite 数据库的副本未通过完整性检查：%(result)s") % {"result": check})
         tables = _user_tables(r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
         counts = {t: copy.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
         rows = []
@@ -206,9 +208,9 @@ def pg_tool(name: str, server_major: int) -> str:
         found.append(f"{candidate} ({major})")
         if major >= server_major:
             return candidate
-    raise BackupError(f"no {name} of PostgreSQL {server_major} or newer found "
-                      f"(tried: {', '.join(found) or 'none'}); install postgresql-client-{server_major} "
-                      f"or set FUPIN_PG_BIN_DIR")
+    raise BackupError(_("找不到 PostgreSQL %(major)s 或更新版本的 %(tool)s（已尝试：%(tried)s）；"
+                        "请安装 postgresql-client-%(major)s，或设置 FUPIN_PG_BIN_DIR") % {
+        "major": server_major, "tool": name, "tried": ", ".join(found) or pgettext("backup", "无")})
 
 
 def _pg_connection_args(settings_dict) -> tuple[list[str], dict[str, str]]:
@@ -234,7 +236,8 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
     result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if result.returncode != 0:
         detail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-8:])
-        raise BackupError(f"{what} failed (exit status {result.returncode}):\n{detail}")
+        raise BackupError(_("%(what)s 失败（退出状态 %(status)s）：\n%(detail)s") % {
+            "what": what, "status": result.returncode, "detail": detail})
 
 
 def _server_major(connection) -> int:
@@ -279,13 +282,14 @@ def _restore_postgresql(connection, dump: Path, manifest: dict, echo: Echo) -> N
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             for table in extra:
                 cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
-        echo(f"  dropped {len(extra)} table(s) the archive does not hold: {', '.join(extra)}")
+        echo("  " + _("已删除归档中没有的 %(count)s 张表：%(tables)s") % {
+            "count": len(extra), "tables": ", ".join(extra)})
     connection.close()  # no session of ours may hold a lock pg_restore waits for
     args, env = _pg_connection_args(connection.settings_dict)
     # Fail rather than wait forever behind a running server or worker that holds a lock.
     env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c lock_timeout=60000").strip()
     _run([tool, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-          "--exit-on-error", *args, str(dump)], env, "pg_restore (the database was left as it was)")
+          "--exit-on-error", *args, str(dump)], env, _("pg_restore（数据库保持原样）"))
 
 
 # --- database restore: SQLite -----------------------------------------------------------------
@@ -301,7 +305,7 @@ def _restore_sqlite(connection, dump: Path) -> None:
         try:
             source.backup(connection.connection)
         except sqlite3.Error as exc:
-            raise BackupError(f"the SQLite database could not be replaced (left as it was): {exc}") from exc
+            raise BackupError(_("无法替换 SQLite 数据库（保持原样）：%(error)s") % {"error": exc}) from exc
     finally:
         source.close()
     connection.close()
@@ -322,14 +326,14 @@ def audit_triggers(connection=default_connection) -> list[str]:
 
 def _ensure_triggers(connection, echo: Echo) -> str:
     if append_only.TABLE not in live_tables(connection):
-        return "no audit table"
+        return _("没有审计表")
     expected = 1 if connection.vendor == "postgresql" else 2
     if len(audit_triggers(connection)) >= expected:
-        return "in place"
+        return _("已就位")
     with transaction.atomic(using=connection.alias):
         append_only.install(connection)
-    echo("  the audit table's append-only triggers were missing: installed again")
-    return "reinstalled"
+    echo("  " + _("审计表的只追加触发器缺失：已重新安装"))
+    return _("已重新安装")
 
 
 # --- media ------------------------------------------------------------------------------------
@@ -421,17 +425,17 @@ def create(out: Path, *, force: bool = False, connection=default_connection, ech
     if out.is_dir():
         out = out / default_name()
     if out.exists() and not force:
-        raise BackupError(f"{out} exists; choose another name or add --force to overwrite it")
+        raise BackupError(_("%(path)s 已存在；请换一个文件名，或加 --force 覆盖它") % {"path": out})
     out.parent.mkdir(parents=True, exist_ok=True)
     vendor = connection.vendor
     if vendor not in DB_MEMBERS:
-        raise BackupError(f"backing up a {vendor} database is not supported (SQLite and PostgreSQL are)")
+        raise BackupError(_("不支持备份 %(vendor)s 数据库（支持 SQLite 和 PostgreSQL）") % {"vendor": vendor})
     media_root = Path(settings.MEDIA_ROOT)
     work = Path(tempfile.mkdtemp(prefix=".fupin-backup-", dir=out.parent))
     partial = out.parent / f".{out.name}.partial"
     try:
         dump = work / Path(DB_MEMBERS[vendor]).name
-        echo(f"database: dumping the {vendor} database...")
+        echo(_("数据库：正在导出 %(vendor)s 数据库……") % {"vendor": vendor})
         state = _dump_sqlite(connection, dump) if vendor == "sqlite" else _dump_postgresql(connection, dump)
         files: dict[str, dict] = {}
         media_count = media_bytes = 0
@@ -494,14 +498,24 @@ def create(out: Path, *, force: bool = False, connection=default_connection, ech
     size = out.stat().st_size
     digest = sha256_file(out)
     rows = sum(state.tables.values())
+    if secret:
+        secret_line = _("已包含（%(path)s）") % {"path": secret}
+    elif manifest["secret_key"] == "none":
+        secret_line = pgettext("backup", "无")
+    else:
+        secret_line = _("在环境变量中（FUPIN_SECRET_KEY，不在归档中）")
     lines = [
-        f"database: {state.vendor} {state.server_version}, {len(state.tables)} tables, {rows:,} rows, "
-        f"dump {human(db_size)}",
-        f"migrations: {len(state.applied)} applied, latest per app recorded ({len(state.migrations)} apps)",
-        f"media: {media_count:,} files, {human(media_bytes)} (from {media_root})",
-        f"secret key: {'included (' + str(secret) + ')' if secret else manifest['secret_key']}",
-        f"archive: {out} ({human(size)}), {len(files) + 1} members",
-        f"sha256: {digest}",
+        _("数据库：%(vendor)s %(version)s，%(tables)s 张表，%(rows)s 行，导出文件 %(size)s") % {
+            "vendor": state.vendor, "version": state.server_version, "tables": len(state.tables),
+            "rows": f"{rows:,}", "size": human(db_size)},
+        _("迁移：已应用 %(applied)s 个，已记录每个应用的最新迁移（%(apps)s 个应用）") % {
+            "applied": len(state.applied), "apps": len(state.migrations)},
+        _("媒体文件：%(files)s 个，%(size)s（来自 %(root)s）") % {
+            "files": f"{media_count:,}", "size": human(media_bytes), "root": media_root},
+        _("密钥：%(secret)s") % {"secret": secret_line},
+        _("归档：%(path)s（%(size)s），共 %(members)s 个文件") % {
+            "path": out, "size": human(size), "members": len(files) + 1},
+        _("sha256：%(digest)s") % {"digest": digest},
     ]
     for line in lines:
         echo(line)
@@ -513,9 +527,9 @@ def create(out: Path, *, force: bool = False, connection=default_connection, ech
 def _safe_name(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
     if path.is_absolute() or any(part in ("", "..", ".") for part in path.parts) or not path.parts:
-        raise BackupError(f"the archive holds an unsafe name {name!r}: refused, nothing was changed")
+        raise BackupError(_("归档中有不安全的文件名 %(name)s：已拒绝，未做任何改动") % {"name": repr(name)})
     if name != MANIFEST and path.parts[0] not in ALLOWED_TOP:
-        raise BackupError(f"the archive holds an unexpected file {name!r}: not a fupin backup; nothing was changed")
+        raise BackupError(_("归档中有意外的文件 %(name)s：不是 fupin 备份；未做任何改动") % {"name": repr(name)})
     return path
 
 
@@ -531,8 +545,8 @@ def unpack(archive: Path, staging: Path) -> dict:
                 if member.isdir():
                     continue
                 if not member.isfile():
-                    raise BackupError(f"the archive holds {member.name!r}, which is not a regular file: "
-                                      "refused, nothing was changed")
+                    raise BackupError(_("归档中的 %(name)s 不是普通文件：已拒绝，未做任何改动") % {
+                        "name": repr(member.name)})
                 source = tar.extractfile(member)
                 if member.name == MANIFEST:
                     manifest_data = source.read()
@@ -549,32 +563,36 @@ def unpack(archive: Path, staging: Path) -> dict:
     except BackupError:
         raise
     except (tarfile.TarError, EOFError, zlib.error, OSError, ValueError) as exc:
-        raise BackupError(f"the archive cannot be read ({type(exc).__name__}: {exc}): it is damaged or not "
-                          "a fupin backup; nothing was changed") from exc
+        raise BackupError(_("无法读取归档（%(error)s）：它已损坏或不是 fupin 备份；未做任何改动") % {
+            "error": f"{type(exc).__name__}: {exc}"}) from exc
     if manifest_data is None:
-        raise BackupError(f"the archive has no {MANIFEST}: not a fupin backup; nothing was changed")
+        raise BackupError(_("归档中没有 %(manifest)s：不是 fupin 备份；未做任何改动") % {"manifest": MANIFEST})
     try:
         manifest = json.loads(manifest_data)
     except ValueError as exc:
-        raise BackupError(f"{MANIFEST} is damaged ({exc}); nothing was changed") from exc
+        raise BackupError(_("%(manifest)s 已损坏（%(error)s）；未做任何改动") % {
+            "manifest": MANIFEST, "error": exc}) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError("the archive is not a fupin backup (unknown manifest format); nothing was changed")
+        raise BackupError(_("归档不是 fupin 备份（清单格式未知）；未做任何改动"))
     if int(manifest.get("format_version", 0)) > FORMAT_VERSION:
-        raise BackupError(f"the archive's format version {manifest['format_version']} is newer than this fupin "
-                          f"reads ({FORMAT_VERSION}): upgrade fupin first; nothing was changed")
+        raise BackupError(_("归档的格式版本 %(version)s 比本 fupin 能读取的版本（%(supported)s）新："
+                            "请先升级 fupin；未做任何改动") % {
+            "version": manifest["format_version"], "supported": FORMAT_VERSION})
     listed = manifest.get("files") or {}
     problems = []
     for name in sorted(set(listed) - set(hashes)):
-        problems.append(f"missing: {name}")
+        problems.append(_("缺少：%(name)s") % {"name": name})
     for name in sorted(set(hashes) - set(listed)):
-        problems.append(f"not in the manifest: {name}")
+        problems.append(_("不在清单中：%(name)s") % {"name": name})
     for name in sorted(set(listed) & set(hashes)):
         size, digest = hashes[name]
         if digest != listed[name].get("sha256") or size != listed[name].get("size"):
-            problems.append(f"checksum mismatch: {name}")
+            problems.append(_("校验和不符：%(name)s") % {"name": name})
     if problems:
-        shown = "\n  ".join(problems[:10]) + (f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else "")
-        raise BackupError(f"the archive fails its checksums, refused (nothing was changed):\n  {shown}")
+        shown = "\n  ".join(problems[:10])
+        if len(problems) > 10:
+            shown += "\n  " + _("……另有 %(count)s 项") % {"count": len(problems) - 10}
+        raise BackupError(_("归档未通过校验和检查，已拒绝（未做任何改动）：\n  %(problems)s") % {"problems": shown})
     return manifest
 
 
@@ -590,9 +608,9 @@ def check_migrations(manifest: dict) -> list[str]:
     unknown = sorted(applied - known)
     if unknown:
         shown = ", ".join(f"{a}.{n}" for a, n in unknown[:8]) + (" ..." if len(unknown) > 8 else "")
-        raise BackupError(f"the archive was made by newer code (fupin {manifest.get('fupin_version', '?')}): "
-                          f"{len(unknown)} applied migration(s) unknown here ({shown}); install that version "
-                          "of fupin (or newer) first; nothing was changed")
+        raise BackupError(_("归档由更新版本的代码生成（fupin %(version)s）：其中 %(count)s 个已应用的迁移"
+                            "本版本不认识（%(migrations)s）；请先安装该版本（或更新版本）的 fupin；未做任何改动") % {
+            "version": manifest.get("fupin_version", "?"), "count": len(unknown), "migrations": shown})
     pending = []
     for key, migration in sorted(loader.disk_migrations.items()):
         if key in applied:
@@ -611,34 +629,34 @@ def holds_data(connection=default_connection) -> list[str]:
 
     found = []
     tables = set(live_tables(connection))
-    for label, model in (("users", get_user_model()), ("audit events", AuditEvent)):
+    for label, model in ((_("%(count)s 个用户"), get_user_model()), (_("%(count)s 个审计事件"), AuditEvent)):
         table = model._meta.db_table
         if table in tables:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
                 count = cursor.fetchone()[0]
             if count:
-                found.append(f"{count:,} {label}")
+                found.append(label % {"count": f"{count:,}"})
     files = len(media_files(Path(settings.MEDIA_ROOT)))
     if files:
-        found.append(f"{files:,} media files")
+        found.append(_("%(count)s 个媒体文件") % {"count": f"{files:,}"})
     return found
 
 
 def _install_secret(staged: Path) -> str:
     if not staged.is_file():
-        return "not in the archive"
+        return _("不在归档中")
     if os.environ.get("FUPIN_SECRET_KEY"):
-        return "in the archive but not installed: FUPIN_SECRET_KEY is set here and takes precedence"
+        return _("归档中有，但未安装：本机设置了 FUPIN_SECRET_KEY，以它为准")
     target = Path(settings.VAR_DIR) / "secret_key"
     data = staged.read_bytes()
     if target.is_file() and target.read_bytes() == data:
-        return "unchanged (the same key)"
+        return _("未改变（密钥相同）")
     temporary = target.with_name(".secret_key.restoring")
     temporary.write_bytes(data)
     temporary.chmod(0o600)
     os.replace(temporary, target)
-    return f"installed at {target}: restart `fupin serve` so that it takes effect"
+    return _("已安装到 %(path)s：请重启 `fupin serve` 使其生效") % {"path": target}
 
 
 @dataclass
@@ -655,27 +673,32 @@ class RestoreResult:
 def restore(archive: Path, *, force: bool = False, connection=default_connection, echo: Echo = print) -> RestoreResult:
     archive = Path(archive)
     if not archive.is_file():
-        raise BackupError(f"{archive} is not a file")
+        raise BackupError(_("%(path)s 不是文件") % {"path": archive})
     media_root = Path(settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}restore-", dir=media_root))
     try:
-        echo(f"archive: {archive} ({human(archive.stat().st_size)}): checking every file against the manifest...")
+        echo(_("归档：%(path)s（%(size)s）：正在逐个文件核对清单……") % {
+            "path": archive, "size": human(archive.stat().st_size)})
         manifest = unpack(archive, staging)
         db = manifest["database"]
-        echo(f"  made {manifest.get('created_at')} by fupin {manifest.get('fupin_version')}, "
-             f"{len(manifest['files'])} files verified (SHA-256)")
+        echo("  " + _("由 fupin %(version)s 于 %(created)s 生成，已校验 %(files)s 个文件（SHA-256）") % {
+            "version": manifest.get("fupin_version"), "created": manifest.get("created_at"),
+            "files": len(manifest["files"])})
         if db.get("vendor") != connection.vendor:
-            raise BackupError(f"the archive holds a {db.get('vendor')} database but this installation uses "
-                              f"{connection.vendor}: refused, nothing was changed")
+            raise BackupError(_("归档中是 %(archived)s 数据库，而本安装使用 %(vendor)s：已拒绝，未做任何改动") % {
+                "archived": db.get("vendor"), "vendor": connection.vendor})
         pending = check_migrations(manifest)
         present = holds_data(connection)
         if present and not force:
-            raise BackupError(f"this installation is not empty ({', '.join(present)}); restoring replaces all of "
-                              "it: add --force to go on (nothing was changed)")
+            raise BackupError(_("本安装不是空的（%(present)s）；恢复会替换其全部内容：加 --force 才会继续"
+                                "（未做任何改动）") % {
+                # Translators: the separator of a list of counts ("3 个用户、12 个审计事件")
+                "present": _("、").join(present)})
         dump = staging.joinpath(*PurePosixPath(db["file"]).parts)
-        echo(f"database: restoring {db['vendor']} ({len(db['tables'])} tables, {sum(db['tables'].values()):,} rows, "
-             f"dump {human(dump.stat().st_size)})...")
+        echo(_("数据库：正在恢复 %(vendor)s（%(tables)s 张表，%(rows)s 行，导出文件 %(size)s）……") % {
+            "vendor": db["vendor"], "tables": len(db["tables"]), "rows": f"{sum(db['tables'].values()):,}",
+            "size": human(dump.stat().st_size)})
         if connection.vendor == "postgresql":
             _restore_postgresql(connection, dump, manifest, echo)
         else:
@@ -684,35 +707,38 @@ def restore(archive: Path, *, force: bool = False, connection=default_connection
         triggers = _ensure_triggers(connection, echo)
         media_count = manifest.get("media", {}).get("files", 0)
         media_bytes = manifest.get("media", {}).get("bytes", 0)
-        echo(f"media: putting {media_count:,} files ({human(media_bytes)}) in place under {media_root}...")
+        echo(_("媒体文件：正在把 %(files)s 个文件（%(size)s）放到 %(root)s 下……") % {
+            "files": f"{media_count:,}", "size": human(media_bytes), "root": media_root})
         try:
             _swap_media(staging / "media", media_root)
         except OSError as exc:
-            raise BackupError(f"the database was restored but the media files could not be put in place "
-                              f"({exc}); the previous files were kept: free the space and restore again") from exc
+            raise BackupError(_("数据库已恢复，但媒体文件未能放到位（%(error)s）；原有文件已保留："
+                                "请腾出空间后重新恢复") % {"error": exc}) from exc
         secret = _install_secret(staging.joinpath(*PurePosixPath(SECRET_MEMBER).parts))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     expected = db["tables"]
     counts = live_counts(connection, expected)
-    wrong = [f"{t}: {counts[t] if counts[t] is not None else 'missing'} (archive {n})"
-             for t, n in expected.items() if counts[t] != n]
+    wrong = [_("%(table)s：%(count)s（归档中 %(expected)s）") % {
+        "table": t, "count": counts[t] if counts[t] is not None else _("缺失"), "expected": n}
+        for t, n in expected.items() if counts[t] != n]
     extra = sorted(set(live_tables(connection)) - set(expected))
     rows = sum(n for n in counts.values() if n)
+    check = _("行数与清单一致") if not wrong else _("有 %(count)s 张表的行数与清单不符") % {"count": len(wrong)}
     lines = [
-        f"database: {len(expected)} tables, {rows:,} rows; row counts "
-        + ("match the manifest" if not wrong else f"DIFFER in {len(wrong)} table(s)"),
-        f"audit triggers: {triggers}",
-        f"media: {media_count:,} files, {human(media_bytes)}",
-        f"secret key: {secret}",
+        _("数据库：%(tables)s 张表，%(rows)s 行；%(check)s") % {
+            "tables": len(expected), "rows": f"{rows:,}", "check": check},
+        _("审计触发器：%(state)s") % {"state": triggers},
+        _("媒体文件：%(files)s 个，%(size)s") % {"files": f"{media_count:,}", "size": human(media_bytes)},
+        _("密钥：%(secret)s") % {"secret": secret},
     ]
     if pending:
-        lines.append(f"migrations: the archive predates {len(pending)} migration(s) of this code: run `fupin migrate`")
+        lines.append(_("迁移：归档早于本版本代码的 %(count)s 个迁移：请运行 `fupin migrate`") % {"count": len(pending)})
     for line in lines:
         echo(line)
     if wrong or extra:
-        detail = "\n  ".join(wrong + [f"{t}: not in the archive" for t in extra])
-        raise BackupError(f"restored, but the tables do not match the manifest:\n  {detail}")
+        detail = "\n  ".join(wrong + [_("%(table)s：不在归档中") % {"table": t} for t in extra])
+        raise BackupError(_("已恢复，但数据表与清单不符：\n  %(detail)s") % {"detail": detail})
     return RestoreResult(manifest, len(expected), rows, media_count, media_bytes, pending, lines)
 
 

@@ -210,3 +210,35 @@ def status() -> dict:
                      GROUP BY 1 ORDER BY 1""")
     return {"citus": True, "distributed": sorted(t for t, m in done.items() if m == "h"),
             "reference": sorted(t for t, m in done.items() if m == "n"), "placements": dict(nodes)}
+
+
+def route_saves_by_county() -> None:
+    """``Model.save()`` of an existing row updates it by ``(county_code, id)`` and never rewrites
+    ``county_code``: a row stays in the county it was created in (its shard on Citus, which refuses
+    an UPDATE that sets the distribution column, and routes one that names it to one node). Installed
+    for every database, so SQLite and PostgreSQL run the same statements; no code moves a row to
+    another county (``tests/core/test_county_routing.py``)."""
+    from django.db.models import Model
+
+    if getattr(Model._do_update, "routes_by_county", False):
+        return
+    original = Model._do_update
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        if _has_county(type(self)):
+            base_qs = base_qs.filter(county_code=self.county_code)
+            values = [v for v in values if v[0].attname != DISTRIBUTION_COLUMN]
+        return original(self, base_qs, using, pk_val, values, update_fields, forced_update)
+
+    _do_update.routes_by_county = True
+    Model._do_update = _do_update
+
+
+_COUNTY_MODELS: dict[type, bool] = {}
+
+
+def _has_county(model: type) -> bool:
+    found = _COUNTY_MODELS.get(model)
+    if found is None:
+        found = _COUNTY_MODELS[model] = any(f.attname == DISTRIBUTION_COLUMN for f in model._meta.concrete_fields)
+    return found

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import gettext as _
 
 from fupin.core.append_only import TABLE as AUDIT_TABLE
 
@@ -29,7 +30,7 @@ def owner_connection(alias: str = DEFAULT_DB_ALIAS):
         yield connection
         return
     if connection.in_atomic_block:
-        raise RuntimeError("cannot switch to the owner's connection inside a transaction")
+        raise RuntimeError(_("不能在事务中切换到所有者的连接"))
     connection.close()
     saved = connection.settings_dict
     connection.settings_dict = {**saved, **owner}  # this wrapper only: other threads keep theirs
@@ -65,7 +66,7 @@ def plan(connection, app_role: str, owner: str | None = None) -> Plan:
     """The GRANT/REVOKE statements (idempotent) that give ``app_role`` data rights only, and what
     stands in the way. Run them as the owner of the tables (or a superuser)."""
     if connection.vendor != "postgresql":
-        raise ValueError("database roles are a PostgreSQL matter (SQLite has none)")
+        raise ValueError(_("数据库角色只适用于 PostgreSQL（SQLite 没有角色）"))
     qn = connection.ops.quote_name
     owner = owner or table_owner(connection) or _one(connection, "SELECT current_user")
     schema = _one(connection, "SELECT current_schema()")
@@ -91,20 +92,23 @@ def plan(connection, app_role: str, owner: str | None = None) -> Plan:
         cursor.execute("SELECT rolsuper, rolcanlogin FROM pg_roles WHERE rolname = %s", [app_role])
         role = cursor.fetchone()
     if role is None:
-        problems.append(f"role {app_role} does not exist: CREATE ROLE {app} LOGIN PASSWORD '...' (as a superuser)")
+        problems.append(_("角色 %(role)s 不存在：CREATE ROLE %(quoted)s LOGIN PASSWORD '...'（以超级用户身份运行）") % {
+            "role": app_role, "quoted": app})
     else:
         if app_role == owner:
-            problems.append(f"{app_role} owns the tables: the application must log in as another role")
+            problems.append(_("%(role)s 是这些表的所有者：应用程序必须以另一个角色登录") % {"role": app_role})
         elif _one(connection, "SELECT pg_has_role(%s, %s, 'MEMBER')", [app_role, owner]):
-            problems.append(f"{app_role} is a member of {owner}, the tables' owner, and has its rights: "
-                            f"REVOKE {own} FROM {app}")
+            problems.append(_("%(role)s 是表的所有者 %(owner)s 的成员，拥有它的权限："
+                              "REVOKE %(quoted_owner)s FROM %(quoted_role)s") % {
+                "role": app_role, "owner": owner, "quoted_owner": own, "quoted_role": app})
         if role[0]:
-            problems.append(f"{app_role} is a superuser, whom no right or trigger binds: ALTER ROLE {app} NOSUPERUSER")
+            problems.append(_("%(role)s 是超级用户，不受任何权限或触发器约束：ALTER ROLE %(quoted)s NOSUPERUSER") % {
+                "role": app_role, "quoted": app})
         if not role[1]:
-            notes.append(f"{app_role} cannot log in: ALTER ROLE {app} LOGIN")
+            notes.append(_("%(role)s 不能登录：ALTER ROLE %(quoted)s LOGIN") % {"role": app_role, "quoted": app})
     if _one(connection, "SELECT has_schema_privilege('public', %s, 'CREATE')", [schema]):
-        notes.append(f"every role may create objects in schema {schema} (PostgreSQL before 15): "
-                     f"REVOKE CREATE ON SCHEMA {sch} FROM PUBLIC")
+        notes.append(_("所有角色都能在模式 %(schema)s 中创建对象（PostgreSQL 15 之前的默认设置）："
+                       "REVOKE CREATE ON SCHEMA %(quoted)s FROM PUBLIC") % {"schema": schema, "quoted": sch})
     return Plan(app_role=app_role, owner=owner, statements=statements, problems=problems, notes=notes)
 
 

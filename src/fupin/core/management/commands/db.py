@@ -37,7 +37,8 @@ class Command(BaseCommand):
                 self.stdout.write("COMMIT;")
                 return
             if plan.problems:
-                raise CommandError("; ".join(plan.problems))
+                # Translators: the separator between two problems of the plan
+                raise CommandError(_("；").join(plan.problems))
             db_roles.apply(connection, plan)
             for note in plan.notes:
                 self.stderr.write(self.style.WARNING(note))
