@@ -13,6 +13,7 @@ from fupin.core import clock
 from fupin.demo.accounts import DEMO_PASSWORD
 from fupin.demo.management.commands.demo import TODAY
 from fupin.workflows.models import Case, Notice
+from tests.e2e.session import login
 from tests.e2e.test_identification_procedure import log_in
 from tests.factories import make_user
 
@@ -58,11 +59,7 @@ def test_a_seeded_risk_elimination_is_finished_in_the_browser(browser, live_serv
     township.context.close()
 
     county = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    county.goto(f"{live_server.url}/accounts/login/")
-    county.fill("#id_username", "county")
-    county.fill("#id_password", DEMO_PASSWORD)
-    county.click("[data-testid=login]")
-    county.wait_for_load_state()
+    login(county, live_server, "county", DEMO_PASSWORD)  # the demo's own account
     county.goto(f"{live_server.url}/workflows/cases/{case.pk}/")
     county.fill("#id_note", "县审批同意消除风险")
     county.fill("#id_decision_no", "黎扶字〔2023〕88号")

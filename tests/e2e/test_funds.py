@@ -5,18 +5,12 @@ import pytest
 
 from fupin.funds import actions
 from fupin.funds.models import Disbursement
-from tests import factories
+from tests.e2e.session import login
 from tests.factories import JIANYUAN
 from tests.funds.support import household, project, source
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("[data-testid=login]")
 
 
 def test_finance_allocates_disburses_and_cannot_overdraw(page, live_server, users, artifacts):

@@ -6,20 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from fupin.workflows import actions as workflows
-from tests import factories
+from tests.e2e.session import login
 from tests.factories import make_household, person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ACTIONS = ["发起程序", "登记风险线索", "修改户信息", "减员", "户变动"]
 
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("[data-testid=login]")
-    expect(page.locator("[data-testid=login]")).to_have_count(0)
 
 
 def no_actions(page):

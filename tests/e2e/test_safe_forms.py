@@ -12,18 +12,11 @@ from fupin.core import clock
 from fupin.registry.models import Member
 from fupin.workflows import actions as workflows
 from fupin.workflows.models import Case
-from tests import factories
+from tests.e2e.session import login
 from tests.factories import make_household, person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("[data-testid=login]")
-    expect(page.locator("[data-testid=login]")).to_have_count(0)
 
 
 def test_remove_a_member_after_the_question_then_restore_them(page, live_server, users):

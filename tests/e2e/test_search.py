@@ -3,17 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests import factories
+from tests.e2e.session import login
 from tests.factories import JIANYUAN, make_household, person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click("[data-testid=login]")
 
 
 def test_a_household_code_in_the_header_search_opens_the_household(page, live_server, users):
