@@ -836,20 +836,20 @@ def import_register(*, actor, households, members, bad_rows=(), partial: bool = 
     try:
         with atomic():
             say(35, "暂存")
-            importing._stage(households, members)
-            outcome.conflicts = importing._conflicts()
+            importing.stage(households, members)
+            outcome.conflicts = importing.conflicts()
             bad = set(bad_rows) | {row for row, *_rest in outcome.conflicts}
             if bad and not partial:
                 raise _Rollback
             if bad:
-                outcome.skipped_households = importing._drop_households(households, members, bad)
-            staged = importing._fetch("SELECT (SELECT COUNT(*) FROM exch_member) AS m, "
+                outcome.skipped_households = importing.drop_households(households, members, bad)
+            staged = importing.fetch("SELECT (SELECT COUNT(*) FROM exch_member) AS m, "
                                       "(SELECT COUNT(*) FROM exch_household) AS h")[0]
-            villages = importing._fetch("SELECT DISTINCT division_code FROM exch_household")
+            villages = importing.fetch("SELECT DISTINCT division_code FROM exch_household")
             core_authorize(actor, areas=[v["division_code"] for v in villages], what=what)  # each one written
             say(55, "写入")
             outcome.counts = {"members_written": staged["m"], "households_written": staged["h"],
-                              **importing._apply(actor, sync_members=sync_members, outcome=outcome,
+                              **importing.apply(actor, sync_members=sync_members, outcome=outcome,
                                                  file_name=file_name, say=say)}
             rows, size = members.height, households.height
             audit.record(actor=actor, verb="import.households", object_type="exchange.importbatch",

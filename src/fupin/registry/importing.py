@@ -77,7 +77,7 @@ class RegisterImport:
 
 # --- staging ----------------------------------------------------------------------------------
 
-def _stage(households: pl.DataFrame, members: pl.DataFrame) -> None:
+def stage(households: pl.DataFrame, members: pl.DataFrame) -> None:
     # household_id: the registry household each staged one is (NULL while new); existed: before this import
     staging.create("exch_member", MEMBER_COLUMNS)
     staging.create("exch_household", [*HOUSEHOLD_COLUMNS, ("household_id", "BIGINT"), ("closed", "BOOLEAN"),
@@ -94,7 +94,7 @@ def _stage(households: pl.DataFrame, members: pl.DataFrame) -> None:
             WHERE h.county_code = exch_household.county_code AND h.household_code = exch_household.household_code""")
 
 
-def _conflicts() -> list[tuple[int, str, str, str]]:
+def conflicts() -> list[tuple[int, str, str, str]]:
     """IDs that already belong to another household of the registry (a person lives in one), and
     households of the file that are closed: (row, field, value, message)."""
     with connection.cursor() as cursor:
@@ -113,7 +113,7 @@ def _conflicts() -> list[tuple[int, str, str, str]]:
     return rows
 
 
-def _drop_households(households: pl.DataFrame, members: pl.DataFrame, bad_rows: set[int]) -> list[str]:
+def drop_households(households: pl.DataFrame, members: pl.DataFrame, bad_rows: set[int]) -> list[str]:
     """With the partial option: every household with any problem is left out whole."""
     rows = list(bad_rows)
     bad = members.filter(pl.col("row").is_in(rows)).get_column("household_code").unique().to_list()
@@ -138,7 +138,7 @@ def _bool(value: bool) -> str:
     return "TRUE" if value else "FALSE"
 
 
-def _fetch(sql: str, params=()) -> list[dict]:
+def fetch(sql: str, params=()) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         names = [c[0] for c in cursor.description]
@@ -176,7 +176,7 @@ def _events(actor, verb: str, object_type: str, rows: list[dict], fields: list[s
     AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
-def _apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str, say) -> dict:
+def apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str, say) -> dict:
     now = timezone.now()
     today = clock.today()
     counts: dict[str, int] = {}
@@ -190,7 +190,7 @@ def _apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str
         def h_differ(h: str) -> str:
             return " OR ".join(_distinct(f"{h}.{f}", h_new(f, h)) for f in fields)
 
-        households_changed = changed = _fetch(f"""
+        households_changed = changed = fetch(f"""
             SELECT h.id, h.id AS household_id, h.county_code, h.division_code,
               {', '.join(f'h.{f} AS old_{f}, {h_new(f, "h")} AS new_{f}' for f in fields)}
             FROM registry_household h JOIN exch_household s ON h.id = s.household_id
@@ -259,7 +259,7 @@ def _apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str
             cursor.execute("CREATE INDEX exch_member_match_member ON exch_member_match (member_id)")
             cursor.execute("CREATE INDEX exch_member_row ON exch_member (row)")
             staging.analyze("exch_member_match", "exch_member")
-            changed = _fetch(f"""
+            changed = fetch(f"""
                 SELECT m.id, m.household_id, m.county_code, m.division_code,
                   {', '.join(f'm.{f} AS old_{f}, {m_new(f, "m")} AS new_{f}' for f in m_fields)}
                 FROM exch_member_match k JOIN registry_member m ON m.id = k.member_id
@@ -274,7 +274,7 @@ def _apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str
                     WHERE {t}.id = k.member_id AND s.row = k.row AND ({m_differ(t)})""", [now])
             counts["members_updated"] = len(changed)
             # members of those households who are not in the file
-            absent = _fetch("""
+            absent = fetch("""
                 SELECT m.id, m.household_id, m.county_code, m.division_code, m.name, m.id_number, x.household_code
                 FROM registry_member m JOIN exch_household x ON x.household_id = m.household_id AND x.existed
                 WHERE m.status = 'active'
@@ -349,7 +349,7 @@ def _apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str
         # 4. incomes of the year each household gives
         say(85, "写入收入")
         income_new = {f: f"COALESCE(s.{f}, 0)" for f in INCOME}
-        changed = _fetch(f"""
+        changed = fetch(f"""
             SELECT i.id, i.household_id, i.county_code, s.division_code,
               {', '.join(f'i.{f} AS old_{f}, {income_new[f]} AS new_{f}' for f in INCOME)}
             FROM registry_householdincome i
