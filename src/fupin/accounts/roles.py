@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     HELPER = "helper", _("帮扶责任人")
     DEPARTMENT = "department", _("部门用户")
     AUDITOR = "auditor", _("审计监督")
+    # A prefecture's or province's office: reads every county below it (figures, registers masked,
+    # ledgers), approves and edits nothing at a county's steps.
+    SUPERVISOR = "supervisor", _("市省级用户")
 
 
 class Department(models.TextChoices):
@@ -86,6 +89,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_HISTORY, Cap.VIEW_AUDIT_LOG, Cap.REVEAL_PERSONAL,
                              Cap.VIEW_TARGETING, Cap.EXPORT_REGISTRY, Cap.VIEW_MATCHES, Cap.VIEW_ASSISTANCE,
                              Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS, Cap.VIEW_INSIGHTS, Cap.VIEW_ASSESSMENT}),
+    Role.SUPERVISOR: frozenset({Cap.VIEW_REGISTRY, Cap.VIEW_TARGETING, Cap.VIEW_MATCHES, Cap.VIEW_ASSISTANCE,
+                                Cap.VIEW_PROGRAMMES, Cap.VIEW_FUNDS, Cap.VIEW_INSIGHTS, Cap.VIEW_ASSESSMENT}),
 }
 
 # Which departments lead which programme: they record it wherever their grant reaches; cadres record
@@ -131,6 +136,7 @@ EXPECTED_PREFIX_LENGTHS: dict[str, tuple[int, ...]] = {
     Role.HELPER: (6, 9, 12),
     Role.DEPARTMENT: (2, 4, 6),
     Role.AUDITOR: (2, 4, 6, 9),
+    Role.SUPERVISOR: (2, 4),
 }
 
 

@@ -305,8 +305,8 @@ class DisbursementViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
 # --- ledgers and checks ----------------------------------------------------------------------
 
 YEAR = OpenApiParameter("year", int, description="年度（默认本年）")
-LEDGER_AREA = OpenApiParameter("area", str, description="县（6 位）、乡镇（9 位）或村（12 位）区划代码；默认用户所在区域",
-                               pattern=r"^(\d{6}|\d{9}|\d{12})$")
+LEDGER_AREA = OpenApiParameter("area", str, description="省（2 位）、市（4 位）、县（6 位）、乡镇（9 位）或村（12 位）区划代码；"
+                                                     "默认用户所在区域", pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
 LEDGER = inline_serializer("Ledger", {
     "area": serializers.CharField(), "name": serializers.CharField(), "year": serializers.IntegerField(),
     "totals": serializers.DictField(), "kinds": serializers.ListField(child=serializers.DictField()),
@@ -322,7 +322,7 @@ CHECKS = inline_serializer("PolicyChecks", {
 
 
 class LedgerQuery(serializers.Serializer):
-    area = serializers.RegexField(r"^(\d{6}|\d{9}|\d{12})$", required=False)
+    area = serializers.RegexField(r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$", required=False)
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
@@ -336,14 +336,14 @@ class LedgerViewSet(ScopedViewSet):
         query.is_valid(raise_exception=True)
         return query.validated_data.get("year") or clock.today().year, query.validated_data.get("area", "")
 
-    @extend_schema(summary="资金台账", description="一个县、乡镇或村一年的台账：按资金类别、项目、下级区划的分配与支付及余额；"
+    @extend_schema(summary="资金台账", description="一个省、市、县、乡镇或村一年的台账（县以上按下级区划汇总）：按资金类别、项目、下级区划的分配与支付及余额；"
                                                "村级另列到户支付和每笔分配。", tags=TAGS, parameters=[LEDGER_AREA, YEAR],
                    responses=LEDGER)
     @action(detail=False, url_path="ledger")
     def ledger(self, request):
         year, area = self._query(request)
         area = area or root_code(request.user) or home_county(request.user)
-        if not area or len(area) not in (6, 9, 12) or not scope_for(request.user).contains_code(area):
+        if not area or len(area) not in (2, 4, 6, 9, 12) or not scope_for(request.user).contains_code(area):
             raise Http404(_("该区域不在您的管辖范围内。"))
         data = selectors.ledger(request.user, area, year)
         return Response({"area": data.area, "name": data.name, "year": data.year, "totals": plain(data.totals),

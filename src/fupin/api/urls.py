@@ -4,7 +4,7 @@ at /api/docs/, and the API-token page at /api/tokens/."""
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from fupin.api import assistance, funds, jobs, programmes, registry, targeting, views, workflows
+from fupin.api import assistance, funds, insights, jobs, programmes, registry, targeting, views, workflows
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,6 +29,7 @@ router.register("programmes/employments", programmes.EmploymentViewSet, basename
 router.register("programmes/welfare-jobs", programmes.WelfareJobViewSet, basename="welfare-job")
 router.register("welfare/renovations", programmes.RenovationViewSet, basename="renovation")
 router.register("welfare/relocations", programmes.RelocationViewSet, basename="relocation")
+router.register("indicators", insights.IndicatorViewSet, basename="indicators")
 router.register("imports", jobs.ImportViewSet, basename="import")
 router.register("jobs", jobs.JobViewSet, basename="job")
 

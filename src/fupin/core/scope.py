@@ -36,6 +36,12 @@ def prefix_q(field: str, prefix: str) -> Q:
     return q
 
 
+def counties_q(area: str, field: str = "county_code") -> Q:
+    """The counties of ``area`` on a county-code column: one county for a county or anything below it
+    (an equality, one shard on Citus), the range of the counties of a prefecture or province."""
+    return Q(**{field: area[:6]}) if len(area) >= 6 else prefix_q(field, area)
+
+
 def code_in_prefixes(code: str, prefixes: tuple[str, ...]) -> bool:
     return any(code.startswith(p) for p in prefixes)
 

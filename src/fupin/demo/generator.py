@@ -42,6 +42,13 @@ class DemoConfig:
     households: int = DEFAULT_HOUSEHOLDS
     seed: int = 2023
     year: int = 2023  # the plan's year: incomes for year-1 and year; ages and schooling at its end
+    county: str = COUNTY  # any county whose divisions are loaded; Lichuan has the demo accounts' village
+
+    @property
+    def rng_seed(self):
+        """Lichuan draws from the seed itself (the same county alone or in a prefecture); every other
+        county from its own stream of the same seed."""
+        return self.seed if self.county == COUNTY else f"{self.seed}:{self.county}"
 
 
 @dataclass
@@ -103,14 +110,21 @@ class _Rows:
 
 class Generator:
     def __init__(self, config: DemoConfig, *, helper_user_id: int | None = None,
-                 progress: Callable[[str], None] = lambda _m: None):
+                 progress: Callable[[str], None] = lambda _m: None, used_ids: set[str] | None = None):
         self.config = config
+        self.county = config.county
         self.helper_user_id = helper_user_id
-        self.rng = random.Random(config.seed)
-        self.risk_rng = random.Random(f"{config.seed}:risk")  # its own stream: the rest of the county stays as it was
+        self.rng = random.Random(config.rng_seed)
+        self.risk_rng = random.Random(f"{config.rng_seed}:risk")  # its own stream: the rest of the county stays as it was
         self.progress = progress
         self.ref = dt.date(config.year, 12, 31)
-        self.used_ids: set[str] = set()
+        # ID numbers given so far: shared by the counties of one demo, so that nobody is born twice
+        # (people who married in carry another county's address code)
+        self.used_ids: set[str] = set() if used_ids is None else used_ids
+        county_name = Division.objects.filter(code=self.county).values_list("name", flat=True).first() or ""
+        self.helper_units = names.local(names.HELPER_UNITS, county_name)
+        self.banks = names.local(names.BANKS, county_name)
+        self.workplaces = names.local(names.WORKPLACES, county_name)
         self.stats = DemoStats()
         registered = dt.datetime(config.year, 6, 30, tzinfo=dt.UTC)
         self.created_at = (registered if connection.vendor == "postgresql"
@@ -129,7 +143,7 @@ class Generator:
 
     def _id(self, birth: dt.date, sex: str, local: bool = True) -> str:
         rng = self.rng
-        address = COUNTY if local or rng.random() < 0.4 else rng.choice(names.OTHER_BIRTH_PLACES)
+        address = self.county if local or rng.random() < 0.4 else rng.choice(names.OTHER_BIRTH_PLACES)
         while True:
             seq = rng.randrange(0, 1000)
             if (seq % 2 == 1) != (sex == "1"):
@@ -220,7 +234,7 @@ class Generator:
             place = _pick(rng, WORK_PLACE)
             p["work_status"] = place
             p["work_months"] = rng.randrange(5, 13)
-            p["workplace"] = rng.choice(names.WORKPLACES[:4] if place == "out_of_province" else names.WORKPLACES[4:])
+            p["workplace"] = rng.choice(self.workplaces[:4] if place == "out_of_province" else self.workplaces[4:])
         elif labour in ("ordinary", "skilled", "weak") and age >= 16:
             p["work_status"] = "none"
         if poor and labour == "weak" and 45 <= age <= 65 and rng.random() < 0.08:
@@ -358,12 +372,15 @@ class Generator:
 
     def _villages(self) -> list[tuple[Division, float, bool]]:
         rng = self.rng
-        villages = list(Division.objects.filter(county_code=COUNTY, level=Level.VILLAGE,
+        villages = list(Division.objects.filter(county_code=self.county, level=Level.VILLAGE,
                                                 kind=Kind.VILLAGE_COMMITTEE).order_by("code"))
         if not villages:
-            raise RuntimeError("Lichuan's divisions are not loaded")
-        others = [v for v in villages if v.code != DEMO_VILLAGE]
-        poor = {DEMO_VILLAGE} | {v.code for v in rng.sample(others, POOR_VILLAGES - 1)}
+            raise RuntimeError(f"the divisions of {self.county} are not loaded")
+        if self.county == COUNTY:
+            others = [v for v in villages if v.code != DEMO_VILLAGE]
+            poor = {DEMO_VILLAGE} | {v.code for v in rng.sample(others, POOR_VILLAGES - 1)}
+        else:  # about the share of Lichuan's (15 of 126 village committees)
+            poor = {v.code for v in rng.sample(villages, max(2, round(len(villages) * POOR_VILLAGES / 126)))}
         self.stats.poor_villages = sorted(poor)
         weights = [(v, rng.lognormvariate(0, 0.45), v.code in poor) for v in villages]
         return weights
@@ -373,7 +390,7 @@ class Generator:
         pool = self.helpers_by_township.setdefault(township, [])
         if len(pool) < 40 or rng.random() < 0.15:
             sex = "1" if rng.random() < 0.65 else "2"
-            helper = (self._name(rng.choice(names.SURNAMES), sex), rng.choice(names.HELPER_UNITS),
+            helper = (self._name(rng.choice(names.SURNAMES), sex), rng.choice(self.helper_units),
                       "1" + rng.choice("3589") + f"{rng.randrange(0, 10**9):09d}")
             pool.append(helper)
             return helper
@@ -384,7 +401,7 @@ class Generator:
         villages = self._villages()
         total_w = sum(w for _v, w, _p in villages)
         # Household counts per village, scaled to the requested total.
-        counts = _apportion(cfg.households, [w / total_w for _v, w, _p in villages])
+        counts = apportion(cfg.households, [w / total_w for _v, w, _p in villages])
         # Type shares: deeper poverty in the poor villages; the mix gives ~14,300 poor people per 45,000 households.
         share_poor = {True: 0.205, False: 0.087}
         hh_rows, m_rows, i_rows = _Rows(Household, skip=()), _Rows(Member), _Rows(HouseholdIncome)
@@ -410,7 +427,7 @@ class Generator:
                 people = self._household_people(kind)
                 hid = next_id
                 next_id += 1
-                h = {"id": hid, "county_code": COUNTY, "household_code": f"{village.code}{seq:05d}",
+                h = {"id": hid, "county_code": self.county, "household_code": f"{village.code}{seq:05d}",
                      "division": village.code, "group_name": f"第{rng.randrange(1, groups + 1)}村民小组",
                      "size": len(people), "household_type": kind, "created_at": self.created_at,
                      "updated_at": self.created_at}
@@ -424,7 +441,7 @@ class Generator:
                 if rng.random() < 0.72:
                     h["phone"] = "1" + rng.choice("35789") + f"{rng.randrange(0, 10**9):09d}"
                 if kind != "ordinary" or rng.random() < 0.5:
-                    h["bank_name"] = rng.choice(names.BANKS)
+                    h["bank_name"] = rng.choice(self.banks)
                     h["bank_account"] = "6231" + f"{rng.randrange(0, 10**15):015d}"
                 hh_rows.new(**h)
                 attribute = h.get("poverty_attribute", "")
@@ -443,7 +460,7 @@ class Generator:
                     factors = (rng.uniform(3000, 3900) / per_capita, 1.0)
                 for year, factor in zip((cfg.year - 1, cfg.year), factors, strict=True):
                     noise = rng.uniform(0.95, 1.05)
-                    i_rows.new(county_code=COUNTY, household=hid, year=year,
+                    i_rows.new(county_code=self.county, household=hid, year=year,
                                **self._income(kind, people, attribute, per_capita * factor * noise))
                 for p in people:
                     if attribute == "dibao":
@@ -452,7 +469,7 @@ class Generator:
                         p["tekun"] = True
                     del p["age"]
                     p["birth_date"] = p["birth_date"].isoformat()
-                    m_rows.new(county_code=COUNTY, division_code=village.code, household=hid,
+                    m_rows.new(county_code=self.county, division_code=village.code, household=hid,
                                created_at=self.created_at, updated_at=self.created_at, **p)
                 self.stats.by_type[kind] = self.stats.by_type.get(kind, 0) + 1
                 self.stats.people_by_type[kind] = self.stats.people_by_type.get(kind, 0) + len(people)
@@ -573,14 +590,15 @@ class Generator:
         ready = self.ready_villages()
         poor_codes = set(self.stats.poor_villages)
         rest = [v.code for v, _w, p in villages if not p]
-        listed_12th = set(rng.sample(sorted(poor_codes), 5)) | set(rng.sample(rest, 10))
+        listed_12th = (set(rng.sample(sorted(poor_codes), min(5, len(poor_codes))))
+                       | set(rng.sample(rest, min(10, len(rest)))))
         profiles, team = [], []
         for village, _w, is_poor in villages:
             in_12th = village.code in listed_12th
             status = "poor" if is_poor else ("exited" if in_12th else "not_poor")
             infra = is_poor and rng.random() < 0.6
             profiles.append(VillageProfile(
-                county_code=COUNTY, division=village, poverty_status=status,
+                county_code=self.county, division=village, poverty_status=status,
                 listed_12th_plan=in_12th, listed_13th_plan=is_poor,
                 exit_year=rng.choice([2015, 2016]) if status == "exited" else None,
                 infrastructure_lagging=infra, industry_lagging=is_poor and (not infra or rng.random() < 0.5),
@@ -604,17 +622,17 @@ class Generator:
                 for role in ("first_secretary", "leader", "member", "member"):
                     sex = "1" if rng.random() < 0.75 else "2"
                     team.append(WorkTeamMember(
-                        county_code=COUNTY, division_code=village.code, role=role,
-                        name=self._name(rng.choice(names.SURNAMES), sex), unit=rng.choice(names.HELPER_UNITS),
+                        county_code=self.county, division_code=village.code, role=role,
+                        name=self._name(rng.choice(names.SURNAMES), sex), unit=rng.choice(self.helper_units),
                         phone="1" + rng.choice("3589") + f"{rng.randrange(0, 10**9):09d}",
                         started_on=started if role != "member" else started + dt.timedelta(days=rng.randrange(0, 400)),
                     ))
         VillageProfile.objects.bulk_create(profiles)
         WorkTeamMember.objects.bulk_create(team)
-        _fill_village_counts()
+        _fill_village_counts(self.county)
 
 
-def _apportion(total: int, shares: list[float]) -> list[int]:
+def apportion(total: int, shares: list[float]) -> list[int]:
     """Split ``total`` by ``shares`` into whole numbers that add up exactly (largest remainders)."""
     exact = [total * share for share in shares]
     counts = [int(x) for x in exact]
@@ -624,22 +642,22 @@ def _apportion(total: int, shares: list[float]) -> list[int]:
     return counts
 
 
-def _fill_village_counts() -> None:
+def _fill_village_counts(county: str) -> None:
     """household_count, population, labour force and migrants of each village register, from the registry."""
     from django.db.models import Count, Q, Sum
 
-    members = (Member.objects.filter(county_code=COUNTY, status="active").values("division_code")
+    members = (Member.objects.filter(county_code=county, status="active").values("division_code")
                .annotate(population=Count("id"),
                          labour=Count("id", filter=Q(labour_skill__in=["ordinary", "skilled", "weak"])),
                          migrants=Count("id", filter=Q(work_status__in=["in_province", "out_of_province"])),
                          outside=Count("id", filter=Q(work_status="out_of_province"))))
-    households = dict(Household.objects.filter(county_code=COUNTY, status="active").values("division_id")
+    households = dict(Household.objects.filter(county_code=county, status="active").values("division_id")
                       .annotate(n=Count("id")).values_list("division_id", "n"))
-    relocation = {r["division_id"]: r for r in Household.objects.filter(county_code=COUNTY)
+    relocation = {r["division_id"]: r for r in Household.objects.filter(county_code=county)
                   .values("division_id").annotate(need=Count("id", filter=Q(relocation_willing=True)),
                                                   done=Count("id", filter=Q(relocated=True)),
                                                   people=Sum("size"))}
-    profiles = {p.division_id: p for p in VillageProfile.objects.filter(county_code=COUNTY)}
+    profiles = {p.division_id: p for p in VillageProfile.objects.filter(county_code=county)}
     for row in members:
         profile = profiles.get(row["division_code"])
         if profile is None:
@@ -658,11 +676,11 @@ def _fill_village_counts() -> None:
 
 
 def generate(config: DemoConfig, *, helper_user_id: int | None = None,
-             progress: Callable[[str], None] = lambda _m: None) -> DemoStats:
-    generator = Generator(config, helper_user_id=helper_user_id, progress=progress)
+             progress: Callable[[str], None] = lambda _m: None, used_ids: set[str] | None = None) -> DemoStats:
+    generator = Generator(config, helper_user_id=helper_user_id, progress=progress, used_ids=used_ids)
     with transaction.atomic():
         stats = generator.run()
-        audit.record(actor=SYSTEM, verb="demo.generate", county_code=COUNTY, division_code=COUNTY,
+        audit.record(actor=SYSTEM, verb="demo.generate", county_code=config.county, division_code=config.county,
                      summary=f"生成演示数据：{stats.households} 户 {stats.members} 人（种子 {config.seed}）",
                      after={"households": stats.households, "members": stats.members, "seed": config.seed,
                             "year": config.year, "at": timezone.now().isoformat()})

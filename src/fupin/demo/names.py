@@ -21,3 +21,12 @@ DROPOUT_REASONS = ["身体原因", "厌学", "家庭困难"]
 WORKPLACES = ["福建泉州", "福建厦门", "广东东莞", "浙江义乌", "南昌", "抚州", "黎川县城", "本乡"]
 # Lichuan (361022) and neighbouring county codes for people who married in from elsewhere.
 OTHER_BIRTH_PLACES = ["361021", "361023", "361002", "361024", "350781", "361025"]
+
+
+def local(items: list[str], county_name: str) -> list[str]:
+    """The Lichuan names above for another county: 黎川县财政局 -> 南城县财政局, 江西黎川农村商业银行 ->
+    江西南城农村商业银行 (a district keeps its 区: 临川区财政局)."""
+    if county_name in ("", "黎川县"):
+        return list(items)
+    short = county_name[:-1] if len(county_name) > 2 and county_name[-1] in "县区市" else county_name
+    return [item.replace("黎川县", county_name).replace("黎川", short) for item in items]

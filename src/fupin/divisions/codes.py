@@ -28,6 +28,25 @@ def parent_of(code: str) -> str:
     return {2: "", 4: code[:2], 6: code[:4], 9: code[:6], 12: code[:9]}[len(code)]
 
 
+# The length of the codes of the areas one level down: prefectures of a province, counties of a
+# prefecture, townships of a county, villages of a township (a village has none).
+CHILD_WIDTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12}
+
+
+def child_width(area: str) -> int | None:
+    """Code length of ``area``'s child areas (the per-area tables and drill-downs group by it); None
+    for a village."""
+    return CHILD_WIDTH.get(len(area))
+
+
+def child_label(area: str) -> str:
+    """What ``area``'s child areas are called (the first column of a per-area table): 市 of a province,
+    县（市、区） of a prefecture, 乡镇 of a county, 村 of a township (a village's rows are households)."""
+    from django.utils.translation import gettext as _
+
+    return {2: _("市"), 4: _("县（市、区）"), 6: _("乡镇"), 9: _("村")}.get(len(area), _("户"))
+
+
 def short_code(code: str) -> str:
     """'361022000000' -> '361022'; keeps the short form unchanged."""
     code = code.strip()

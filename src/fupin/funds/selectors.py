@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from fupin.core.scope import prefix_q, scope_for
+from fupin.divisions.codes import child_label, child_width
 from fupin.divisions.models import Division
 from fupin.funds import rules, sums
 from fupin.funds.models import (
@@ -38,7 +39,6 @@ from fupin.funds.sums import YuanFromFen
 from fupin.registry.models import Household, VillageProfile
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-CHILD_WIDTH = {6: 9, 9: 12}
 
 
 def _sum(expr: str = "amount", **filters):
@@ -149,7 +149,7 @@ class Ledger:
 
     @property
     def child_level(self) -> str:
-        return {6: _("乡镇"), 9: _("村")}.get(len(self.area), _("户"))
+        return child_label(self.area)
 
 
 def _area_name(code: str) -> str:
@@ -170,7 +170,8 @@ def _money_row(allocated: Decimal, disbursed: Decimal, **extra) -> dict:
 
 
 def ledger(user, area: str, year: int) -> Ledger:
-    """The ledger of an area (county, township or village) for a year."""
+    """The ledger of an area (province, prefecture, county, township or village) for a year; above a
+    county its rows are the counties (or prefectures) below it."""
     allocations, disbursements = scoped_entries(user, area)
     allocations, disbursements = allocations.filter(year=year), disbursements.filter(year=year)
 
@@ -178,7 +179,7 @@ def ledger(user, area: str, year: int) -> Ledger:
     alloc_kind = dict(allocations.values_list("source__kind").annotate(s=sums.total()))
     paid_kind = dict(disbursements.values_list("source__kind").annotate(s=sums.total()))
     amounts = {}
-    if len(area) == 6:
+    if len(area) <= 6:  # the sources are the counties': a prefecture's are its counties' together
         amounts = dict(FundSource.objects.visible_to(user, area).filter(year=year, status=RecordStatus.ACTIVE)
                        .values_list("kind").annotate(s=sums.total()))
     kinds = []
@@ -197,16 +198,18 @@ def ledger(user, area: str, year: int) -> Ledger:
                   .annotate(allocated=_money_sub(allocations.filter(project=OuterRef("pk")), "project"),
                             disbursed=_money_sub(disbursements.filter(project=OuterRef("pk")), "project"))
                   .order_by("division_code", "code"))
-    project_rows = [_money_row(p.allocated, p.disbursed, project=p, budget=p.budget) for p in project_qs]
+    # above a county the projects stay on each county's ledger (thousands of them in a prefecture)
+    project_rows = ([_money_row(p.allocated, p.disbursed, project=p, budget=p.budget) for p in project_qs]
+                    if len(area) >= 6 else [])
 
     totals = _money_row(allocations.aggregate(s=_sum())["s"], disbursements.aggregate(s=_sum())["s"],
-                        amount=sum(amounts.values(), ZERO) if len(area) == 6 else None)
+                        amount=sum(amounts.values(), ZERO) if len(area) <= 6 else None)
 
     children: list[dict] = []
     own = _money_row(totals["allocated"], totals["disbursed"])
     households: list = []
     allocation_rows: list = []
-    width = CHILD_WIDTH.get(len(area))
+    width = child_width(area)
     if width:
         alloc_child = dict(allocations.annotate(n=Length("division_code")).filter(n__gte=width)
                            .values_list(Substr("division_code", 1, width)).annotate(s=sums.total()))

@@ -352,16 +352,18 @@ def disbursement_reverse(request, pk):
 
 def _ledger_area(request) -> str:
     area = request.GET.get("area") or root_code(request.user) or home_county(request.user)
-    if not area or len(area) not in (6, 9, 12) or not area.isdigit():
-        raise Http404(_("请选择县、乡镇或村。"))
+    if not area or len(area) not in (2, 4, 6, 9, 12) or not area.isdigit():
+        raise Http404(_("请选择省、市、县、乡镇或村。"))
     if not scope_for(request.user).contains_code(area):
         raise Http404(_("该区域不在您的管辖范围内。"))
     return area
 
 
-def _trail(area: str) -> list[Division]:
-    """The area and the ones above it that the ledger can drill up to (county and township)."""
-    wanted = [area[:n] for n in (6, 9, 12) if n <= len(area)]
+def _trail(user, area: str) -> list[Division]:
+    """The area and the ones above it that the ledger can drill up to (county and township; the
+    prefecture and province for the users who see them)."""
+    scope = scope_for(user)
+    wanted = [area[:n] for n in (2, 4, 6, 9, 12) if n <= len(area) and (n >= 6 or scope.contains_code(area[:n]))]
     found = {d.code: d for d in Division.objects.filter(code__in=wanted)}
     return [found[c] for c in wanted if c in found]
 
@@ -378,7 +380,7 @@ def ledger(request):
     registry_selectors.attach_labels([r["project"] for r in data.projects])  # where each project is
     return render(request, "funds/ledger.html", {
         "ledger": data, "year": year, "years": sorted(set(selectors.years(request.user)) | {year}, reverse=True),
-        "trail": _trail(area), "ledger_extra": {"area": area}, "page_obj": page, "query": query, "nav_active": NAV,
+        "trail": _trail(request.user, area), "ledger_extra": {"area": area}, "page_obj": page, "query": query, "nav_active": NAV,
         "badges": selectors.STATUS_BADGE})
 
 

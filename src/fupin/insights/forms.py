@@ -11,11 +11,11 @@ from fupin.insights.models import TargetKey
 
 
 def area_choices(user) -> list[tuple[str, str]]:
-    """The county, townships and villages the user may see (indented by level)."""
-    rows = (Division.objects.visible_to(user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE])
-            .order_by("code").values_list("code", "name", "level"))
-    indent = {Level.COUNTY: "", Level.TOWNSHIP: "　", Level.VILLAGE: "　　"}
-    return [(code, f"{indent[level]}{name}") for code, name, level in rows]
+    """The areas the user may see, from their province or prefecture (users above the counties) or
+    their county down to the villages, indented by level."""
+    rows = list(Division.objects.visible_to(user).order_by("code").values_list("code", "name", "level"))
+    top = min((level for _c, _n, level in rows), default=Level.COUNTY)
+    return [(code, f"{'　' * (level - top)}{name}") for code, name, level in rows]
 
 
 class AreaYearForm(StyledForm):

@@ -8,9 +8,12 @@ households in Python; the Python folds only the few grouped rows.
 
 Public functions (all return plain dicts / dataclasses; percentages are Decimals with 2 places or None):
 
-- ``resolve_area(user, area="") -> Division``: the visible division the figures are for (404 if not).
-- ``default_year(user, area) -> int``: the latest year with household incomes in the area's county.
-- ``child_width(area) -> int``: code length of the child areas (9 for a county, 12 below).
+- ``resolve_area(user, area="") -> Division``: the visible division the figures are for (404 if not):
+  a province (2 digits) or prefecture (4) for the users above the counties, whose figures roll up
+  the counties below (the same queries over a range of counties, grouped by child area).
+- ``default_year(user, area) -> int``: the latest year with household incomes in the area's counties.
+- ``child_width(area) -> int``: code length of the child areas (prefectures of a province, counties
+  of a prefecture, townships of a county, villages below).
 - ``population(user, area, year) -> Population``: households and people by type (registry
   HouseholdType), by poverty attribute, main cause and monitoring type; poverty incidence and the
   monitored share (poor / monitored people over the registered rural population × 100). The
@@ -22,7 +25,9 @@ Public functions (all return plain dicts / dataclasses; percentages are Decimals
   (all / poor / exited / monitored) with the per-capita income as a % of the county rural average of
   the year's rule set (``county_rural_income``). ``.children`` per child area.
 - ``official_run(area, year) -> IdentificationRun | None``: the latest official (not dry-run, done)
-  identification run of ``year`` or before that covers the area.
+  identification run of ``year`` or before that covers the area (a county or below).
+- ``official_runs(area, year) -> list``: that run for each county of the area (every county has its
+  own rules and runs; a prefecture's results are its counties' official runs together).
 - ``results(user, area, year) -> Results``: from that run: households/people and mean per-capita net
   income by the plan's degree (mild / moderate / severe, poor conclusion), and the guarantee
   compliance rates (food & clothing, compulsory education, basic medical, housing, safe water, all
@@ -51,12 +56,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
 from fupin.core import clock
-from fupin.core.scope import root_code, scope_for
+from fupin.core.scope import counties_q, root_code, scope_for
+from fupin.divisions import codes as division_codes
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdIncome
@@ -107,9 +113,9 @@ def per_capita(amount, people) -> Decimal | None:
 
 
 def child_width(area: str) -> int:
-    """Length of the child areas' codes: townships (9) of a county, villages (12) of a township;
-    a village is its own single group (12)."""
-    return 9 if len(area) <= 6 else 12
+    """Length of the child areas' codes (``divisions.codes.child_width``); a village is its own single
+    group (12)."""
+    return division_codes.child_width(area) or 12
 
 
 def _sub(field_name: str, area: str):
@@ -126,12 +132,17 @@ def children_of(user, area: str) -> list[Division]:
 # --- the area and the year --------------------------------------------------------------------
 
 def resolve_area(user, area: str = "") -> Division:
-    """The division the figures are for: ``area`` if the user may see it, else their own area
-    (a user with a wider grant than a county starts at the first county in their scope)."""
+    """The division the figures are for: ``area`` if the user may see it, else their own area (a
+    prefecture or province user starts at their prefecture or province; a user who sees everything
+    at the first county)."""
     scope = scope_for(user)
     if scope.is_empty:
         raise Http404
     code = (area or root_code(user) or "").strip()
+    if len(code) in (2, 4):
+        division = Division.objects.visible_to(user).filter(code=code).first()
+        if division is not None:
+            return division
     if len(code) < 6:
         first = Division.objects.in_scope(scope).filter(level=Level.COUNTY)
         if code:
@@ -147,9 +158,9 @@ def resolve_area(user, area: str = "") -> Division:
 
 
 def default_year(user, area: str) -> int:
-    """The latest year with household incomes in the area's county (served by the county-first
+    """The latest year with household incomes in the area's counties (served by the county-first
     unique key of the incomes), else the current year."""
-    latest = HouseholdIncome.objects.filter(county_code=area[:6]).aggregate(y=Max("year"))["y"]
+    latest = HouseholdIncome.objects.filter(counties_q(area)).aggregate(y=Max("year"))["y"]
     return latest or clock.today().year
 
 
@@ -316,7 +327,8 @@ def income(user, area: str, year: int) -> Income:
     result.growth = growth(result.totals["per_capita"], result.previous["per_capita"])
     result.source_growth = {s: growth(result.totals["business_net" if s == "business" else s],
                                       result.previous["business_net" if s == "business" else s]) for s in SOURCES}
-    rule_set = county_rule_set(area[:6], year)
+    # the county's own rural income (a prefecture's counties each have theirs: no one average above them)
+    rule_set = county_rule_set(area[:6], year) if len(area) >= 6 else None
     result.county_average = rule_set.county_rural_income if rule_set else None
     for t in TYPES:
         a, b = _finish_income(types_now[t]), _finish_income(types_before[t])
@@ -348,11 +360,28 @@ def official_run(area: str, year: int):
             .order_by("-year", "-finished_at", "-pk").first())
 
 
+def official_runs(area: str, year: int) -> list:
+    """``official_run`` of each county of the area: the one run of a county (or below); for a prefecture
+    or province the latest county-wide official run of each of its counties (one small query)."""
+    from fupin.targeting.models import IdentificationRun, RunStatus
+
+    if len(area) >= 6:
+        run = official_run(area, year)
+        return [run] if run is not None else []
+    found: dict = {}
+    for run in (IdentificationRun.objects.filter(counties_q(area), dry_run=False, status=RunStatus.DONE,
+                                                 year__lte=year, area_code=F("county_code"))
+                .order_by("county_code", "-year", "-finished_at", "-pk")):
+        found.setdefault(run.county_code, run)
+    return list(found.values())
+
+
 @dataclass
 class Results:
     area: str
     year: int
-    run: object = None  # the IdentificationRun used (None: no official run yet)
+    run: object = None  # the IdentificationRun used (None: no official run yet, or several counties')
+    runs: list = field(default_factory=list)  # each county's run (a prefecture's counties: one each)
     by_degree: dict = field(default_factory=dict)  # degree -> {households, people, per_capita}
     assisted: int = 0  # assisted households in the run (poor, exited, monitored)
     compliance: dict = field(default_factory=dict)  # guarantee -> {"ok", "fail", "rate"}; "all" for all five
@@ -367,12 +396,13 @@ def results(user, area: str, year: int) -> Results:
     """One grouped query over the run's results of the area: by village, type, conclusion, degree."""
     from fupin.targeting.models import IdentificationResult
 
-    result = Results(area=area, year=year, run=official_run(area, year))
-    if result.run is None:
+    runs = official_runs(area, year)
+    result = Results(area=area, year=year, run=runs[0] if len(area) >= 6 and runs else None, runs=runs)
+    if not runs:
         result.compliance = _compliance(dict.fromkeys((*GUARANTEES, "all"), 0), 0)
         return result
     all_ok = Q(food_ok=True, education_ok=True, medical_ok=True, housing_ok=True, water_ok=True)
-    rows = (IdentificationResult.objects.visible_to(user, area).filter(county_code=area[:6], run=result.run)
+    rows = (IdentificationResult.objects.visible_to(user, area).filter(_of_runs(runs))
             .values("division_code", "household_type", "conclusion", "degree")
             .annotate(households=Count("pk"), people=Sum("size"), net=_money_sum("net_income"),
                       income_people=Sum("size", filter=Q(net_income__isnull=False)),
@@ -417,18 +447,28 @@ def results(user, area: str, year: int) -> Results:
     return result
 
 
+def _of_runs(runs) -> Q:
+    """The results of these runs, each on its own county (one shard each on Citus)."""
+    q = Q(pk__in=[])
+    for run in runs:
+        q |= Q(county_code=run.county_code, run_id=run.pk)
+    return q
+
+
 def run_poor(user, area: str, year: int) -> dict:
-    """The year's official run (``official_run``) over the area: households and people it concludes
-    poor, one aggregate. The registered poor are ``population(...).by_type["poor"]``."""
+    """The year's official runs (``official_runs``: the county's, or each county's of a prefecture) over
+    the area: households and people they conclude poor, one aggregate; counties without a run of the
+    year are not counted (``missing`` says how many). The registered poor are ``population(...).by_type["poor"]``."""
     from fupin.targeting.models import IdentificationResult
 
-    run = official_run(area, year)
-    if run is None or run.year != year:
-        return {"run": None, "households": None, "people": None}
-    found = (IdentificationResult.objects.visible_to(user, area).filter(county_code=area[:6], run=run,
-                                                                        conclusion="poor")
+    every = official_runs(area, year)
+    runs = [r for r in every if r.year == year]
+    if not runs:
+        return {"run": None, "runs": [], "households": None, "people": None, "missing": len(every)}
+    found = (IdentificationResult.objects.visible_to(user, area).filter(_of_runs(runs), conclusion="poor")
              .aggregate(households=Count("pk"), people=Sum("size")))
-    return {"run": run, "households": found["households"] or 0, "people": found["people"] or 0}
+    return {"run": runs[0] if len(area) >= 6 else None, "runs": runs, "households": found["households"] or 0,
+            "people": found["people"] or 0, "missing": len(every) - len(runs)}
 
 
 # --- year-over-year flows -------------------------------------------------------------------------
@@ -449,7 +489,7 @@ def flows(user, area: str, year: int) -> Flows:
     """Cases of the year's procedures that were approved (done), by procedure: one grouped query."""
     from fupin.workflows.models import Case, CaseStatus
 
-    rows = (Case.objects.visible_to(user, area).filter(county_code=area[:6], year=year, status=CaseStatus.DONE)
+    rows = (Case.objects.visible_to(user, area).filter(counties_q(area), year=year, status=CaseStatus.DONE)
             .annotate(sub=_sub("division_code", area)).values("sub", "kind").annotate(n=Count("pk")).order_by())
     totals = dict.fromkeys(FLOW_KINDS.values(), 0)
     children: dict = defaultdict(lambda: dict.fromkeys(FLOW_KINDS.values(), 0))

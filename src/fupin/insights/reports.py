@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.roles import Cap
 from fupin.core import xlsx
+from fupin.divisions.codes import child_label
 from fupin.insights import indicators, targets
 
 HIDDEN = "×"
@@ -298,7 +299,7 @@ def build(user, area: str, year: int, *, public: bool = False) -> dict:
     ]
     return {"division": data["division"], "area": code, "year": year, "public": public, "threshold": threshold,
             "small": small_label(threshold), "summary": summary, "columns": AREA_COLUMNS, "rows": rows,
-            "total": total, "child_level": _("乡镇") if len(code) == 6 else _("村"),
+            "total": total, "child_level": child_label(code),
             "targets": target_rows(assessments, public, threshold),
             # the funds only for those who may see them (a department sees its own domain's figures)
             "funds": data["funds"] if user.can(Cap.VIEW_FUNDS) else None}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from fupin.accounts.roles import Cap
 from fupin.core import clock
 from fupin.core.views import require
+from fupin.divisions.codes import child_label
 from fupin.divisions.models import Division
 from fupin.insights import indicators
 from fupin.registry import codes
@@ -42,8 +43,9 @@ def _year(request) -> int | None:
 
 
 def _crumbs(user, division: Division) -> list[Division]:
-    """The visible ancestors from the county down (a township cadre's crumbs start at their township)."""
-    ancestors = [c for c in division.ancestor_codes() if len(c) >= 6]
+    """The visible ancestors from the province down (a county user's crumbs start at their county, a
+    township cadre's at their township)."""
+    ancestors = [c for c in division.ancestor_codes() if len(c) >= 2]
     found = {d.code: d for d in Division.objects.visible_to(user).filter(code__in=ancestors)}
     return [found[c] for c in ancestors if c in found]
 
@@ -242,5 +244,5 @@ def dashboard(request):
     latest = max(indicators.default_year(user, division.code), clock.today().year, year)
     return render(request, "insights/dashboard.html", {
         **context, "crumbs": _crumbs(user, division), "years": list(range(latest, latest - YEARS_BACK, -1)),
-        "child_level": _("乡镇") if len(division.code) == 6 else _("村"), "first_part": shown[0] if shown else "",
+        "child_level": child_label(division.code), "first_part": shown[0] if shown else "",
     })

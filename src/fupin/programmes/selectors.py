@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from fupin.core import clock
 from fupin.core.scope import scope_for
+from fupin.divisions.codes import child_width
 from fupin.divisions.models import Division, Level
 from fupin.programmes.models import (
     Certificate,
@@ -352,9 +353,9 @@ def overview(user, *, area: str = "", year: int) -> dict:
 
 def area_rows(user, *, area: str, year: int) -> list[dict]:
     """One row per child area (townships of a county, villages of a township): grouped counts."""
-    if len(area) not in (6, 9):
+    width = child_width(area)
+    if not width or len(area) < 2:
         return []
-    width = 9 if len(area) == 6 else 12
     children = list(Division.objects.visible_to(user).children_of(area).order_by("code"))
 
     def grouped(qs, **aggregates):

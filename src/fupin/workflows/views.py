@@ -20,6 +20,7 @@ from fupin.core import clock
 from fupin.core.forms import errors_text
 from fupin.core.scope import scope_for
 from fupin.core.views import next_url, paginate, require
+from fupin.divisions.codes import child_width
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes
 from fupin.registry import selectors as registry_selectors
@@ -49,8 +50,8 @@ def tasks(request):
     prefixes = scope_for(user).prefixes
     area = prefixes[0] if len(prefixes) == 1 else ""
     overview = None
-    if user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_CADRE, Role.AUDITOR) and area and len(area) <= 9:
-        overview = selectors.overdue_counts(user, area, 9 if len(area) == 6 else 12)
+    if user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_CADRE, Role.AUDITOR, Role.SUPERVISOR) and area and len(area) <= 9:
+        overview = selectors.overdue_counts(user, area, child_width(area))
     return render(request, "workflows/tasks.html", {"tasks": items, "overview": overview, "today": clock.today(),
                                                     "nav_active": "tasks"})
 
