@@ -1243,3 +1243,36 @@ def test_no_page_fails_shows_or_changes_anything_outside_the_users_area(client, 
         assert len(shown) > 0.9 * len(result.inside_statuses), {
             page: status for page, status in result.inside_statuses.items() if status != 200}
     assert not result.violations, f"{role}: {len(result.violations)} violations\n" + "\n".join(result.violations)
+
+
+def test_a_prefecture_user_reads_every_page_and_changes_nothing(client, users, rules):
+    """市省级用户 (a prefecture's office, grant 3610, over both counties here): every page answers without
+    failing; every form and action posted with a county's own records (the data its own users would
+    post) changes no row and records nothing, in either county."""
+    worlds = build_worlds(users, rules)
+    city = factories.make_user(Role.SUPERVISOR, "3610", "city")
+    client.force_login(city)
+    # the "outside" of this sweep is everything: each world's rows are counted before and after a POST
+    run = Sweep(client, city, [worlds["inside"], worlds["nanfeng"]])
+    shown = 0
+    for name, spec in COVERED.items():
+        for world in (worlds["inside"], worlds["nanfeng"]):
+            try:
+                asked = spec.requests(world)
+            except NotInWorld:
+                continue
+            for kwargs, query in asked:
+                url = reverse(name, kwargs=kwargs)
+                response = run.request(name, "GET", url, query=query)
+                shown += response is not None and response.status_code == 200
+                if spec.post is None:
+                    continue
+                try:
+                    data = spec.post(world)
+                except NotInWorld:
+                    continue
+                run.request(name, "POST", url, query=query, data=data, fresh=spec.fresh)
+    # a download is logged (an audit event of the area) by a GET: that is reading, not changing
+    failures = [v for v in run.violations if " GET " not in v or "-> 500" in v]
+    assert not failures, f"{len(failures)} violations\n" + "\n".join(failures)
+    assert shown > 100  # the sweep really read pages (the dashboards, lists and registers of both counties)
