@@ -34,6 +34,7 @@ import polars as pl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from fupin.core.actions import SYSTEM  # noqa: E402
 from fupin.exchange import template  # noqa: E402
 from fupin.exchange.reader import column_letter  # noqa: E402
 
@@ -343,7 +344,7 @@ def bench_matching(path: Path) -> None:
     members.execute("SELECT COUNT(*) FROM registry_member WHERE status = 'active'")
     count = members.fetchone()[0]
     data = path.read_bytes()
-    run = actions.create_match(actor=None, source="medical_insurance", name=path.name, data=data,
+    run = actions.create_match(actor=SYSTEM, source="medical_insurance", name=path.name, data=data,
                                area_code=COUNTY, enqueue=False)
     elapsed, run = timed(actions.execute_match, run)
     c = run.counts

@@ -34,6 +34,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from fupin.core.actions import SYSTEM  # noqa: E402
+
 PROJECTS = int(os.environ.get("BENCH_FUNDS_PROJECTS", "300"))
 PAYMENTS = int(os.environ.get("BENCH_FUNDS_PAYMENTS", "100000"))
 REPEAT = int(os.environ.get("BENCH_FUNDS_REPEAT", "5"))
@@ -69,7 +71,7 @@ def _user():
     from fupin.accounts.roles import Department, Role
 
     user = User.objects.filter(username="bench_finance").first()
-    return user or actions.create_user(actor=None, username="bench_finance", password="Bench-Passw0rd!",
+    return user or actions.create_user(actor=SYSTEM, username="bench_finance", password="Bench-Passw0rd!",
                                        role=Role.DEPARTMENT, department=Department.FINANCE, prefixes=[COUNTY],
                                        full_name="财政局", must_change_password=False)
 
