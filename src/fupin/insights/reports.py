@@ -262,7 +262,11 @@ def build(user, area: str, year: int, *, public: bool = False) -> dict:
     threshold = suppress_below()
     raw_rows, raw_total = area_table(data)
     rows, total = protect_table(raw_rows, raw_total, AREA_COLUMNS, threshold) if public else (raw_rows, raw_total)
-    assessments = targets.assess_all(user, code, year)
+    # the targets reuse the overview's housing and programme figures (the same selectors): computed once
+    context = targets.Context(user, code, year).seed(
+        housing=data["housing"], programme_figures=data["training"],
+        zero_employment_total=data["training"]["zero_employment"])
+    assessments = targets.assess_all(user, code, year, context=context)
     housing = data["housing"]
     coverage = data["coverage"]["totals"]
     # C/D houses = renovated + not renovated; willing = relocated + waiting (all households): each a small

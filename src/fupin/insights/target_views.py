@@ -41,8 +41,9 @@ def _context(request, **extra) -> dict:
 @require(Cap.VIEW_INSIGHTS)
 def targets(request):
     form, division, year, _data = _filters(request)
-    assessments = tg.assess_all(request.user, division.code, year)
-    children, table = tg.breakdown(request.user, division.code, year)
+    ctx = tg.Context(request.user, division.code, year)  # each figure computed once for both
+    assessments = tg.assess_all(request.user, division.code, year, context=ctx)
+    children, table = tg.breakdown(request.user, division.code, year, context=ctx)
     return render(request, "insights/targets.html", _context(
         request, form=form, division=division, area=division.code, year=year, assessments=assessments,
         table=table, grid=_grid(children, table),
@@ -58,7 +59,7 @@ def target_detail(request, key: str):
     assessment = tg.assess(ctx, key)
     rows = tg.gap_list(request.user, division.code, year, key, assessment)
     page_obj, query = paginate(request, rows) if rows is not None else (None, "")
-    children, table = tg.breakdown(request.user, division.code, year, keys=[key])
+    children, table = tg.breakdown(request.user, division.code, year, keys=[key], context=ctx)
     return render(request, "insights/target_detail.html", _context(
         request, form=form, division=division, area=division.code, year=year, a=assessment,
         definition=assessment.definition, page_obj=page_obj, query=query, grid=_grid(children, table)))

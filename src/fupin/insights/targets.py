@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -214,10 +214,23 @@ class Assessment:
 class Context:
     """One user, area and year: the shared lookups (run, rule sets, target rows) done once."""
 
+    # Figures another builder may already hold for the same user, area and year (``seed``)
+    SEEDS = ("housing", "programme_figures", "zero_employment_total")
+
     def __init__(self, user, area: str, year: int):
         self.user, self.area, self.year = user, area, year
         self.county = area[:6]
         self.on = reference_day(year)
+        self.width = CHILD_WIDTH.get(len(area), len(area))  # the child areas' code length (a village: itself)
+
+    def seed(self, **known) -> Context:
+        """Reuse figures computed by the same selectors elsewhere (the report has the housing and
+        programme figures already), so each is computed once per page."""
+        for name, value in known.items():
+            if name not in self.SEEDS:
+                raise KeyError(name)
+            setattr(self, name, value)
+        return self
 
     @cached_property
     def run(self):
@@ -242,11 +255,36 @@ class Context:
 
     @cached_property
     def programme_figures(self) -> dict:
-        return programmes.overview(self.user, area=self.area, year=self.year)
+        """The training figures (``programmes.training_figures``, part of ``programmes.overview``)."""
+        return programmes.training_figures(self.user, area=self.area, year=self.year)
 
     @cached_property
     def programme_rows(self) -> dict[str, dict]:
-        return {r["division"].code: r for r in programmes.area_rows(self.user, area=self.area, year=self.year)}
+        """{child code: {"trained", "employed"}} (``programmes.trained_by_area``)."""
+        return programmes.trained_by_area(self.user, area=self.area, year=self.year, width=self.width)
+
+    @cached_property
+    def housing(self) -> dict:
+        return welfare.housing_overview(self.user, self.area)
+
+    @cached_property
+    def income_rows(self) -> dict[str, dict]:
+        """The three income targets' sums per child area (``_income_by_child``)."""
+        return _income_by_child(self, self.area, self.width)
+
+    @cached_property
+    def zero_employment(self) -> dict[str, int]:
+        """零就业家庭 per child area: one grouped query over ``programmes.zero_employment_households``."""
+        qs = programmes.zero_employment_households(self.user, area=self.area, on=self.on)
+        return {c: r["n"] for c, r in _grouped(qs, "division_id", self.width, n=Count("pk")).items()}
+
+    @cached_property
+    def zero_employment_total(self) -> int:
+        return sum(self.zero_employment.values())
+
+    @cached_property
+    def industry_skill(self) -> dict[str, dict]:
+        return industry_skill_by_child(self.user, self.area, self.year, self.width)
 
     def resolve(self, key: str, area: str) -> Resolved:
         """The target that applies to ``area``: the most specific region containing it, then the
@@ -296,9 +334,37 @@ def _growth_results(ctx: Context, area: str):
                                       previous_per_capita_income__gt=0)
 
 
-def money_sum(expr):
+def money_sum(expr, **extra):
     """An exact money SUM (whole fen on SQLite, see ``fupin.funds.sums``); 0.00 when there are no rows."""
-    return Coalesce(Sum(sums.Fen(expr)), Value(0), output_field=sums.YuanFromFen())
+    return Coalesce(Sum(sums.Fen(expr), **extra), Value(0), output_field=sums.YuanFromFen())
+
+
+INCOME_SUMS = ("mild_n", "mild_people", "mild_net", "moderate_n", "moderate_people", "moderate_net",
+               "growth_n", "now", "before")
+
+
+def _income_by_child(ctx: Context, area: str, width: int) -> dict[str, dict]:
+    """The sums behind the three income targets per child area, in ONE grouped query over the run's
+    建档立卡 results with an income: per degree (mild, moderate) the households, people and net income
+    (``_degree_results``), and over those with last year's income too (``_growth_results``) the
+    households and both years' net income. The area's figures are the sums of these rows."""
+    mild, moderate = Q(degree=Degree.MILD), Q(degree=Degree.MODERATE)
+    growth = Q(previous_per_capita_income__gt=0)
+    qs = _results(ctx, area).filter(household_type__in=REGISTERED_POOR, net_income__isnull=False)
+    return _grouped(qs, "division_code", width,
+                    mild_n=Count("pk", filter=mild), mild_people=Coalesce(Sum("size", filter=mild), 0),
+                    mild_net=money_sum(NET, filter=mild),
+                    moderate_n=Count("pk", filter=moderate),
+                    moderate_people=Coalesce(Sum("size", filter=moderate), 0),
+                    moderate_net=money_sum(NET, filter=moderate),
+                    growth_n=Count("pk", filter=growth), now=money_sum(NET, filter=growth),
+                    before=money_sum(BEFORE, filter=growth))
+
+
+def _income_totals(ctx: Context) -> dict:
+    money = ("mild_net", "moderate_net", "now", "before")  # exact Decimal sums (0.00 when no rows, as SUM)
+    return {k: sum((r[k] for r in ctx.income_rows.values()), Decimal("0.00") if k in money else 0)
+            for k in INCOME_SUMS}
 
 
 NET = F("net_income")
@@ -342,18 +408,48 @@ def industry_skill_households(user, area: str, year: int):
             .filter(Q(has_industry=False) | Q(has_skill=False)))
 
 
+INDUSTRY_SKILL_COUNTS = ("able", "no_industry", "no_skill", "n")
+
+
+def industry_skill_by_child(user, area: str, year: int, width: int) -> dict[str, dict[str, int]]:
+    """Per child area (code prefix of ``width``): the households able and willing to work (``able``),
+    those without a current industry of the year, without a skill, and without either (``n``, the
+    target's value), from ONE grouped query: each household gets two flags (1: a current industry,
+    2: a skilled member or a completed training) and is counted per child area and flags. The probes
+    are uncorrelated sets of the county's household ids (``id IN (...)``, hashed once on PostgreSQL;
+    an OR of correlated EXISTS is probed row by row, seconds at county scale), each appearing once."""
+    on = reference_day(year)
+    county = area[:6]
+    industry = (IndustryParticipation.objects.current().filter(county_code=county, year=year)
+                .values("household_id"))
+    skilled = (Member.objects.active().filter(county_code=county, labour_skill=codes.LabourSkill.SKILLED)
+               .values("household_id"))  # index member_county_skill
+    trained = (Trainee.objects.filter(county_code=county, status=TraineeStatus.COMPLETED, course__end_on__lte=on,
+                                      member__status=codes.RecordStatus.ACTIVE).values("household_id"))
+    flags = (Case(When(Q(pk__in=industry), then=Value(1)), default=Value(0))
+             + Case(When(Q(pk__in=skilled) | Q(pk__in=trained), then=Value(2)), default=Value(0)))
+    rows = (_able_households(user, area, on).order_by()
+            .annotate(sub=Substr("division_id", 1, width), flags=flags).values("sub", "flags")
+            .annotate(households=Count("pk")))
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        c = out.setdefault(r["sub"], dict.fromkeys(INDUSTRY_SKILL_COUNTS, 0))
+        n, has = r["households"], r["flags"]
+        c["able"] += n
+        c["no_industry"] += 0 if has & 1 else n
+        c["no_skill"] += 0 if has & 2 else n
+        c["n"] += 0 if has == 3 else n
+    return out
+
+
 def industry_skill_counts(user, area: str, year: int) -> dict[str, int]:
     """The households able to work, those without an industry, without a skill, and without either
-    (the target's value), counted with anti-joins only: an OR of EXISTS per household, as in the
-    list above, is probed row by row on PostgreSQL (seconds at county scale)."""
-    on = reference_day(year)
-    industry, skilled, trained = _industry_skill_probes(year, on)
-    able = _able_households(user, area, on)
-    no_industry = able.exclude(industry).count()
-    no_skill = able.exclude(skilled).exclude(trained).count()
-    neither = able.exclude(industry).exclude(skilled).exclude(trained).count()
-    return {"able": able.count(), "no_industry": no_industry, "no_skill": no_skill,
-            "n": no_industry + no_skill - neither}
+    (the target's value): the sums of ``industry_skill_by_child``."""
+    return _sum_counts(industry_skill_by_child(user, area, year, len(area)), INDUSTRY_SKILL_COUNTS)
+
+
+def _sum_counts(rows: dict[str, dict], keys) -> dict[str, int]:
+    return {k: sum(r[k] for r in rows.values()) for k in keys}
 
 
 def household_gap(ctx: Context, key: str, area: str):
@@ -380,8 +476,9 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
     """(value, figures, note) of a target for the context's area."""
     area = ctx.area
     if key in (TargetKey.MILD_INCOME, TargetKey.MODERATE_INCOME):
-        degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
-        agg = _degree_results(ctx, area, degree).aggregate(n=Count("pk"), people=Sum("size"), net=money_sum(NET))
+        prefix = "mild" if key == TargetKey.MILD_INCOME else "moderate"
+        totals = _income_totals(ctx)
+        agg = {"n": totals[f"{prefix}_n"], "people": totals[f"{prefix}_people"], "net": totals[f"{prefix}_net"]}
         per_capita = (Decimal(agg["net"]) / agg["people"]).quantize(Decimal("0.01")) if agg["people"] else None
         figures = [(_("户数"), agg["n"]), (_("人数"), agg["people"] or 0), (_("人均纯收入（元）"), per_capita),
                    (_("全县农村居民人均可支配收入（元）"), ctx.county_income)]
@@ -390,13 +487,13 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
             note = _("本年度规则集未填写全县农村居民人均可支配收入")
         return _income_share(agg["net"], agg["people"], ctx.county_income), figures, note
     if key == TargetKey.INCOME_GROWTH:
-        agg = _growth_results(ctx, area).aggregate(
-            n=Count("pk"), now=money_sum(NET), before=money_sum(BEFORE))
+        totals = _income_totals(ctx)
+        agg = {"n": totals["growth_n"], "now": totals["now"], "before": totals["before"]}
         figures = [(_("有两年收入的建档立卡户"), agg["n"]), (_("本年纯收入合计（元）"), agg["now"]),
                    (_("上年纯收入合计（元）"), agg["before"]), (_("全县增幅（%）"), shown(ctx.county_growth))]
         return _growth(agg["now"], agg["before"]), figures, "" if ctx.run else _("本年度尚无正式识别结果")
     if key in (TargetKey.HOUSES, TargetKey.RELOCATION):
-        housing = welfare.housing_overview(ctx.user, area)
+        housing = ctx.housing
         if key == TargetKey.HOUSES:
             figures = [(_("建档立卡户中 C/D 级危房户"), housing["plan_cd"]), (_("已改造"), housing["plan_renovated"]),
                        (_("全部农户中改造中"), housing["under_way"])]
@@ -411,12 +508,12 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
         value = f["trained"] if key == TargetKey.TRAINED else pct(f["employed_after_training"], f["trained"])
         return value, figures, ""
     if key == TargetKey.INDUSTRY_SKILL:
-        gap = industry_skill_counts(ctx.user, area, ctx.year)
+        gap = _sum_counts(ctx.industry_skill, INDUSTRY_SKILL_COUNTS)
         figures = [(_("有劳动能力和劳动意愿的户"), gap["able"]), (_("缺少产业"), gap["no_industry"]),
                    (_("缺少技能"), gap["no_skill"])]
         return gap["n"], figures, ""
     if key == TargetKey.ZERO_EMPLOYMENT:
-        n = household_gap(ctx, key, area).count()
+        n = ctx.zero_employment_total
         return n, [(_("零就业家庭"), n)], ""
     if key == TargetKey.REWARD_SHARE:
         from fupin.funds.selectors import check_county, reward_share
@@ -443,8 +540,10 @@ def assess(ctx: Context, key: str) -> Assessment:
                       threshold=resolved.threshold, exact=value)
 
 
-def assess_all(user, area: str, year: int) -> list[Assessment]:
-    ctx = Context(user, area, year)
+def assess_all(user, area: str, year: int, *, context: Context | None = None) -> list[Assessment]:
+    """Every target of the area; ``context`` (of the same user, area and year) shares its figures with
+    the caller's other reads (the breakdown, the report)."""
+    ctx = context or Context(user, area, year)
     return [assess(ctx, key) for key in DEFINITIONS]
 
 
@@ -458,16 +557,19 @@ def _grouped(qs, field_name: str, width: int, **aggregates) -> dict[str, dict]:
 def child_values(ctx: Context, key: str, width: int) -> dict[str, object] | None:
     """{child code: value} for the context's area, one grouped query; None when not broken down."""
     area = ctx.area
+    if width != ctx.width:
+        raise ValueError(f"the child width of {area} is {ctx.width}")
     if key in (TargetKey.MILD_INCOME, TargetKey.MODERATE_INCOME):
-        degree = Degree.MILD if key == TargetKey.MILD_INCOME else Degree.MODERATE
-        rows = _grouped(_degree_results(ctx, area, degree), "division_code", width,
-                        people=Sum("size"), net=money_sum(NET))
-        return {c: _income_share(r["net"], r["people"], ctx.county_income) for c, r in rows.items()}
+        prefix = "mild" if key == TargetKey.MILD_INCOME else "moderate"
+        return {c: _income_share(r[f"{prefix}_net"], r[f"{prefix}_people"], ctx.county_income)
+                for c, r in ctx.income_rows.items() if r[f"{prefix}_n"]}
     if key == TargetKey.INCOME_GROWTH:
-        rows = _grouped(_growth_results(ctx, area), "division_code", width, now=money_sum(NET),
-                        before=money_sum(BEFORE))
-        return {c: _growth(r["now"], r["before"]) for c, r in rows.items()}
-    if key in (TargetKey.HOUSES, TargetKey.RELOCATION, TargetKey.INDUSTRY_SKILL, TargetKey.ZERO_EMPLOYMENT):
+        return {c: _growth(r["now"], r["before"]) for c, r in ctx.income_rows.items() if r["growth_n"]}
+    if key == TargetKey.INDUSTRY_SKILL:
+        return {c: r["n"] for c, r in ctx.industry_skill.items()}
+    if key == TargetKey.ZERO_EMPLOYMENT:
+        return dict(ctx.zero_employment)
+    if key in (TargetKey.HOUSES, TargetKey.RELOCATION):
         rows = _grouped(household_gap(ctx, key, area), "division_id", width, n=Count("pk"))
         return {c: r["n"] for c, r in rows.items()}
     if key == TargetKey.TRAINED:
@@ -481,13 +583,15 @@ COUNT_KEYS = (TargetKey.HOUSES, TargetKey.RELOCATION, TargetKey.INDUSTRY_SKILL, 
               TargetKey.TRAINED)
 
 
-def breakdown(user, area: str, year: int, keys=None) -> tuple[list[Division], list[dict]]:
+def breakdown(user, area: str, year: int, keys=None, *, context: Context | None = None
+              ) -> tuple[list[Division], list[dict]]:
     """The child areas (townships of a county, villages of a township) and, per target, each child's
-    value, target and whether it is met: ``[{definition, cells: [{code, value, target, met}]}]``."""
+    value, target and whether it is met: ``[{definition, cells: [{code, value, target, met}]}]``.
+    ``context`` as in ``assess_all``."""
     width = CHILD_WIDTH.get(len(area))
     if not width:
         return [], []
-    ctx = Context(user, area, year)
+    ctx = context or Context(user, area, year)
     children = list(Division.objects.visible_to(user).children_of(area).order_by("code"))
     table = []
     for key in keys or DEFINITIONS:

@@ -317,15 +317,35 @@ def zero_employment_households(user, *, area: str = "", on: dt.date | None = Non
 
 # --- the overview -----------------------------------------------------------------------------
 
+def _completed_trainees(user, area: str, year: int):
+    """Trainees who completed a course ending in ``year`` (the trained of the plan's training target)."""
+    return Trainee.objects.visible_to(user, area).filter(course__end_on__year=year, status=TraineeStatus.COMPLETED)
+
+
+def training_figures(user, *, area: str = "", year: int) -> dict:
+    """The training figures of ``overview`` alone (trained, employed after training, certified): the
+    targets read these without the rest of the overview."""
+    t = _completed_trainees(user, area, year).aggregate(trained=Count("pk"),
+                                                        employed=Count("pk", filter=Q(employed_after())))
+    return {"trained": t["trained"], "employed_after_training": t["employed"],
+            "certified": Certificate.objects.visible_to(user, area).filter(issued_on__year=year).count()}
+
+
+def trained_by_area(user, *, area: str, year: int, width: int) -> dict[str, dict]:
+    """{child code: {"trained", "employed"}} of the completed trainees, one grouped query (``area_rows``)."""
+    rows = (_completed_trainees(user, area, year).annotate(sub=Substr("division_code", 1, width)).values("sub")
+            .annotate(trained=Count("pk"), employed=Count("pk", filter=Q(employed_after()))).order_by())
+    return {r["sub"]: r for r in rows}
+
+
 def overview(user, *, area: str = "", year: int) -> dict:
     """The programme figures for an area and a year, each a single aggregate query."""
     parts = IndustryParticipation.objects.visible_to(user, area).current().filter(year=year)
     members = CooperativeMember.objects.visible_to(user, area).current()
     paid = DividendPayment.objects.visible_to(user, area).filter(dividend__year=year)
     trainees = Trainee.objects.visible_to(user, area).filter(course__end_on__year=year)
-    trained = trainees.filter(status=TraineeStatus.COMPLETED)
-    t = trained.aggregate(trained=Count("pk"), employed=Count("pk", filter=Q(employed_after())))
-    exact = Decimal(t["employed"] * 100) / t["trained"] if t["trained"] else None
+    t = training_figures(user, area=area, year=year)
+    exact = Decimal(t["employed_after_training"] * 100) / t["trained"] if t["trained"] else None
     rate = exact.quantize(Decimal("0.1")) if exact is not None else None
     figures = {
         "households_in_industry": parts.values("household").distinct().count(),
@@ -335,9 +355,7 @@ def overview(user, *, area: str = "", year: int) -> dict:
         **paid.aggregate(dividends_paid=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_OUT),
                          dividend_households=Count("household", distinct=True)),
         "trainees": trainees.exclude(status=TraineeStatus.DROPPED).count(),
-        "trained": t["trained"],
-        "certified": Certificate.objects.visible_to(user, area).filter(issued_on__year=year).count(),
-        "employed_after_training": t["employed"],
+        **t,
         "employment_rate": rate,
         "employment_rate_exact": exact,
         "welfare_jobs": PublicWelfareJob.objects.visible_to(user, area).filter(ended_on__isnull=True).count(),
@@ -366,9 +384,7 @@ def area_rows(user, *, area: str, year: int) -> list[dict]:
                     households=Count("household", distinct=True))
     members = grouped(CooperativeMember.objects.visible_to(user, area).current(),
                       members=Count("household", distinct=True))
-    trained = grouped(Trainee.objects.visible_to(user, area).filter(course__end_on__year=year,
-                                                                     status=TraineeStatus.COMPLETED),
-                      trained=Count("pk"), employed=Count("pk", filter=Q(employed_after())))
+    trained = trained_by_area(user, area=area, year=year, width=width)
     jobs = grouped(PublicWelfareJob.objects.visible_to(user, area).filter(ended_on__isnull=True), jobs=Count("pk"))
     zero = {r["sub"]: r for r in zero_employment_households(user, area=area, on=clock.reference_day(year)).order_by()
             .annotate(sub=Substr("division_id", 1, width)).values("sub").annotate(zero=Count("pk"))}

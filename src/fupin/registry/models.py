@@ -305,6 +305,8 @@ class Member(models.Model):
             models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["division_code", "household", "id"], name="member_area_household"),
             models.Index(fields=["household", "status"], name="member_household_status"),
+            # the county's members with a labour skill, index-only (the targets' 技能 probe)
+            models.Index(fields=["county_code", "labour_skill", "status", "household"], name="member_county_skill"),
         ]
 
     def __str__(self) -> str:
