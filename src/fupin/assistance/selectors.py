@@ -26,7 +26,7 @@ from fupin.assistance.models import (
     VisitPhoto,
 )
 from fupin.core import clock
-from fupin.core.scope import root_code, scope_for
+from fupin.core.scope import counties_q, root_code, scope_for
 from fupin.divisions.models import Division, Level
 from fupin.funds.selectors import village_project_counts
 from fupin.registry import codes
@@ -67,11 +67,11 @@ def with_coverage(households, year: int):
 HOUSEHOLD_KEYS = ("households", "no_measure", "no_income", "no_helper")
 
 
-def _households_with_measures(county_code: str, year: int, *, income: bool = False):
-    """Ids of the households with a live measure (an income project) in ``year``: one uncorrelated
-    subquery, which PostgreSQL hashes once (an EXISTS inside an aggregate's FILTER would be probed
-    once per household) and SQLite materialises once."""
-    qs = Measure.objects.filter(county_code=county_code, year=year, status__in=LIVE_MEASURE_STATUSES,
+def _households_with_measures(area: str, year: int, *, income: bool = False):
+    """Ids of the households with a live measure (an income project) in ``year`` in the area's counties
+    (a county, or a prefecture's or province's): one uncorrelated subquery, which PostgreSQL hashes once
+    (an EXISTS inside an aggregate's FILTER would be probed once per household) and SQLite materialises once."""
+    qs = Measure.objects.filter(counties_q(area), year=year, status__in=LIVE_MEASURE_STATUSES,
                                 household__isnull=False)
     if income:
         qs = qs.filter(income_project=True)
@@ -82,8 +82,8 @@ def _household_counts(user, area: str, year: int) -> dict[str, dict]:
     """Per village (12-digit code): helped households and how many lack a measure, an income project,
     a helper — one grouped query."""
     if len(area) <= 6:  # a whole county: hash the year's measures once
-        with_measure = Q(pk__in=_households_with_measures(area[:6], year))
-        with_income = Q(pk__in=_households_with_measures(area[:6], year, income=True))
+        with_measure = Q(pk__in=_households_with_measures(area, year))
+        with_income = Q(pk__in=_households_with_measures(area, year, income=True))
     else:  # a township or a village: probe the index for its (fewer) households
         with_measure = Q(Exists(_live_measures(year)))
         with_income = Q(Exists(_live_measures(year).filter(income_project=True)))

@@ -53,7 +53,7 @@ def coverage(request):
     data = selectors.coverage(user, area, year)
     division = data["division"]
     context = {"data": data, "year": year, "area": area, "form": form, "missing": missing,
-               "crumbs": registry_selectors.breadcrumbs(division), "nav_active": "coverage",
+               "crumbs": registry_selectors.breadcrumbs(division, request.user), "nav_active": "coverage",
                "can_manage": user.can(Cap.MANAGE_ASSISTANCE), "can_edit_village": user.can(Cap.EDIT_VILLAGE),
                "can_assign_helper": user.can(Cap.RESTRUCTURE),
                "is_county": division.level <= Level.COUNTY, "is_township": division.level == Level.TOWNSHIP,
@@ -201,7 +201,7 @@ def plan_detail(request, pk):
         "expected_income": sum((m.expected_income or 0 for m in live if m.income_project), start=0),
         "can_edit": can_edit, "can_approve": actions.can_approve(user, plan) and not plan.is_approved,
         "approve_form": forms.ApproveForm(), "nav_active": "plans",
-        "crumbs": registry_selectors.breadcrumbs(division) if division else [],
+        "crumbs": registry_selectors.breadcrumbs(division, request.user) if division else [],
     })
 
 

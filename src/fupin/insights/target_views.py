@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from fupin.accounts.roles import Cap
 from fupin.core.scope import home_county
 from fupin.core.views import form_action, paginate, require
+from fupin.divisions.codes import child_label
 from fupin.insights import actions, forms, indicators, reports
 from fupin.insights import targets as tg
 from fupin.insights.models import Target, TargetKey
@@ -46,7 +47,9 @@ def targets(request):
     children, table = tg.breakdown(request.user, division.code, year, context=ctx)
     return render(request, "insights/targets.html", _context(
         request, form=form, division=division, area=division.code, year=year, assessments=assessments,
-        table=table, grid=_grid(children, table),
+        table=table, grid=_grid(children, table), child_level=child_label(division.code),
+        # above the counties each county is assessed against its own targets: how many meet each
+        children_met={t["definition"].key: t for t in table} if len(division.code) < 6 else {},
         met=sum(1 for a in assessments if a.met), assessed=sum(1 for a in assessments if a.met is not None)))
 
 
@@ -62,7 +65,8 @@ def target_detail(request, key: str):
     children, table = tg.breakdown(request.user, division.code, year, keys=[key], context=ctx)
     return render(request, "insights/target_detail.html", _context(
         request, form=form, division=division, area=division.code, year=year, a=assessment,
-        definition=assessment.definition, page_obj=page_obj, query=query, grid=_grid(children, table)))
+        definition=assessment.definition, page_obj=page_obj, query=query, grid=_grid(children, table),
+        child_level=child_label(division.code)))
 
 
 @require(Cap.MANAGE_TARGETS)

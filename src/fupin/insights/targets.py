@@ -31,8 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.core import clock
-from fupin.core.scope import scope_for
-from fupin.divisions.models import Division
+from fupin.core.scope import counties_q, scope_for
+from fupin.divisions.codes import child_width
+from fupin.divisions.models import Division, Level
 from fupin.funds import sums
 from fupin.insights.models import Target, TargetKey
 from fupin.programmes import selectors as programmes
@@ -48,7 +49,6 @@ MIN, MAX, ABOVE = "min", "max", "above"  # met when value >= target, value <= ta
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")
 REGISTERED_POOR = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED)  # 建档立卡
-CHILD_WIDTH = {6: 9, 9: 12}
 
 # What a drill-down list holds
 HOUSEHOLDS, RESULTS, TRAINEES, AREAS, NONE = "households", "results", "trainees", "areas", "none"
@@ -212,16 +212,20 @@ class Assessment:
 
 
 class Context:
-    """One user, area and year: the shared lookups (run, rule sets, target rows) done once."""
+    """One user, area and year: the shared lookups (run, rule sets, target rows) done once.
+
+    Above a county (a prefecture or province) every county keeps its own run, rule set and targets:
+    ``runs`` and ``income_of`` / ``growth_of`` are per county, each child area is assessed against its
+    own county's, and the area's own income shares are weighted by each county's rural income."""
 
     # Figures another builder may already hold for the same user, area and year (``seed``)
     SEEDS = ("housing", "programme_figures", "zero_employment_total")
 
     def __init__(self, user, area: str, year: int):
         self.user, self.area, self.year = user, area, year
-        self.county = area[:6]
+        self.county = area[:6] if len(area) >= 6 else ""  # "" above the counties
         self.on = reference_day(year)
-        self.width = CHILD_WIDTH.get(len(area), len(area))  # the child areas' code length (a village: itself)
+        self.width = child_width(area) or len(area)  # the child areas' code length (a village: itself)
 
     def seed(self, **known) -> Context:
         """Reuse figures computed by the same selectors elsewhere (the report has the housing and
@@ -233,25 +237,56 @@ class Context:
         return self
 
     @cached_property
+    def counties(self) -> list[str]:
+        """The counties of the area (one for a county and below)."""
+        if self.county:
+            return [self.county]
+        return list(Division.objects.visible_to(self.user).filter(counties_q(self.area, "code"), level=Level.COUNTY)
+                    .order_by("code").values_list("code", flat=True))
+
+    @cached_property
+    def runs(self) -> dict:
+        """{county: its official run of the year} (counties without one are left out)."""
+        found = {}
+        for county in self.counties:
+            run = latest_official_run(county, self.year)
+            if run is not None and run.year == self.year:
+                found[county] = run
+        return found
+
+    @property
     def run(self):
-        run = latest_official_run(self.county, self.year)
-        return run if run is not None and run.year == self.year else None
+        """The county's run of the year (above the counties: None, see ``runs``)."""
+        return self.runs.get(self.county) if self.county else None
 
-    @cached_property
-    def county_income(self) -> Decimal | None:
-        rule_set = applicable_rule_set(self.county, self.year)
-        return rule_set.county_rural_income if rule_set else None
+    def income_of(self, county: str) -> Decimal | None:
+        """The county's rural income (本县农村居民人均可支配收入) of its rule set for the year."""
+        return self._rural_income(county, self.year)
 
-    @cached_property
-    def county_growth(self) -> Decimal | None:
-        before = applicable_rule_set(self.county, self.year - 1)
-        if not self.county_income or not before or not before.county_rural_income:
+    def growth_of(self, county: str) -> Decimal | None:
+        now, before = self.income_of(county), self._rural_income(county, self.year - 1)
+        if not now or not before:
             return None
-        return (self.county_income / before.county_rural_income - 1) * HUNDRED
+        return (now / before - 1) * HUNDRED
+
+    def _rural_income(self, county: str, year: int) -> Decimal | None:
+        cache = self.__dict__.setdefault("_incomes", {})
+        if (county, year) not in cache:
+            rule_set = applicable_rule_set(county, year)
+            cache[(county, year)] = rule_set.county_rural_income if rule_set else None
+        return cache[(county, year)]
+
+    @property
+    def county_income(self) -> Decimal | None:
+        return self.income_of(self.county) if self.county else None
+
+    @property
+    def county_growth(self) -> Decimal | None:
+        return self.growth_of(self.county) if self.county else None
 
     @cached_property
     def rows(self) -> list[Target]:
-        return list(Target.objects.filter(county_code=self.county, year__lte=self.year))
+        return list(Target.objects.filter(counties_q(self.area), year__lte=self.year))
 
     @cached_property
     def programme_figures(self) -> dict:
@@ -269,8 +304,27 @@ class Context:
 
     @cached_property
     def income_rows(self) -> dict[str, dict]:
-        """The three income targets' sums per child area (``_income_by_child``)."""
-        return _income_by_child(self, self.area, self.width)
+        """The three income targets' sums per child area (``_income_by_child``); above the counties per
+        county (their shares are each county's), folded into the child areas by ``child_income``."""
+        return _income_by_child(self, self.area, max(self.width, 6))
+
+    @cached_property
+    def child_income(self) -> dict[str, dict]:
+        """``income_rows`` per child area, with each income target's denominator: the people of each
+        county times its rural income (``mild_base``, ``moderate_base``)."""
+        folded: dict[str, dict] = {}
+        for code, r in self.income_rows.items():
+            child = folded.setdefault(code[:self.width], {**dict.fromkeys(INCOME_SUMS, 0),
+                                                          "mild_base": 0, "moderate_base": 0})
+            for k in INCOME_SUMS:
+                child[k] += r[k]
+            income = self.income_of(code[:6])
+            for prefix in ("mild", "moderate"):
+                if income is None or child[f"{prefix}_base"] is None:
+                    child[f"{prefix}_base"] = None
+                else:
+                    child[f"{prefix}_base"] += r[f"{prefix}_people"] * income
+        return folded
 
     @cached_property
     def zero_employment(self) -> dict[str, int]:
@@ -293,21 +347,24 @@ class Context:
         candidates = [r for r in self.rows if r.key == key and area.startswith(r.region_code)]
         if definition.absolute:
             candidates = [r for r in candidates if r.region_code == area]
+        county = area[:6] if len(area) >= 6 else ""
         if candidates:
             row = max(candidates, key=lambda r: (len(r.region_code), r.year))
             origin = _("%(region)s %(year)s 年起的设定") % {"region": area_name(row.region_code), "year": row.year}
             threshold = plain(row.threshold)
             if threshold is None and definition.optional_threshold:
-                threshold, origin = self.county_growth, origin + _("（按全县增幅）")
+                threshold, origin = self.growth_of(county) if county else None, origin + _("（按全县增幅）")
             return Resolved(threshold, row.enabled, origin, row)
-        if definition.absolute and area != self.county:
+        if definition.absolute and area != county:
             return Resolved(None, True, _("未设本区域目标"))
+        if not county and key in (TargetKey.INCOME_GROWTH, TargetKey.REWARD_SHARE):
+            return Resolved(None, True, _("各县按本县的目标考核，见下表"))
         if key == TargetKey.INCOME_GROWTH:
-            return Resolved(self.county_growth, True, _("全县农村居民人均可支配收入增幅（本年与上年规则集）"))
+            return Resolved(self.growth_of(county), True, _("全县农村居民人均可支配收入增幅（本年与上年规则集）"))
         if key == TargetKey.REWARD_SHARE:
             from fupin.funds import rules as fund_rules
 
-            limits = fund_rules.thresholds(self.county, self.year)
+            limits = fund_rules.thresholds(county, self.year)
             return Resolved(plain(limits.reward_share * HUNDRED), True, limits.origin)
         return Resolved(definition.default, True, _("方案默认值"))
 
@@ -319,9 +376,13 @@ def area_name(code: str) -> str:
 # --- the measures -------------------------------------------------------------------------------
 
 def _results(ctx: Context, area: str):
-    if ctx.run is None:
+    """The results of the year's official runs over ``area`` (each county's own run, on its county)."""
+    if not ctx.runs:
         return IdentificationResult.objects.none()
-    return IdentificationResult.objects.visible_to(ctx.user, area).filter(run=ctx.run)
+    runs = Q(pk__in=[])
+    for county, run in ctx.runs.items():
+        runs |= Q(county_code=county, run_id=run.pk)
+    return IdentificationResult.objects.visible_to(ctx.user, area).filter(runs)
 
 
 def _degree_results(ctx: Context, area: str, degree: str):
@@ -363,8 +424,21 @@ def _income_by_child(ctx: Context, area: str, width: int) -> dict[str, dict]:
 
 def _income_totals(ctx: Context) -> dict:
     money = ("mild_net", "moderate_net", "now", "before")  # exact Decimal sums (0.00 when no rows, as SUM)
-    return {k: sum((r[k] for r in ctx.income_rows.values()), Decimal("0.00") if k in money else 0)
-            for k in INCOME_SUMS}
+    totals = {k: sum((r[k] for r in ctx.income_rows.values()), Decimal("0.00") if k in money else 0)
+              for k in INCOME_SUMS}
+    for prefix in ("mild", "moderate"):  # people × their county's rural income, summed (None if one lacks it)
+        bases = [r[f"{prefix}_base"] for r in ctx.child_income.values() if r[f"{prefix}_n"]]
+        totals[f"{prefix}_base"] = None if None in bases else sum(bases, Decimal(0))
+    return totals
+
+
+def _weighted_share(net, people, base) -> Decimal | None:
+    """Net income over people × their county's rural income, in %: for one county exactly
+    ``_income_share`` (base = people × the county's income); above the counties each county's poor
+    are weighed against their own county's income."""
+    if not people or not base or net is None:
+        return None
+    return pct(Decimal(net), base)
 
 
 NET = F("net_income")
@@ -480,18 +554,26 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
         totals = _income_totals(ctx)
         agg = {"n": totals[f"{prefix}_n"], "people": totals[f"{prefix}_people"], "net": totals[f"{prefix}_net"]}
         per_capita = (Decimal(agg["net"]) / agg["people"]).quantize(Decimal("0.01")) if agg["people"] else None
+        if ctx.county:
+            figures = [(_("户数"), agg["n"]), (_("人数"), agg["people"] or 0), (_("人均纯收入（元）"), per_capita),
+                       (_("全县农村居民人均可支配收入（元）"), ctx.county_income)]
+            note = "" if ctx.run else _("本年度尚无正式识别结果")
+            if ctx.run and not ctx.county_income:
+                note = _("本年度规则集未填写全县农村居民人均可支配收入")
+            return _income_share(agg["net"], agg["people"], ctx.county_income), figures, note
+        base = totals[f"{prefix}_base"]
         figures = [(_("户数"), agg["n"]), (_("人数"), agg["people"] or 0), (_("人均纯收入（元）"), per_capita),
-                   (_("全县农村居民人均可支配收入（元）"), ctx.county_income)]
-        note = "" if ctx.run else _("本年度尚无正式识别结果")
-        if ctx.run and not ctx.county_income:
-            note = _("本年度规则集未填写全县农村居民人均可支配收入")
-        return _income_share(agg["net"], agg["people"], ctx.county_income), figures, note
+                   (_("各县人数 × 本县农村居民人均可支配收入之和（元）"), base)]
+        note = _("各县按本县农村居民人均可支配收入计算后合计（%(n)s 个县有本年正式识别结果）") % {"n": len(ctx.runs)}
+        return _weighted_share(agg["net"], agg["people"], base), figures, note
     if key == TargetKey.INCOME_GROWTH:
         totals = _income_totals(ctx)
         agg = {"n": totals["growth_n"], "now": totals["now"], "before": totals["before"]}
         figures = [(_("有两年收入的建档立卡户"), agg["n"]), (_("本年纯收入合计（元）"), agg["now"]),
-                   (_("上年纯收入合计（元）"), agg["before"]), (_("全县增幅（%）"), shown(ctx.county_growth))]
-        return _growth(agg["now"], agg["before"]), figures, "" if ctx.run else _("本年度尚无正式识别结果")
+                   (_("上年纯收入合计（元）"), agg["before"])]
+        if ctx.county:
+            figures.append((_("全县增幅（%）"), shown(ctx.county_growth)))
+        return _growth(agg["now"], agg["before"]), figures, "" if ctx.runs else _("本年度尚无正式识别结果")
     if key in (TargetKey.HOUSES, TargetKey.RELOCATION):
         housing = ctx.housing
         if key == TargetKey.HOUSES:
@@ -561,10 +643,10 @@ def child_values(ctx: Context, key: str, width: int) -> dict[str, object] | None
         raise ValueError(f"the child width of {area} is {ctx.width}")
     if key in (TargetKey.MILD_INCOME, TargetKey.MODERATE_INCOME):
         prefix = "mild" if key == TargetKey.MILD_INCOME else "moderate"
-        return {c: _income_share(r[f"{prefix}_net"], r[f"{prefix}_people"], ctx.county_income)
-                for c, r in ctx.income_rows.items() if r[f"{prefix}_n"]}
+        return {c: _weighted_share(r[f"{prefix}_net"], r[f"{prefix}_people"], r[f"{prefix}_base"])
+                for c, r in ctx.child_income.items() if r[f"{prefix}_n"]}
     if key == TargetKey.INCOME_GROWTH:
-        return {c: _growth(r["now"], r["before"]) for c, r in ctx.income_rows.items() if r["growth_n"]}
+        return {c: _growth(r["now"], r["before"]) for c, r in ctx.child_income.items() if r["growth_n"]}
     if key == TargetKey.INDUSTRY_SKILL:
         return {c: r["n"] for c, r in ctx.industry_skill.items()}
     if key == TargetKey.ZERO_EMPLOYMENT:
@@ -585,14 +667,17 @@ COUNT_KEYS = (TargetKey.HOUSES, TargetKey.RELOCATION, TargetKey.INDUSTRY_SKILL, 
 
 def breakdown(user, area: str, year: int, keys=None, *, context: Context | None = None
               ) -> tuple[list[Division], list[dict]]:
-    """The child areas (townships of a county, villages of a township) and, per target, each child's
-    value, target and whether it is met: ``[{definition, cells: [{code, value, target, met}]}]``.
-    ``context`` as in ``assess_all``."""
-    width = CHILD_WIDTH.get(len(area))
+    """The child areas (counties of a prefecture, townships of a county, villages of a township) and,
+    per target, each child's value, target and whether it is met, and how many children meet it:
+    ``[{definition, cells: [{code, value, target, met}], met, assessed}]``. ``context`` as in ``assess_all``."""
+    width = child_width(area) if len(area) >= 2 else None
     if not width:
         return [], []
     ctx = context or Context(user, area, year)
     children = list(Division.objects.visible_to(user).children_of(area).order_by("code"))
+    if len(area) < 6:  # a county whose register is not in the system yet is not assessed (nor counted as met)
+        registered = set(Household.objects.filter(counties_q(area)).values_list("county_code", flat=True).distinct())
+        children = [c for c in children if any(county.startswith(c.code) for county in registered)]
     table = []
     for key in keys or DEFINITIONS:
         definition = DEFINITIONS[key]
@@ -608,7 +693,8 @@ def breakdown(user, area: str, year: int, keys=None, *, context: Context | None 
             met = is_met(definition.compare, value, resolved.threshold) if resolved.enabled else None
             cells.append({"code": child.code, "value": shown(value), "target": shown(resolved.threshold),
                           "met": met})
-        table.append({"definition": definition, "cells": cells})
+        table.append({"definition": definition, "cells": cells, "met": sum(1 for c in cells if c["met"]),
+                      "assessed": sum(1 for c in cells if c["met"] is not None)})
     return children, table
 
 

@@ -293,9 +293,11 @@ def visible_division(user, code: str) -> Division:
     return get_object_or_404(Division.objects.visible_to(user), code=code)
 
 
-def breadcrumbs(division: Division) -> list[Division]:
+def breadcrumbs(division: Division, user) -> list[Division]:
+    """The ancestors of ``division`` the user may open (a county user's start at the county, a
+    prefecture's office's at the prefecture)."""
     codes_ = division.ancestor_codes()
-    by_code = {d.code: d for d in Division.objects.filter(code__in=codes_)}
+    by_code = {d.code: d for d in Division.objects.visible_to(user).filter(code__in=codes_)}
     return [by_code[c] for c in codes_ if c in by_code]
 
 

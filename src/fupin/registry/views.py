@@ -62,7 +62,7 @@ def household_list(request):
     page.object_list = selectors.attach_heads(page.object_list)
     return render(request, "registry/household_list.html", {
         "form": form, "page_obj": page, "query": query, "division": division,
-        "crumbs": selectors.breadcrumbs(division) if division else [], "nav_active": "households",
+        "crumbs": selectors.breadcrumbs(division, request.user) if division else [], "nav_active": "households",
         "can_create": request.user.can(Cap.RESTRUCTURE) and division is not None and division.level == Level.VILLAGE,
     })
 
@@ -76,7 +76,7 @@ def member_list(request):
     page, query = paginate(request, qs)
     return render(request, "registry/member_list.html", {
         "form": form, "page_obj": page, "query": query, "division": division,
-        "crumbs": selectors.breadcrumbs(division) if division else [], "nav_active": "members",
+        "crumbs": selectors.breadcrumbs(division, request.user) if division else [], "nav_active": "members",
         "today": clock.today(),
     })
 
@@ -92,7 +92,7 @@ def household_detail(request, pk):
         "members": selectors.household_members(household),
         "incomes": selectors.household_incomes(household),
         "groups": forms.HOUSEHOLD_GROUPS,
-        "crumbs": [*selectors.breadcrumbs(household.division), household.division],
+        "crumbs": [*selectors.breadcrumbs(household.division, request.user), household.division],
         "can_edit": user.can(Cap.EDIT_REGISTRY) and household.is_active,
         "can_restructure": user.can(Cap.RESTRUCTURE) and household.is_active,
         "can_restore": user.can(Cap.RESTRUCTURE),  # undo a removal or a close of this year
@@ -169,7 +169,7 @@ def household_new(request):
             return redirect(household)
     return render(request, "registry/household_new.html", {
         "form": form, "head": head, "division": division, "nav_active": "households",
-        "crumbs": [*selectors.breadcrumbs(division), division],
+        "crumbs": [*selectors.breadcrumbs(division, request.user), division],
     })
 
 
@@ -345,7 +345,7 @@ def village_detail(request, code):
     totals, _rows = selectors.area_counts(request.user, division)
     return render(request, "registry/village_detail.html", {
         "division": division, **selectors.village_register(division), "totals": totals,
-        "crumbs": selectors.breadcrumbs(division), "can_edit": request.user.can(Cap.EDIT_VILLAGE),
+        "crumbs": selectors.breadcrumbs(division, request.user), "can_edit": request.user.can(Cap.EDIT_VILLAGE),
         "nav_active": "villages",
     })
 

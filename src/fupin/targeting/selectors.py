@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.core.scope import scope_for
+from fupin.core.scope import counties_q, scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry.models import Household
 from fupin.targeting import indicators
@@ -262,10 +262,10 @@ def scale_overview(user, area: str, year: int) -> dict:
     from fupin.targeting.models import Scale
 
     division = Division.objects.get(code=area)
-    width = {Level.COUNTY: 9, Level.TOWNSHIP: 12}.get(division.level)
+    width = {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}.get(division.level)
     children = list(Division.objects.visible_to(user).children_of(area).served().order_by("code")) if width else []
     codes_ = [area, *[c.code for c in children]]
-    scales = {s.division_code: s for s in Scale.objects.filter(county_code=area[:6], year=year, division_code__in=codes_)}
+    scales = {s.division_code: s for s in Scale.objects.filter(counties_q(area), year=year, division_code__in=codes_)}
 
     def grouped(qs, field, **aggregates) -> tuple[dict, dict]:
         total = qs.aggregate(**aggregates)
@@ -278,11 +278,15 @@ def scale_overview(user, area: str, year: int) -> dict:
     registered, registered_by = grouped(
         Household.objects.visible_to(user, area).active().filter(household_type=codes.HouseholdType.POOR),
         "division_id", households=Count("pk"), people=Sum("size"))
-    run = latest_official_run(area[:6], year)
-    run = run if run is not None and run.year == year else None
+    # the year's official run of each county of the area (one for a county or below)
+    runs = [r for r in (latest_official_run(c, year) for c in _counties(user, area)) if r is not None and r.year == year]
+    run = runs[0] if runs and len(area) >= 6 else None
     found, found_by = ({}, {})
-    if run is not None:
-        found, found_by = grouped(IdentificationResult.objects.visible_to(user, area).filter(run=run, conclusion="poor"),
+    if runs:
+        of_runs = Q(pk__in=[])
+        for r in runs:
+            of_runs |= Q(county_code=r.county_code, run_id=r.pk)
+        found, found_by = grouped(IdentificationResult.objects.visible_to(user, area).filter(of_runs, conclusion="poor"),
                                   "division_code", households=Count("pk"), people=Sum("size"))
     villages, villages_by = grouped(
         VillageProfile.objects.visible_to(user, area).filter(poverty_status=codes.VillagePovertyStatus.POOR),
@@ -293,17 +297,26 @@ def scale_overview(user, area: str, year: int) -> dict:
         people = reg.get("people") or 0
         return {"division": division_, "scale": scale, "registered_people": people,
                 "registered_households": reg.get("households") or 0,
-                "run_people": res.get("people") if run else None, "run_households": res.get("households") if run else None,
+                "run_people": res.get("people") if runs else None,
+                "run_households": res.get("households") if runs else None,
                 "poor_villages": vil.get("n") or 0,
                 "gap_people": scale.poor_people - people if scale else None,
                 "over": bool(scale) and people > scale.poor_people,
-                "run_over": bool(scale) and run is not None and (res.get("people") or 0) > scale.poor_people}
+                "run_over": bool(scale) and bool(runs) and (res.get("people") or 0) > scale.poor_people}
 
-    return {"division": division, "year": year, "run": run,
+    return {"division": division, "year": year, "run": run, "runs": runs,
             "own": row(division, registered, found, villages),
             "children": [row(c, registered_by.get(c.code, {}), found_by.get(c.code, {}), villages_by.get(c.code, {}))
                          for c in children],
             "split": bool(children) and all(c.code in scales for c in children)}
+
+
+def _counties(user, area: str) -> list[str]:
+    """The counties of ``area`` the user sees (the county itself for a county or below)."""
+    if len(area) >= 6:
+        return [area[:6]]
+    return list(Division.objects.visible_to(user).filter(counties_q(area, "code"), level=Level.COUNTY)
+                .values_list("code", flat=True))
 
 
 def over_scale(household, year: int) -> list[dict]:

@@ -267,13 +267,15 @@ def scale(request):
     county administrator) the form that sets the county's scale and splits it."""
     user = request.user
     county = home_county(user)
-    own = root_code(user)[:9] if len(root_code(user)) >= 9 else county  # a township's (or village's) own township
+    root = root_code(user)
+    # a township's (or village's) own township; a prefecture's or province's office its own area
+    own = root[:9] if len(root) >= 9 else (county or (root if len(root) in (2, 4) else ""))
     area = request.GET.get("area") or own or ""
-    if not area.isdigit() or len(area) not in (6, 9) or not scope_for(user).contains_code(area):
+    if not area.isdigit() or len(area) not in (2, 4, 6, 9) or not scope_for(user).contains_code(area):
         area = own
     if not area:
         raise Http404
-    year = _year_param(request, default=default_year(user, county))
+    year = _year_param(request, default=default_year(user, county or area))
     division = get_object_or_404(Division, code=area)
     overview = selectors.scale_overview(user, area, year)
     can_manage = user.can(Cap.MANAGE_RULES)
@@ -308,7 +310,11 @@ def village_exit(request):
     from fupin.workflows.procedures import VILLAGE, Kind
 
     user = request.user
-    county = home_county(user)
+    # the county's test (its own threshold); a prefecture's or province's office chooses among its counties
+    counties = list(Division.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code")
+                    .values_list("code", "name")) if not home_county(user) else []
+    asked = request.GET.get("county", "")
+    county = asked if asked in dict(counties) else (home_county(user) or (counties[0][0] if counties else ""))
     if not county:
         raise Http404
     year = _year_param(request, default=default_year(user, county))
@@ -322,4 +328,4 @@ def village_exit(request):
     return render(request, "targeting/village_exit.html", {
         "found": found, "year": year, "county": Division.objects.get(code=county),
         "labels": selectors.EXIT_TEST_LABELS, "can_start": user.role in VILLAGE or user.is_superuser,
-        "nav_active": "village_exit"})
+        "counties": counties, "nav_active": "village_exit"})

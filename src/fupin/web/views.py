@@ -42,7 +42,7 @@ def area(request, code):
                                        indicators.default_year(request.user, division.code))
     return render(request, "web/area.html", {
         "division": division,
-        "crumbs": selectors.breadcrumbs(division),
+        "crumbs": selectors.breadcrumbs(division, request.user),
         "totals": totals,
         "rows": rows,
         "run_poor": run_poor,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Length, Substr
 
-from fupin.core.scope import prefix_q, scope_for
+from fupin.core.scope import counties_q, prefix_q, scope_for
 from fupin.divisions.models import Division
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdIncome, Member
@@ -349,11 +349,14 @@ def sites(user, area: str = ""):
     """Sites with their occupancy (allocated and moved in) against capacity. A county site is seen by
     everybody in the county: scoped by the county part of the user's scope."""
     scope = scope_for(user)
-    counties = {p[:6] for p in scope.prefixes if len(p) >= 6}
-    qs = RelocationSite.objects.all() if scope.unrestricted else (
-        RelocationSite.objects.filter(county_code__in=counties) if counties else RelocationSite.objects.none())
+    qs = RelocationSite.objects.all()
+    if not scope.unrestricted:  # the counties of the user's grants (of a prefecture's: all its counties)
+        counties = Q(pk__in=[])
+        for prefix in scope.prefixes:
+            counties |= counties_q(prefix)
+        qs = qs.filter(counties)
     if area:
-        qs = qs.filter(county_code=area[:6])
+        qs = qs.filter(counties_q(area))
     return qs.annotate(
         occupied=Count("relocations", filter=~Q(relocations__status=RelocationStatus.CANCELLED)),
         moved_in=Count("relocations", filter=Q(relocations__status=RelocationStatus.MOVED_IN)),
