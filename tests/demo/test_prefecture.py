@@ -80,6 +80,30 @@ def test_the_prefecture_figures_are_the_counties_figures_added_up(prefecture, cl
     assert ledger.totals["disbursed"] == sum((c.totals["disbursed"] for c in counties), 0)
     assert ledger.totals["amount"] == sum((c.totals["amount"] for c in counties), 0)
     assert {c["code"]: c["disbursed"] for c in ledger.children}["361028"] == counties[1].totals["disbursed"]
+    # the targets: each county assessed against its own; the prefecture's counts are the counties' added up
+    from decimal import Decimal
+
+    from fupin.insights import targets
+
+    own = {code: {a.key: a for a in targets.assess_all(user, code, 2023)}
+           for user, code in ((county, "361022"), (zixi, "361028"))}
+    above = {a.key: a for a in targets.assess_all(city, "3610", 2023)}
+    children, table = targets.breakdown(city, "3610", 2023)
+    assert [c.code for c in children] == list(COUNTIES)  # counties without a register are not assessed
+    for key in ("houses", "relocation", "zero_employment", "industry_skill", "trained"):
+        assert above[key].exact == sum(own[c][key].exact for c in COUNTIES), key
+    for row in table:
+        key = row["definition"].key
+        for cell in row["cells"]:
+            assert cell["value"] == own[cell["code"]][key].value, (key, cell)
+            assert cell["met"] == own[cell["code"]][key].met, (key, cell)
+        assert row["met"] == sum(1 for c in COUNTIES if own[c][key].met)
+    # the income shares above the counties: each county's poor against their own county's income
+    figures = {c: dict(own[c]["mild_income"].figures) for c in COUNTIES}
+    net = sum(Decimal(f["人数"]) * f["人均纯收入（元）"] for f in figures.values() if f["人数"])
+    base = sum(f["人数"] * f["全县农村居民人均可支配收入（元）"] for f in figures.values())
+    assert abs(above["mild_income"].exact - net * 100 / base) < Decimal("0.05")
+    assert above["income_growth"].threshold is None and above["income_growth"].met is None
     # the API and the dashboard give the same numbers
     client.force_login(city)
     api = client.get("/api/v1/indicators/").json()

@@ -490,15 +490,15 @@ def industry_skill_by_child(user, area: str, year: int, width: int) -> dict[str,
     those without a current industry of the year, without a skill, and without either (``n``, the
     target's value), from ONE grouped query: each household gets two flags (1: a current industry,
     2: a skilled member or a completed training) and is counted per child area and flags. The probes
-    are uncorrelated sets of the county's household ids (``id IN (...)``, hashed once on PostgreSQL;
+    are uncorrelated sets of the area's counties' household ids (``id IN (...)``, hashed once on PostgreSQL;
     an OR of correlated EXISTS is probed row by row, seconds at county scale), each appearing once."""
     on = reference_day(year)
-    county = area[:6]
-    industry = (IndustryParticipation.objects.current().filter(county_code=county, year=year)
+    counties = counties_q(area)  # the county's (a prefecture's: its counties')
+    industry = (IndustryParticipation.objects.current().filter(counties, year=year)
                 .values("household_id"))
-    skilled = (Member.objects.active().filter(county_code=county, labour_skill=codes.LabourSkill.SKILLED)
+    skilled = (Member.objects.active().filter(counties, labour_skill=codes.LabourSkill.SKILLED)
                .values("household_id"))  # index member_county_skill
-    trained = (Trainee.objects.filter(county_code=county, status=TraineeStatus.COMPLETED, course__end_on__lte=on,
+    trained = (Trainee.objects.filter(counties, status=TraineeStatus.COMPLETED, course__end_on__lte=on,
                                       member__status=codes.RecordStatus.ACTIVE).values("household_id"))
     flags = (Case(When(Q(pk__in=industry), then=Value(1)), default=Value(0))
              + Case(When(Q(pk__in=skilled) | Q(pk__in=trained), then=Value(2)), default=Value(0)))
