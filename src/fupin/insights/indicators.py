@@ -122,6 +122,30 @@ def _sub(field_name: str, area: str):
     return Substr(field_name, 1, child_width(area))
 
 
+def counties_of(user, area: str) -> list[str]:
+    """The visible counties of a prefecture or province (the county itself for a county or below)."""
+    if len(area) >= 6:
+        return [area[:6]]
+    return list(Division.objects.visible_to(user).filter(counties_q(area, "code"), level=Level.COUNTY)
+                .order_by("code").values_list("code", flat=True))
+
+
+def grouped(user, area: str, name: str, year: int, query, *, runs=()) -> list[dict]:
+    """The rows of ``query(code)`` (a grouped queryset of ``values()``) over the area: for a county or
+    below the query itself; above the counties each county's rows, kept per county until that county
+    changes (``insights.kept``), then put together (the caller folds them as it folds a county's).
+    ``runs``: the identification runs the query reads (each county's own is part of its key)."""
+    if len(area) >= 6:
+        return list(query(area))
+    from fupin.insights import kept
+
+    found: list[dict] = []
+    for county in counties_of(user, area):
+        key = (name, year, child_width(area), *sorted(r.pk for r in runs if r.county_code == county))
+        found += kept.rows(user, county, key, lambda c=county: list(query(c)))
+    return found
+
+
 def children_of(user, area: str) -> list[Division]:
     """The visible child divisions of ``area`` (none for a village)."""
     if len(area) >= 12:
@@ -160,8 +184,16 @@ def resolve_area(user, area: str = "") -> Division:
 def default_year(user, area: str) -> int:
     """The latest year with household incomes in the area's counties (served by the county-first
     unique key of the incomes), else the current year."""
-    latest = HouseholdIncome.objects.filter(counties_q(area)).aggregate(y=Max("year"))["y"]
-    return latest or clock.today().year
+    def latest(code: str) -> list:
+        return [HouseholdIncome.objects.filter(county_code=code[:6]).aggregate(y=Max("year"))["y"]]
+
+    if len(area) >= 6:
+        years = latest(area)
+    else:  # each county's, kept while the county does not change
+        from fupin.insights import kept
+
+        years = [y for c in counties_of(user, area) for y in kept.rows(user, c, ("default_year",), lambda c=c: latest(c))]
+    return max((y for y in years if y), default=None) or clock.today().year
 
 
 def county_rule_set(county_code: str, year: int):
@@ -200,9 +232,9 @@ def population(user, area: str, year: int) -> Population:
     type (answered from the covering index household_area_counts alone; the villages are folded into
     the child areas here, a few hundred rows), and the attribute / cause / monitoring breakdown of
     the households that are not ordinary (the only ones that have them)."""
-    households = Household.objects.visible_to(user, area).active()
-    counts = (households.values("division_id", "household_type")
-              .annotate(households=Count("pk"), people=Sum("size")).order_by())
+    counts = grouped(user, area, "population", year, lambda code: (
+        Household.objects.visible_to(user, code).active().values("division_id", "household_type")
+        .annotate(households=Count("pk"), people=Sum("size")).order_by()))
     result = Population(area=area, year=year)
     by_type = {t: {"households": 0, "people": 0} for t in TYPES}
     width = child_width(area)
@@ -225,9 +257,10 @@ def population(user, area: str, year: int) -> Population:
     by_attribute: dict = defaultdict(lambda: {"households": 0, "people": 0})
     by_cause: dict = defaultdict(lambda: {"households": 0, "people": 0})
     by_monitoring: dict = defaultdict(lambda: {"households": 0, "people": 0})
-    rows = (households.exclude(household_type=codes.HouseholdType.ORDINARY)
-            .values("household_type", "poverty_attribute", "main_cause", "monitoring_type")
-            .annotate(households=Count("pk"), people=Sum("size")).order_by())
+    rows = grouped(user, area, "population_kinds", year, lambda code: (
+        Household.objects.visible_to(user, code).active().exclude(household_type=codes.HouseholdType.ORDINARY)
+        .values("household_type", "poverty_attribute", "main_cause", "monitoring_type")
+        .annotate(households=Count("pk"), people=Sum("size")).order_by()))
     for r in rows:
         t = r["household_type"]
         for bucket, key in ((by_attribute, r["poverty_attribute"] if t in ("poor", "exited") else ""),
@@ -305,13 +338,14 @@ def income(user, area: str, year: int) -> Income:
     """One grouped query over the incomes of ``year`` and ``year - 1`` of the area's active
     households: by village, year and household type (grouping by the column itself, not a prefix
     expression, lets the database walk the index in order)."""
-    rows = (HouseholdIncome.objects.visible_to(user, area)
-            .filter(year__in=[year - 1, year], household__status=codes.RecordStatus.ACTIVE)
-            .values("household__division_id", "year", "household__household_type")
-            .annotate(wage=_money_sum("wage_income"), business=_money_sum("business_income"),
-                      property=_money_sum("property_income"), transfer=_money_sum("transfer_income"),
-                      costs=_money_sum("production_costs"), households=Count("pk"), people=Sum("household__size"))
-            .order_by())
+    rows = grouped(user, area, "income", year, lambda code: (
+        HouseholdIncome.objects.visible_to(user, code)
+        .filter(year__in=[year - 1, year], household__status=codes.RecordStatus.ACTIVE)
+        .values("household__division_id", "year", "household__household_type")
+        .annotate(wage=_money_sum("wage_income"), business=_money_sum("business_income"),
+                  property=_money_sum("property_income"), transfer=_money_sum("transfer_income"),
+                  costs=_money_sum("production_costs"), households=Count("pk"), people=Sum("household__size"))
+        .order_by()))
     now, before = _empty_income(), _empty_income()
     types_now: dict = defaultdict(_empty_income)
     types_before: dict = defaultdict(_empty_income)
@@ -402,14 +436,15 @@ def results(user, area: str, year: int) -> Results:
         result.compliance = _compliance(dict.fromkeys((*GUARANTEES, "all"), 0), 0)
         return result
     all_ok = Q(food_ok=True, education_ok=True, medical_ok=True, housing_ok=True, water_ok=True)
-    rows = (IdentificationResult.objects.visible_to(user, area).filter(_of_runs(runs))
-            .values("division_code", "household_type", "conclusion", "degree")
-            .annotate(households=Count("pk"), people=Sum("size"), net=_money_sum("net_income"),
-                      income_people=Sum("size", filter=Q(net_income__isnull=False)),
-                      food=Count("pk", filter=Q(food_ok=True)), education=Count("pk", filter=Q(education_ok=True)),
-                      medical=Count("pk", filter=Q(medical_ok=True)), housing=Count("pk", filter=Q(housing_ok=True)),
-                      water=Count("pk", filter=Q(water_ok=True)), all=Count("pk", filter=all_ok))
-            .order_by())
+    rows = grouped(user, area, "results", year, lambda code: (
+        IdentificationResult.objects.visible_to(user, code).filter(_of_runs(_runs_in(runs, code)))
+        .values("division_code", "household_type", "conclusion", "degree")
+        .annotate(households=Count("pk"), people=Sum("size"), net=_money_sum("net_income"),
+                  income_people=Sum("size", filter=Q(net_income__isnull=False)),
+                  food=Count("pk", filter=Q(food_ok=True)), education=Count("pk", filter=Q(education_ok=True)),
+                  medical=Count("pk", filter=Q(medical_ok=True)), housing=Count("pk", filter=Q(housing_ok=True)),
+                  water=Count("pk", filter=Q(water_ok=True)), all=Count("pk", filter=all_ok))
+        .order_by()), runs=runs)
     degrees: dict = defaultdict(lambda: {"households": 0, "people": 0, "net": ZERO, "income_people": 0})
     ok = dict.fromkeys((*GUARANTEES, "all"), 0)
     child_ok: dict = defaultdict(lambda: dict.fromkeys((*GUARANTEES, "all", "n"), 0))
@@ -447,6 +482,11 @@ def results(user, area: str, year: int) -> Results:
     return result
 
 
+def _runs_in(runs, code: str) -> list:
+    """The runs of the counties of ``code`` (all of them for the area itself)."""
+    return [r for r in runs if r.county_code.startswith(code[:6])]
+
+
 def _of_runs(runs) -> Q:
     """The results of these runs, each on its own county (one shard each on Citus)."""
     q = Q(pk__in=[])
@@ -465,10 +505,12 @@ def run_poor(user, area: str, year: int) -> dict:
     runs = [r for r in every if r.year == year]
     if not runs:
         return {"run": None, "runs": [], "households": None, "people": None, "missing": len(every)}
-    found = (IdentificationResult.objects.visible_to(user, area).filter(_of_runs(runs), conclusion="poor")
-             .aggregate(households=Count("pk"), people=Sum("size")))
-    return {"run": runs[0] if len(area) >= 6 else None, "runs": runs, "households": found["households"] or 0,
-            "people": found["people"] or 0, "missing": len(every) - len(runs)}
+    found = grouped(user, area, "run_poor", year, lambda code: (
+        IdentificationResult.objects.visible_to(user, code).filter(_of_runs(_runs_in(runs, code)), conclusion="poor")
+        .values("county_code").annotate(households=Count("pk"), people=Sum("size")).order_by()), runs=runs)
+    return {"run": runs[0] if len(area) >= 6 else None, "runs": runs,
+            "households": sum(r["households"] for r in found), "people": sum(r["people"] or 0 for r in found),
+            "missing": len(every) - len(runs)}
 
 
 # --- year-over-year flows -------------------------------------------------------------------------
@@ -489,8 +531,9 @@ def flows(user, area: str, year: int) -> Flows:
     """Cases of the year's procedures that were approved (done), by procedure: one grouped query."""
     from fupin.workflows.models import Case, CaseStatus
 
-    rows = (Case.objects.visible_to(user, area).filter(counties_q(area), year=year, status=CaseStatus.DONE)
-            .annotate(sub=_sub("division_code", area)).values("sub", "kind").annotate(n=Count("pk")).order_by())
+    rows = grouped(user, area, "flows", year, lambda code: (
+        Case.objects.visible_to(user, code).filter(counties_q(code), year=year, status=CaseStatus.DONE)
+        .annotate(sub=_sub("division_code", area)).values("sub", "kind").annotate(n=Count("pk")).order_by()))
     totals = dict.fromkeys(FLOW_KINDS.values(), 0)
     children: dict = defaultdict(lambda: dict.fromkeys(FLOW_KINDS.values(), 0))
     for r in rows:
