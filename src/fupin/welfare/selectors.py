@@ -4,7 +4,7 @@ counts are single set-based queries (Exists / Subquery / conditional Count), nev
 from __future__ import annotations
 
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Coalesce, Length
 
 from fupin.core.scope import counties_q, prefix_q, scope_for
 from fupin.divisions.models import Division
@@ -89,13 +89,20 @@ def members(user, area: str = ""):
     return Member.objects.visible_to(user, area).filter(status=ACTIVE)
 
 
+def poor_households(user, area: str, year: int):
+    """Ids of the visible households whose latest per-capita net income is below the 低保 line."""
+    return (latest_incomes(user, area, year)
+            .filter(household__size__gt=0, net__lt=F("dibao_line") * F("household__size"))
+            .values("household_id"))
+
+
+DIBAO_MISSING = Q(dibao=False, tekun=False)  # and in a poor household (poor_households)
+
+
 def dibao_uncovered(user, area: str, year: int):
     """Members of households whose latest per-capita net income is below the 低保 line, not on 低保
     (nor on 特困, which replaces it)."""
-    poor = (latest_incomes(user, area, year)
-            .filter(household__size__gt=0, net__lt=F("dibao_line") * F("household__size"))
-            .values("household_id"))
-    return members(user, area).filter(dibao=False, tekun=False, household_id__in=poor)
+    return members(user, area).filter(DIBAO_MISSING, household_id__in=poor_households(user, area, year))
 
 
 def no_labour_q(year: int) -> Q:
@@ -117,17 +124,28 @@ def able_supporter_q(year: int) -> Q:
             & ~Q(disabled=True, disability_grade__in=rules.SEVERE_GRADES))
 
 
+def destitute_households(user, area: str, year: int):
+    """Ids of the visible households without a livelihood (their latest income is below the 特困
+    standard, or none is recorded) and without an able supporter: two NOT EXISTS on the household
+    (anti-joins, once per household; NOT IN would be probed row by row on PostgreSQL once the set
+    outgrows work_mem). A small set, hashed once by the queries that test members against it (probing
+    the latest income member by member cost a second at county scale)."""
+    has_livelihood = (latest_incomes(user, area, year)
+                      .filter(household=OuterRef("pk"), net__gte=F("tekun_line") * F("household__size")))
+    supported = Member.objects.filter(able_supporter_q(year), household=OuterRef("pk"))
+    return (Household.objects.visible_to(user, area).exclude(Exists(has_livelihood)).exclude(Exists(supported))
+            .values("pk"))
+
+
+def tekun_missing_q(year: int) -> Q:
+    """Not on 特困 and without labour capacity (and in a destitute household: destitute_households)."""
+    return Q(tekun=False) & no_labour_q(year)
+
+
 def tekun_uncovered(user, area: str, year: int):
     """Members with no labour capacity, no able supporter in the household and no livelihood (the
-    household's latest per-capita income is below the 特困 standard, or none is recorded), not on 特困.
-    Two NOT EXISTS on the household (anti-joins; NOT IN would be probed row by row on PostgreSQL once
-    the set outgrows work_mem), not a probe per member for the supporter."""
-    has_livelihood = (latest_incomes(user, area, year)
-                      .filter(household=OuterRef("household_id"), net__gte=F("tekun_line") * F("household__size")))
-    supported = Member.objects.filter(able_supporter_q(year), household=OuterRef("household_id"))
-    return (members(user, area).filter(tekun=False).filter(no_labour_q(year))
-            .exclude(Exists(has_livelihood))
-            .exclude(Exists(supported)))
+    household's latest per-capita income is below the 特困 standard, or none is recorded), not on 特困."""
+    return members(user, area).filter(tekun_missing_q(year), household_id__in=destitute_households(user, area, year))
 
 
 def premium_missing(user, area: str, year: int):
@@ -164,15 +182,21 @@ def education_coverage(user, area: str, year: int) -> list[dict]:
     return out
 
 
-def dibao_household_q() -> Q:
-    on_dibao = Member.objects.filter(household=OuterRef("household"), status=ACTIVE, dibao=True)
-    return Q(Exists(on_dibao)) | Q(household__poverty_attribute=codes.PovertyAttribute.DIBAO)
+def dibao_household_q(county: str = "") -> Q:
+    """A member of a 低保 household: someone in it on 低保, or its poverty attribute 低保. The households
+    with someone on 低保 are one set (of ``county`` when given: the members' county), hashed once, not a
+    probe per member."""
+    on_dibao = Member.objects.filter(status=ACTIVE, dibao=True)
+    if county:
+        on_dibao = on_dibao.filter(county_code=county)
+    on_dibao = on_dibao.values("household_id")
+    return Q(household_id__in=on_dibao) | Q(household__poverty_attribute=codes.PovertyAttribute.DIBAO)
 
 
 def disability_eligible(user, area: str, kind: str):
     qs = members(user, area).filter(disabled=True)
     if kind == SubsidyKind.LIVING:
-        return qs.filter(dibao_household_q())
+        return qs.filter(dibao_household_q(area[:6] if len(area) >= 6 else ""))
     return qs.filter(disability_grade__in=rules.SEVERE_GRADES)
 
 
@@ -194,30 +218,38 @@ def child_length(area: str) -> int | None:
     return {0: 6, 6: 9, 9: 12}.get(len(area))
 
 
-def _by_area(qs, field: str, length: int, **aggregates) -> dict[str, dict]:
-    return {r["a"]: r for r in qs.annotate(a=Substr(field, 1, length)).values("a").annotate(**aggregates)}
-
-
 GUARANTEE_KEYS = ("dibao_people", "dibao_households", "tekun_people", "tekun_households", "dibao_missing",
                   "tekun_missing")
+
+
+def guarantee_counts(user, area: str, year: int) -> dict[str, dict[str, int]]:
+    """{village code: GUARANTEE_KEYS} of the area's visible active members, ONE grouped member query:
+    the people and households on 低保 / 特困, and the gaps of ``dibao_uncovered`` and ``tekun_uncovered``
+    (the same conditions and household sets, ``poor_households`` and ``destitute_households``, each
+    computed once in the statement). Grouped by the village column; the callers fold the villages."""
+    poor, destitute = poor_households(user, area, year), destitute_households(user, area, year)
+    rows = (members(user, area).order_by().values("division_code")
+            .annotate(dibao_people=Count("pk", filter=Q(dibao=True)),
+                      dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
+                      tekun_people=Count("pk", filter=Q(tekun=True)),
+                      tekun_households=Count("household", distinct=True, filter=Q(tekun=True)),
+                      dibao_missing=Count("pk", filter=DIBAO_MISSING & Q(household_id__in=poor)),
+                      tekun_missing=Count("pk", filter=tekun_missing_q(year) & Q(household_id__in=destitute))))
+    return {r["division_code"]: {key: r[key] for key in GUARANTEE_KEYS} for r in rows}
 
 
 def guarantee_overview(user, area: str, year: int, *, by_area: list[dict] | None = None,
                        education: list[dict] | None = None) -> dict:
     """Totals of the area for every guarantee: covered and eligible-not-covered. With ``by_area``
     (``guarantee_by_area`` of the same area) and ``education`` (``education_coverage``), the totals
-    are their sums: one computation per figure, and the page's total is the sum of its rows."""
+    are their sums: one computation per figure, and the page's total is the sum of its rows. Without,
+    the 低保 / 特困 totals are the sums of ``guarantee_counts`` (a village's households are in no other
+    village, so its household counts add up)."""
     if by_area:
         covered = {key: sum(row[key] for row in by_area) for key in GUARANTEE_KEYS}
     else:
-        covered = members(user, area).aggregate(
-            dibao_people=Count("pk", filter=Q(dibao=True)),
-            dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
-            tekun_people=Count("pk", filter=Q(tekun=True)),
-            tekun_households=Count("household", distinct=True, filter=Q(tekun=True)),
-        )
-        covered["dibao_missing"] = dibao_uncovered(user, area, year).count()
-        covered["tekun_missing"] = tekun_uncovered(user, area, year).count()
+        villages = guarantee_counts(user, area, year).values()
+        covered = {key: sum(row[key] for row in villages) for key in GUARANTEE_KEYS}
     premium_done = PremiumSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
         n=Count("pk"), total=Coalesce(Sum("amount"), Value(0), output_field=DecimalField(**MONEY)))
     edu = education if education is not None else education_coverage(user, area, year)
@@ -242,21 +274,13 @@ def guarantee_by_area(user, area: str, year: int) -> list[dict]:
     length = child_length(area)
     if length is None:
         return []
-    covered = _by_area(members(user, area), "division_code", length,
-                       dibao_people=Count("pk", filter=Q(dibao=True)),
-                       dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
-                       tekun_people=Count("pk", filter=Q(tekun=True)),
-                       tekun_households=Count("household", distinct=True, filter=Q(tekun=True)))
-    dibao_gap = _by_area(dibao_uncovered(user, area, year), "division_code", length, n=Count("pk"))
-    tekun_gap = _by_area(tekun_uncovered(user, area, year), "division_code", length, n=Count("pk"))
-    names = dict(Division.objects.filter(code__in=list(covered)).values_list("code", "name"))
-    rows = []
-    for code in sorted(covered):
-        c = covered[code]
-        rows.append({"code": code, "name": names.get(code, code), **{k: v for k, v in c.items() if k != "a"},
-                     "dibao_missing": dibao_gap.get(code, {}).get("n", 0),
-                     "tekun_missing": tekun_gap.get(code, {}).get("n", 0)})
-    return rows
+    folded: dict[str, dict] = {}
+    for village, counts in guarantee_counts(user, area, year).items():
+        row = folded.setdefault(village[:length], dict.fromkeys(GUARANTEE_KEYS, 0))
+        for key in GUARANTEE_KEYS:
+            row[key] += counts[key]
+    names = dict(Division.objects.filter(code__in=list(folded)).values_list("code", "name"))
+    return [{"code": code, "name": names.get(code, code), **folded[code]} for code in sorted(folded)]
 
 
 # --- records ----------------------------------------------------------------------------------
@@ -311,20 +335,22 @@ def housing_overview(user, area: str = "") -> dict:
     households (``plan_*``: the housing target counts C/D houses not renovated and not relocated, the
     relocation target willing households not yet relocated)."""
     registered = Q(household_type__in=REGISTERED_POOR)
-    houses = Household.objects.visible_to(user, area).filter(status=ACTIVE, house_grade__in=["C", "D"]).aggregate(
-        cd=Count("pk"), n_renovated=Count("pk", filter=Q(house_renovated=True)),
-        plan_cd=Count("pk", filter=registered),
-        plan_renovated=Count("pk", filter=registered & Q(house_renovated=True)),
-        plan_not_renovated=Count("pk", filter=registered & Q(house_renovated=False, relocated=False)))
+    cd, willing = Q(house_grade__in=["C", "D"]), Q(relocation_willing=True)
+    # houses and moves in one pass over the active households
+    counts = Household.objects.visible_to(user, area).filter(status=ACTIVE).filter(cd | willing).aggregate(
+        cd=Count("pk", filter=cd), n_renovated=Count("pk", filter=cd & Q(house_renovated=True)),
+        plan_cd=Count("pk", filter=cd & registered),
+        plan_renovated=Count("pk", filter=cd & registered & Q(house_renovated=True)),
+        plan_not_renovated=Count("pk", filter=cd & registered & Q(house_renovated=False, relocated=False)),
+        n_willing=Count("pk", filter=willing), n_relocated=Count("pk", filter=willing & Q(relocated=True)),
+        plan_willing=Count("pk", filter=willing & registered),
+        plan_relocated=Count("pk", filter=willing & registered & Q(relocated=True)))
+    houses = moves = counts
     works = HouseRenovation.objects.visible_to(user, area).aggregate(
         under_way=Count("pk", filter=OPEN_RENOVATION),
         accepted=Count("pk", filter=Q(status=RenovationStatus.ACCEPTED)),
         subsidy=Coalesce(Sum("subsidy", filter=~Q(status=RenovationStatus.CANCELLED)), Value(0),
                          output_field=DecimalField(**MONEY)))
-    moves = Household.objects.visible_to(user, area).filter(status=ACTIVE, relocation_willing=True).aggregate(
-        n_willing=Count("pk"), n_relocated=Count("pk", filter=Q(relocated=True)),
-        plan_willing=Count("pk", filter=registered),
-        plan_relocated=Count("pk", filter=registered & Q(relocated=True)))
     allocated = Relocation.objects.visible_to(user, area).filter(status=RelocationStatus.ALLOCATED).count()
     return {"cd": houses["cd"], "renovated": houses["n_renovated"], "not_renovated": houses["cd"] - houses["n_renovated"],
             "plan_cd": houses["plan_cd"], "plan_renovated": houses["plan_renovated"],

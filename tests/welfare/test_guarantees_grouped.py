@@ -1,0 +1,89 @@
+"""The 低保 / 特困 coverage and gaps counted in one grouped member query (``guarantee_counts``, issue 15:
+speed) equal the lists counted one by one (``dibao_uncovered``, ``tekun_uncovered``) and the people and
+households on each: a small population with one household at each edge, the figures computed by hand,
+per township, per village and for the county."""
+
+from decimal import Decimal
+
+import pytest
+
+from fupin.core.actions import SYSTEM
+from fupin.registry import actions as registry_actions
+from fupin.welfare import selectors
+from tests.factories import HUFANG, TANXI, TANXI_VILLAGE
+from tests.welfare.support import JIANYUAN, adult, child, household, standard
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2023
+COUNTY = "361022"
+
+
+def _one_by_one(user, area):
+    members = selectors.members(user, area)
+    return {
+        "dibao_people": members.filter(dibao=True).count(),
+        "dibao_households": members.filter(dibao=True).values("household").distinct().count(),
+        "tekun_people": members.filter(tekun=True).count(),
+        "tekun_households": members.filter(tekun=True).values("household").distinct().count(),
+        "dibao_missing": selectors.dibao_uncovered(user, area, YEAR).count(),
+        "tekun_missing": selectors.tekun_uncovered(user, area, YEAR).count(),
+    }
+
+
+def test_grouped_guarantees_equal_the_lists_one_by_one(users):
+    standard(year=2022, dibao_line=Decimal(5000))
+    standard()  # 2023: 低保 line 6,000, 特困 standard 7,800 per person
+    # 湖坊乡 (建元村)
+    household(adult(), adult("spouse", sex="2"), income=Decimal(11999))  # poor: both missing 低保 (2)
+    household(adult(), adult("spouse", sex="2"), income=Decimal(12000))  # exactly the line: not poor
+    household(adult(dibao=True), adult("spouse", sex="2"), income=Decimal(5000))  # on 低保 1, spouse missing 1
+    household(adult(dibao=True), child(dibao=True), income=Decimal(3000))  # 2 on 低保, one household
+    household(adult(tekun=True, age=75), income=Decimal(100))  # on 特困: in no gap
+    household(adult(age=70), income=Decimal(7799))  # no livelihood, no supporter: 特困 gap (not 低保 poor)
+    household(adult(age=70), income=Decimal(7800))  # a livelihood (exactly the standard): no 特困 gap
+    household(adult(age=70))  # no income at all: 特困 gap, not judged for 低保
+    household(adult(age=70), adult("son", age=40), income=Decimal(100))  # the son supports him: 低保 gap 2
+    old = household(adult(age=80), income=Decimal(4000), year=2022)  # 2022 income below 2022's line
+    registry_actions.set_income(actor=SYSTEM, household=old, year=YEAR, values={"wage_income": Decimal(9000)})
+    household(adult(age=80), income=Decimal(5500), year=2022)  # latest 2022: above 2022's 5,000, no 低保 gap;
+    # and 5,500 < 7,800: 特困 gap
+    # 潭溪乡
+    household(adult(age=70), adult("spouse", age=68, sex="2"), income=Decimal(1000), village=TANXI_VILLAGE)
+    household(adult(tekun=True, age=90), adult("spouse", age=88, sex="2", tekun=True), village=TANXI_VILLAGE)
+
+    user = users["county"]
+    by_area = {r["code"]: {k: v for k, v in r.items() if k not in ("code", "name")}
+               for r in selectors.guarantee_by_area(user, COUNTY, YEAR)}
+    # by hand
+    assert by_area[HUFANG] == {"dibao_people": 3, "dibao_households": 2, "tekun_people": 1, "tekun_households": 1,
+                               "dibao_missing": 2 + 1 + 2, "tekun_missing": 3}
+    assert by_area[TANXI] == {"dibao_people": 0, "dibao_households": 0, "tekun_people": 2, "tekun_households": 1,
+                              "dibao_missing": 2, "tekun_missing": 2}
+    # the grouped figures are the one-by-one definitions, per township, per village and for the county
+    assert by_area[HUFANG] == _one_by_one(user, HUFANG)
+    assert by_area[TANXI] == _one_by_one(user, TANXI)
+    villages = selectors.guarantee_counts(user, COUNTY, YEAR)
+    assert villages[JIANYUAN] == _one_by_one(user, JIANYUAN)
+    overview = selectors.guarantee_overview(user, COUNTY, YEAR)
+    assert {k: overview[k] for k in selectors.GUARANTEE_KEYS} == _one_by_one(user, COUNTY)
+    assert {k: overview[k] for k in selectors.GUARANTEE_KEYS} == {
+        k: by_area[HUFANG][k] + by_area[TANXI][k] for k in selectors.GUARANTEE_KEYS}
+    # a user of another township counts their own township only
+    other = selectors.guarantee_counts(users["other_township"], "", YEAR)
+    assert HUFANG not in {code[:9] for code in other}
+    assert {k: sum(v[k] for v in other.values()) for k in selectors.GUARANTEE_KEYS} == _one_by_one(
+        users["other_township"], "")
+
+
+def test_living_subsidy_gap_of_a_dibao_household(users):
+    """生活补贴: the disabled of a household with someone on 低保, or whose poverty attribute is 低保."""
+    standard()
+    household(adult(dibao=True), adult("son", disabled=True, disability_category="4", disability_grade="3",
+                                       name="低保户残疾"))
+    household(adult(disabled=True, disability_category="4", disability_grade="3", name="低保属性残疾"),
+              poverty_attribute="dibao")
+    household(adult(disabled=True, disability_category="4", disability_grade="3", name="普通残疾"))
+    missing = {m.name for m in selectors.disability_missing(users["county"], "", YEAR, "living")}
+    assert missing == {"低保户残疾", "低保属性残疾"}
+    assert selectors.guarantee_overview(users["county"], COUNTY, YEAR)["living_missing"] == 2
