@@ -118,6 +118,24 @@ def test_the_prefecture_figures_are_the_counties_figures_added_up(prefecture, cl
     assert client.get("/api/v1/indicators/?area=3610").status_code == 404
 
 
+def test_the_prefecture_figures_follow_a_change_in_a_county_at_once(prefecture):
+    """The prefecture's figures are folded from each county's kept rows: an action in a county names a
+    new state of that county (its audit chain), and the next page shows it."""
+    from fupin.registry import actions
+
+    city, zixi = User.objects.get(username="city"), User.objects.get(username="zixi")
+    before = indicators.overview(city, "3610", 2023)
+    again = indicators.overview(city, "3610", 2023)  # kept: the same figures without querying the register
+    assert again["population"].households == before["population"].households
+    household = Household.objects.filter(county_code="361028", household_type="poor", status="active").first()
+    actions.close_household(actor=zixi, household=household, reason_code="moved_away", note="整户迁往外省")
+    after = indicators.overview(city, "3610", 2023)
+    assert after["population"].households == before["population"].households - 1
+    assert after["population"].count("poor") == before["population"].count("poor") - 1
+    row = {c["code"]: c for c in after["children"]}["361028"]
+    assert row["households"] == indicators.overview(zixi, "361028", 2023)["population"].households
+
+
 def test_a_prefecture_user_reads_everything_below_and_acts_on_nothing(prefecture, client):
     from fupin.workflows.models import Case, CaseStatus
 

@@ -146,6 +146,20 @@ def grouped(user, area: str, name: str, year: int, query, *, runs=()) -> list[di
     return found
 
 
+def added_up(user, area: str, key: tuple, compute) -> dict:
+    """``compute(code)`` (a dict of counts and sums) for the area: computed for a county or below;
+    above the counties each county's, kept per county until it changes (``insights.kept``), added up."""
+    if len(area) >= 6:
+        return compute(area)
+    from fupin.insights import kept
+
+    total: dict = {}
+    for county in counties_of(user, area):
+        for name, value in kept.rows(user, county, key, lambda c=county: [compute(c)])[0].items():
+            total[name] = total.get(name, 0) + (value or 0)
+    return total
+
+
 def children_of(user, area: str) -> list[Division]:
     """The visible child divisions of ``area`` (none for a village)."""
     if len(area) >= 12:
@@ -573,13 +587,29 @@ def training(user, area: str, year: int) -> dict:
     the targets that apply to the area (``targets.Context.resolve``: the same as on the targets page)."""
     from fupin.insights import targets
     from fupin.insights.models import TargetKey
-    from fupin.programmes import selectors as programmes
 
-    found = dict(programmes.overview(user, area=area, year=year))
+    found = programme_overview(user, area, year)
     ctx = targets.Context(user, area, year)
     found["training_target"] = ctx.resolve(TargetKey.TRAINED, area).threshold
     found["employment_target"] = ctx.resolve(TargetKey.TRAINED_EMPLOYED, area).threshold
     return found
+
+
+def programme_overview(user, area: str, year: int) -> dict:
+    """``programmes.selectors.overview``; above the counties each county's, kept per county until it
+    changes, added up (every count there is of one county's rows: a household, a course, a job), with
+    the employment rate computed again from the sums, as the overview computes it."""
+    from fupin.programmes import selectors as programmes
+
+    if len(area) >= 6:
+        return dict(programmes.overview(user, area=area, year=year))
+    total = added_up(user, area, ("programmes", year), lambda code: {
+        k: v for k, v in programmes.overview(user, area=code, year=year).items() if not k.startswith("employment_rate")})
+    trained, employed = total.get("trained", 0), total.get("employed_after_training", 0)
+    exact = Decimal(employed * 100) / trained if trained else None
+    total["employment_rate_exact"] = exact
+    total["employment_rate"] = exact.quantize(Decimal("0.1")) if exact is not None else None
+    return total
 
 
 def training_by_child(user, area: str, year: int) -> list[dict]:
@@ -592,7 +622,7 @@ def housing(user, area: str) -> dict:
     """C/D houses and their renovation, willing and relocated households (``welfare.selectors``)."""
     from fupin.welfare import selectors as welfare
 
-    h = dict(welfare.housing_overview(user, area))
+    h = added_up(user, area, ("housing",), lambda code: dict(welfare.housing_overview(user, code)))
     h["renovated_rate"] = pct(h["renovated"], h["cd"])
     h["relocated_rate"] = pct(h["relocated"], h["willing"])
     return h

@@ -288,25 +288,43 @@ class Context:
     def rows(self) -> list[Target]:
         return list(Target.objects.filter(counties_q(self.area), year__lte=self.year))
 
+    def per_county(self, name: str, compute, *, runs: bool = False):
+        """``compute(code)`` (a dict of figures, or of child areas' figures) for the area: for a county or
+        below computed; above the counties each county's, kept per county until it changes
+        (``insights.kept``: one county's query is an equality on its county, one shard), added up."""
+        if self.county:
+            return compute(self.area)
+        from fupin.insights import indicators, kept
+
+        total: dict = {}
+        for county in indicators.counties_of(self.user, self.area):
+            key = (name, self.year, self.width, *([self.runs[county].pk] if runs and county in self.runs else []))
+            figures = kept.rows(self.user, county, key, lambda c=county: [compute(c)])[0]
+            _add_into(total, figures)
+        return total
+
     @cached_property
     def programme_figures(self) -> dict:
         """The training figures (``programmes.training_figures``, part of ``programmes.overview``)."""
-        return programmes.training_figures(self.user, area=self.area, year=self.year)
+        return self.per_county("training", lambda code: programmes.training_figures(self.user, area=code,
+                                                                                      year=self.year))
 
     @cached_property
     def programme_rows(self) -> dict[str, dict]:
         """{child code: {"trained", "employed"}} (``programmes.trained_by_area``)."""
-        return programmes.trained_by_area(self.user, area=self.area, year=self.year, width=self.width)
+        return self.per_county("trained_by_area", lambda code: programmes.trained_by_area(
+            self.user, area=code, year=self.year, width=self.width))
 
     @cached_property
     def housing(self) -> dict:
-        return welfare.housing_overview(self.user, self.area)
+        return self.per_county("housing", lambda code: welfare.housing_overview(self.user, code))
 
     @cached_property
     def income_rows(self) -> dict[str, dict]:
         """The three income targets' sums per child area (``_income_by_child``); above the counties per
         county (their shares are each county's), folded into the child areas by ``child_income``."""
-        return _income_by_child(self, self.area, max(self.width, 6))
+        return self.per_county("income_rows", lambda code: _income_by_child(self, code, max(self.width, 6)),
+                               runs=True)
 
     @cached_property
     def child_income(self) -> dict[str, dict]:
@@ -329,8 +347,11 @@ class Context:
     @cached_property
     def zero_employment(self) -> dict[str, int]:
         """零就业家庭 per child area: one grouped query over ``programmes.zero_employment_households``."""
-        qs = programmes.zero_employment_households(self.user, area=self.area, on=self.on)
-        return {c: r["n"] for c, r in _grouped(qs, "division_id", self.width, n=Count("pk")).items()}
+        def compute(code):
+            qs = programmes.zero_employment_households(self.user, area=code, on=self.on)
+            return {c: r["n"] for c, r in _grouped(qs, "division_id", self.width, n=Count("pk")).items()}
+
+        return self.per_county("zero_employment", compute)
 
     @cached_property
     def zero_employment_total(self) -> int:
@@ -338,7 +359,8 @@ class Context:
 
     @cached_property
     def industry_skill(self) -> dict[str, dict]:
-        return industry_skill_by_child(self.user, self.area, self.year, self.width)
+        return self.per_county("industry_skill", lambda code: industry_skill_by_child(
+            self.user, code, self.year, self.width))
 
     def resolve(self, key: str, area: str) -> Resolved:
         """The target that applies to ``area``: the most specific region containing it, then the
@@ -367,6 +389,17 @@ class Context:
             limits = fund_rules.thresholds(county, self.year)
             return Resolved(plain(limits.reward_share * HUNDRED), True, limits.origin)
         return Resolved(definition.default, True, _("方案默认值"))
+
+
+def _add_into(total: dict, figures: dict) -> None:
+    """Add ``figures`` (numbers, or dicts of numbers per child area) into ``total``."""
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            _add_into(total.setdefault(key, {}), value)
+        elif key == "sub":
+            total[key] = value
+        else:
+            total[key] = total.get(key, 0) + (value or 0)
 
 
 def area_name(code: str) -> str:
@@ -652,8 +685,11 @@ def child_values(ctx: Context, key: str, width: int) -> dict[str, object] | None
     if key == TargetKey.ZERO_EMPLOYMENT:
         return dict(ctx.zero_employment)
     if key in (TargetKey.HOUSES, TargetKey.RELOCATION):
-        rows = _grouped(household_gap(ctx, key, area), "division_id", width, n=Count("pk"))
-        return {c: r["n"] for c, r in rows.items()}
+        def compute(code):
+            rows = _grouped(household_gap(ctx, key, code), "division_id", width, n=Count("pk"))
+            return {c: r["n"] for c, r in rows.items()}
+
+        return ctx.per_county(f"gap_{key}", compute)
     if key == TargetKey.TRAINED:
         return {c: r["trained"] for c, r in ctx.programme_rows.items()}
     if key == TargetKey.TRAINED_EMPLOYED:
@@ -676,7 +712,10 @@ def breakdown(user, area: str, year: int, keys=None, *, context: Context | None 
     ctx = context or Context(user, area, year)
     children = list(Division.objects.visible_to(user).children_of(area).order_by("code"))
     if len(area) < 6:  # a county whose register is not in the system yet is not assessed (nor counted as met)
-        registered = set(Household.objects.filter(counties_q(area)).values_list("county_code", flat=True).distinct())
+        from fupin.insights import indicators, kept
+
+        registered = [c for c in indicators.counties_of(user, area) if kept.rows(
+            user, c, ("registered",), lambda c=c: [Household.objects.filter(county_code=c).exists()])[0]]
         children = [c for c in children if any(county.startswith(c.code) for county in registered)]
     table = []
     for key in keys or DEFINITIONS:
