@@ -74,7 +74,7 @@ def standard_value(field: str, *, year_field: str, code_field: str, upto_year: i
 def latest_incomes(user, area: str, year: int):
     """Each visible household's latest income row up to ``year``, with the net income and the 低保
     line and 特困 standard of that income year for the household's village."""
-    newer = HouseholdIncome.objects.filter(household=OuterRef("household"), year__gt=OuterRef("year"),
+    newer = HouseholdIncome.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("household"), year__gt=OuterRef("year"),
                                            year__lte=year)
     code = "household__division_id"
     return (HouseholdIncome.objects.visible_to(user, area)
@@ -123,15 +123,15 @@ def tekun_uncovered(user, area: str, year: int):
     Two NOT EXISTS on the household (anti-joins; NOT IN would be probed row by row on PostgreSQL once
     the set outgrows work_mem), not a probe per member for the supporter."""
     has_livelihood = (latest_incomes(user, area, year)
-                      .filter(household=OuterRef("household_id"), net__gte=F("tekun_line") * F("household__size")))
-    supported = Member.objects.filter(able_supporter_q(year), household=OuterRef("household_id"))
+                      .filter(county_code=OuterRef("county_code"), household=OuterRef("household_id"), net__gte=F("tekun_line") * F("household__size")))
+    supported = Member.objects.filter(able_supporter_q(year), county_code=OuterRef("county_code"), household=OuterRef("household_id"))
     return (members(user, area).filter(tekun=False).filter(no_labour_q(year))
             .exclude(Exists(has_livelihood))
             .exclude(Exists(supported)))
 
 
 def premium_missing(user, area: str, year: int):
-    done = PremiumSubsidy.objects.filter(member=OuterRef("pk"), year=year)
+    done = PremiumSubsidy.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year)
     return members(user, area).filter(Q(dibao=True) | Q(tekun=True)).filter(~Exists(done))
 
 
@@ -146,13 +146,13 @@ STAGE_OF_MEMBER = Case(*[When(schooling=s, then=Value(str(stage))) for s, stage 
 
 
 def education_missing(user, area: str, year: int):
-    aided = EducationAid.objects.filter(member=OuterRef("pk"), year=year)
+    aided = EducationAid.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year)
     return schoolchildren(user, area).filter(~Exists(aided)).annotate(stage=STAGE_OF_MEMBER)
 
 
 def education_coverage(user, area: str, year: int) -> list[dict]:
     """Children in school and those aided this year, per stage (one grouped query)."""
-    aided = EducationAid.objects.filter(member=OuterRef("pk"), year=year)
+    aided = EducationAid.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year)
     rows = (schoolchildren(user, area).annotate(stage=STAGE_OF_MEMBER, aided=Exists(aided))
             .values("stage").annotate(children=Count("pk"), covered=Count("pk", filter=Q(aided=True))))
     by_stage = {r["stage"]: r for r in rows}
@@ -165,7 +165,7 @@ def education_coverage(user, area: str, year: int) -> list[dict]:
 
 
 def dibao_household_q() -> Q:
-    on_dibao = Member.objects.filter(household=OuterRef("household"), status=ACTIVE, dibao=True)
+    on_dibao = Member.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("household"), status=ACTIVE, dibao=True)
     return Q(Exists(on_dibao)) | Q(household__poverty_attribute=codes.PovertyAttribute.DIBAO)
 
 
@@ -177,7 +177,7 @@ def disability_eligible(user, area: str, kind: str):
 
 
 def disability_missing(user, area: str, year: int, kind: str):
-    granted = DisabilitySubsidy.objects.filter(member=OuterRef("pk"), year=year, kind=kind)
+    granted = DisabilitySubsidy.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year, kind=kind)
     return disability_eligible(user, area, kind).filter(~Exists(granted))
 
 
@@ -292,7 +292,7 @@ def unrenovated(user, area: str = "", *, plan: bool = False):
     """Active households with a C/D house not renovated, with whether a renovation is under way.
     With ``plan``: the housing target's population, 建档立卡 households with an unrenovated C/D house
     that have not been relocated (a relocated household left the house)."""
-    under_way = HouseRenovation.objects.filter(OPEN_RENOVATION, household=OuterRef("pk"))
+    under_way = HouseRenovation.objects.filter(OPEN_RENOVATION, county_code=OuterRef("county_code"), household=OuterRef("pk"))
     qs = (Household.objects.visible_to(user, area)
           .filter(status=ACTIVE, house_grade__in=["C", "D"], house_renovated=False))
     if plan:
@@ -338,7 +338,7 @@ def housing_overview(user, area: str = "") -> dict:
 def willing_not_relocated(user, area: str = "", *, plan: bool = False):
     """Active households willing to move and not yet relocated (with ``plan``: 建档立卡 only, the
     relocation target's population), with whether a place is allocated."""
-    allocated = Relocation.objects.filter(household=OuterRef("pk"), status=RelocationStatus.ALLOCATED)
+    allocated = Relocation.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), status=RelocationStatus.ALLOCATED)
     qs = Household.objects.visible_to(user, area).filter(status=ACTIVE, relocation_willing=True, relocated=False)
     if plan:
         qs = qs.filter(household_type__in=REGISTERED_POOR)
