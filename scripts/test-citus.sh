@@ -16,7 +16,7 @@ if [ -z "$citus_dir" ] || [ ! -x "$citus_dir/cluster.sh" ] || [ -z "$libdir" ] |
 fi
 # What runs on the cluster: the layout itself, then the set-based and concurrent paths of the suite
 # (issue 15), each in the same distributed database (tests/conftest.py: FUPIN_TEST_CITUS). About
-# 8 minutes on a 2-core machine; the whole suite is not run here (SQLite and PostgreSQL run it).
+# 8-9 minutes on a 2-core machine (340 tests); the whole suite is not run here (SQLite and PostgreSQL run it).
 tests=(
   tests/citus                                   # the distributed layout
   tests/targeting                               # identification runs, results, the register beside them
