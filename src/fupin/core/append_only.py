@@ -42,11 +42,25 @@ def install(connection) -> None:
 
 @contextmanager
 def suspended(connection):
-    """Drop the triggers, run the block, put them back (DDL is transactional on both engines)."""
+    """Drop the triggers, run the block, put them back (DDL is transactional on both engines).
+    On Citus the trigger also sits on every shard of the table, where dropping it on the coordinator
+    does not reach: there it is switched off and on again on the shards."""
+    from fupin.core import citus
+
+    on_shards = connection.vendor == "postgresql" and citus.is_citus() and TABLE in citus.placed()
     with connection.cursor() as cursor:
         for sql in drop_sql(connection.vendor):
             cursor.execute(sql)
+        if on_shards:
+            _shard_triggers(cursor, "DISABLE")
     try:
         yield
     finally:
         install(connection)
+        if on_shards:
+            with connection.cursor() as cursor:
+                _shard_triggers(cursor, "ENABLE")
+
+
+def _shard_triggers(cursor, switch: str) -> None:
+    cursor.execute("SELECT run_command_on_shards(%s, %s)", [TABLE, f"ALTER TABLE %s {switch} TRIGGER USER"])

@@ -10,3 +10,4 @@ class CoreConfig(AppConfig):
         from fupin.core import citus
 
         citus.route_saves_by_county()
+        citus.join_by_county()

@@ -144,8 +144,10 @@ def _composite(definition: str) -> str:
     return re.sub(r" REFERENCES ([\w.\"]+)\(", rf" REFERENCES \1({DISTRIBUTION_COLUMN}, ", definition, count=1)
 
 
-def distribute(*, echo=lambda line: None) -> Report:
-    """Put the database in the distributed layout (see the module's text); returns what it did."""
+def distribute(*, echo=lambda line: None, shards: int | None = None) -> Report:
+    """Put the database in the distributed layout (see the module's text); returns what it did.
+    ``shards``: shards per distributed table (all co-located: the anchor's count); Citus's
+    ``citus.shard_count`` (32) when not given."""
     if not is_citus():
         raise RuntimeError("not a Citus coordinator: CREATE EXTENSION citus and add the workers first")
     report = Report()
@@ -176,6 +178,8 @@ def distribute(*, echo=lambda line: None) -> Report:
         _widen_keys(table, report)
     # 3. reference tables, then the distributed ones co-located with the anchor
     with connection.cursor() as cursor:
+        if shards:
+            cursor.execute(f"SET citus.shard_count TO {int(shards)}")
         for table in todo_ref:
             cursor.execute("SELECT create_reference_table(%s)", [table])
             echo(f"reference: {table}")
@@ -232,6 +236,51 @@ def route_saves_by_county() -> None:
 
     _do_update.routes_by_county = True
     Model._do_update = _do_update
+
+
+def join_by_county() -> None:
+    """Every ORM join along a foreign key between two county tables also says
+    ``a.county_code = b.county_code`` (``select_related``, filters across relations, both directions):
+    Citus plans a join between distributed tables only on their distribution column (a LEFT OUTER
+    JOIN on the id alone is refused, an inner one is repartitioned across the nodes). A row only
+    points to a row of its own county (the foreign keys on the cluster are on ``(county_code, x_id)``),
+    so the condition changes no answer; installed for every database, so SQLite and PostgreSQL run
+    the same statements. The divisions, which have a county but are shared, are left out."""
+    from django.db.models import ForeignObject
+    from django.db.models.lookups import Exact
+    from django.db.models.sql.where import AND, WhereNode
+
+    if getattr(ForeignObject.get_extra_restriction, "joins_by_county", False):
+        return
+    original = ForeignObject.get_extra_restriction
+
+    def get_extra_restriction(self, alias, related_alias):
+        condition = original(self, alias, related_alias)
+        if alias is None or related_alias is None or not _county_pair(self):
+            return condition  # a subquery pushdown names one side only: nothing to add there
+        # the same column on both sides, so which alias is which model does not matter
+        own = self.model._meta.get_field(DISTRIBUTION_COLUMN)
+        other = self.remote_field.model._meta.get_field(DISTRIBUTION_COLUMN)
+        same = Exact(own.get_col(alias), other.get_col(related_alias))
+        return same if condition is None else WhereNode([condition, same], AND)
+
+    get_extra_restriction.joins_by_county = True
+    ForeignObject.get_extra_restriction = get_extra_restriction
+
+
+_COUNTY_PAIRS: dict[object, bool] = {}
+
+
+def _county_pair(field) -> bool:
+    """A relation between two county tables (both distributed on the cluster)."""
+    found = _COUNTY_PAIRS.get(field)
+    if found is None:
+        target = field.remote_field.model
+        found = _COUNTY_PAIRS[field] = (
+            not isinstance(target, str) and _has_county(field.model) and _has_county(target)
+            and field.model._meta.db_table not in REFERENCE_DESPITE_COUNTY
+            and target._meta.db_table not in REFERENCE_DESPITE_COUNTY)
+    return found
 
 
 _COUNTY_MODELS: dict[type, bool] = {}

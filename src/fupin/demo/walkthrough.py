@@ -95,14 +95,18 @@ def monitoring_entries(county_code: str, users: dict) -> str:
     """Risk clues the matching found become monitoring cases (risk types from the clue), walked to the
     county's decision; the county exports the workbook for the national system and confirms three as
     entered (their cases end, recording the batch); a fourth, decided later, waits at the entry step."""
+    from django.db.models import Exists, OuterRef
+
     from fupin.exchange import actions as exchange
     from fupin.exchange.selectors import national_items
     from fupin.workflows import actions
     from fupin.workflows.models import Case, ClueStatus, Outcome, RiskClue
 
+    open_case = Case.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("household_id"),
+                                    status="open")
     clues = list(RiskClue.objects.filter(county_code=county_code, status=ClueStatus.OPEN, source="department",
                                          household__household_type__in=["exited", "ordinary"])
-                 .exclude(household__cases__status="open").order_by("pk")[:4])
+                 .exclude(Exists(open_case)).order_by("pk")[:4])
     if len(clues) < 4:
         return _("防返贫监测：未办结的风险线索不够演示")
     county = users.get("county")
@@ -282,9 +286,9 @@ def _households(county_code: str, kind: str, count: int) -> list:
     from fupin.workflows.models import Case, RiskClue
 
     base = (Household.objects.filter(county_code=county_code, status="active")
-            .exclude(Exists(Case.objects.filter(household=OuterRef("pk"), status="open"))))
-    result = IdentificationResult.objects.filter(household=OuterRef("pk"), run__year=YEAR, run__dry_run=False)
-    clue = RiskClue.objects.filter(household=OuterRef("pk"), status="open")
+            .exclude(Exists(Case.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), status="open"))))
+    result = IdentificationResult.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), run__year=YEAR, run__dry_run=False)
+    clue = RiskClue.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), status="open")
     if kind == "identify":  # the run finds them poor, the register does not
         qs = base.filter(household_type="ordinary").filter(Exists(result.filter(conclusion="poor")))
     elif kind == "apply":  # the demo village's applicants: its ordinary households of the lowest income
@@ -297,7 +301,7 @@ def _households(county_code: str, kind: str, count: int) -> list:
         qs = base.filter(household_type__in=["exited", "ordinary"]).filter(
             Exists(clue.filter(source="identification")))
     else:  # risk_clear: monitored, the run finds the risk gone, someone able to work
-        able = Member.objects.filter(household=OuterRef("pk"), status="active",
+        able = Member.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), status="active",
                                      labour_skill__in=["ordinary", "skilled", "weak"])
         qs = base.filter(household_type="monitored").filter(Exists(result.filter(risk_cleared=True)), Exists(able))
     if kind != "monitor":

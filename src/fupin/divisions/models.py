@@ -53,15 +53,20 @@ class DivisionQuerySet(ScopedQuerySet):
     def served(self):
         """The divisions a split or a sample covers: towns, townships and villages, and the special
         township-level units (an industrial park, a state farm) only when they hold households."""
-        from django.db.models import Exists, OuterRef, Q, Value
-        from django.db.models.functions import Concat
+        from django.db.models import Q
+        from django.db.models.functions import Substr
 
         from fupin.registry.models import Household
 
-        # the code range [code, code + "A"): every digit string that starts with the code
-        below = Household.objects.filter(division_id__gte=OuterRef("code"),
-                                         division_id__lt=Concat(OuterRef("code"), Value("A")))
-        return self.filter(~Q(kind=Kind.SPECIAL) | Exists(below))
+        # which special units hold households: one grouped query per code length (not a subquery
+        # per division, which Citus refuses beside the divisions, a table on every node)
+        special = list(self.filter(kind=Kind.SPECIAL).values_list("code", flat=True))
+        held: set[str] = set()
+        for length in {len(code) for code in special}:
+            held.update(Household.objects.annotate(prefix=Substr("division_id", 1, length))
+                        .filter(prefix__in=[c for c in special if len(c) == length])
+                        .order_by().values_list("prefix", flat=True).distinct())
+        return self.filter(~Q(kind=Kind.SPECIAL) | Q(code__in=held))
 
 
 class Division(models.Model):

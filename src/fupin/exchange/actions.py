@@ -125,10 +125,11 @@ def _finish(batch: ImportBatch, result: importer.ImportResult) -> None:
         status = ImportStatus.REJECTED
     else:
         status = ImportStatus.CHECKED
+    # the batch stays in the county it was created in (its shard on Citus, which refuses to move a row)
     county = result.county_code or batch.county_code
-    ImportBatch.objects.filter(pk=batch.pk).update(
+    ImportBatch.objects.filter(county_code=batch.county_code, pk=batch.pk).update(
         status=status, counts=counts, problem_count=result.problems.height, report=batch.report.name or "",
-        county_code=county, division_code=batch.division_code or county)
+        division_code=batch.division_code or county)
     batch.refresh_from_db()
 
 

@@ -364,12 +364,16 @@ def _member_rule(rule: MatchRule) -> tuple[str, str, str] | None:
 
 
 def _area(column: str, area: str) -> tuple[str, list]:
-    upper = prefix_upper_bound(area)
+    """``column`` (a division code, "alias.division_code") within ``area``; within a county the
+    county is named as well, so on Citus the statement runs on that county's shard alone."""
     if not area:
         return "1 = 1", []
-    if upper is None:
-        return f"{column} >= %s", [area]
-    return f"{column} >= %s AND {column} < %s", [area, upper]
+    upper = prefix_upper_bound(area)
+    sql, params = (f"{column} >= %s", [area]) if upper is None else (f"{column} >= %s AND {column} < %s", [area, upper])
+    if len(area) >= 6:
+        sql += f" AND {column.rsplit('.', 1)[0]}.county_code = %s"
+        params.append(area[:6])
+    return sql, params
 
 
 def _insert_findings(cursor, run, rule: MatchRule) -> int:
@@ -393,9 +397,9 @@ def _insert_findings(cursor, run, rule: MatchRule) -> int:
               , 'open', ''
             FROM exch_dept s
             JOIN registry_member m ON m.id_number = s.id_number AND m.status = 'active'
-            JOIN registry_household h ON h.id = m.household_id
+            JOIN registry_household h ON h.county_code = m.county_code AND h.id = m.household_id
             WHERE {area_sql} AND h.household_type IN {types} AND s.amount IS NOT NULL
-              AND {_not_repeated(rule, "household_id", "h.id")}
+              AND {_not_repeated(rule, "household_id", "h")}
             GROUP BY h.id, h.county_code, h.division_code, h.household_type, {year}
             HAVING {total} > CASE WHEN h.household_type IN ('exited', 'monitored') THEN %s ELSE %s END""",
                        [run.pk, rule.pk, rule.outcome, *area_params, rule.pk, exited, other])
@@ -409,21 +413,24 @@ def _insert_findings(cursor, run, rule: MatchRule) -> int:
           substr(MIN({value}), 1, 200), substr(MIN({detail}), 1, 500), 'open', ''
         FROM exch_dept s
         JOIN registry_member m ON m.id_number = s.id_number AND m.status = 'active'
-        JOIN registry_household h ON h.id = m.household_id
+        JOIN registry_household h ON h.county_code = m.county_code AND h.id = m.household_id
         WHERE {area_sql} AND h.household_type IN {types} AND ({condition})
-          AND {_not_repeated(rule, "member_id", "m.id")}
+          AND {_not_repeated(rule, "member_id", "m")}
         GROUP BY m.id, m.county_code, m.division_code, m.household_id""",
                    [run.pk, rule.pk, rule.outcome, *area_params, rule.pk])
     return cursor.rowcount
 
 
-def _not_repeated(rule: MatchRule, column: str, value: str) -> str:
+def _not_repeated(rule: MatchRule, column: str, alias: str) -> str:
     """Nothing new while an earlier finding of the rule is still being handled: a discrepancy not
-    yet checked, or a clue still open. (A dismissed clue that the next list shows again is new.)"""
+    yet checked, or a clue still open. (A dismissed clue that the next list shows again is new.)
+    ``alias`` is the household (h) or member (m) the finding would be about; the county is matched too."""
+    same = f"f.county_code = {alias}.county_code AND f.{column} = {alias}.id"
     if rule.outcome == Outcome.CLUE:
-        return f"""NOT EXISTS (SELECT 1 FROM exchange_matchfinding f JOIN workflows_riskclue c ON c.id = f.clue_id
-                               WHERE f.rule_id = %s AND f.{column} = {value} AND c.status = 'open')"""
-    return f"""NOT EXISTS (SELECT 1 FROM exchange_matchfinding f WHERE f.rule_id = %s AND f.{column} = {value}
+        return f"""NOT EXISTS (SELECT 1 FROM exchange_matchfinding f
+                               JOIN workflows_riskclue c ON c.county_code = f.county_code AND c.id = f.clue_id
+                               WHERE f.rule_id = %s AND {same} AND c.status = 'open')"""
+    return f"""NOT EXISTS (SELECT 1 FROM exchange_matchfinding f WHERE f.rule_id = %s AND {same}
                            AND f.status = 'open')"""
 
 
@@ -441,13 +448,15 @@ def _clues(cursor, run, actor) -> int:
     created = workflows.add_clues(
         actor=actor, source="national" if national else "department", area=run.division_code,
         candidates="""SELECT f.county_code, f.division_code, f.household_id, r.risk, %s || f.detail AS detail
-                      FROM exchange_matchfinding f JOIN exchange_matchrule r ON r.id = f.rule_id
+                      FROM exchange_matchfinding f
+                      JOIN exchange_matchrule r ON r.county_code = f.county_code AND r.id = f.rule_id
                       WHERE f.run_id = %s AND f.outcome = 'clue'""",
         params=[prefix, run.pk], object_type="exchange.matchrun", object_id=run.pk,
         summary=f"{prefix}生成风险线索 %(n)d 条")
     cursor.execute("""
         UPDATE exchange_matchfinding SET clue_id = (
-          SELECT MAX(c.id) FROM workflows_riskclue c JOIN exchange_matchrule r ON r.id = exchange_matchfinding.rule_id
+          SELECT MAX(c.id) FROM workflows_riskclue c JOIN exchange_matchrule r
+            ON r.county_code = exchange_matchfinding.county_code AND r.id = exchange_matchfinding.rule_id
           WHERE c.county_code = exchange_matchfinding.county_code AND c.household_id = exchange_matchfinding.household_id
             AND c.status = 'open' AND c.risk = r.risk)
         WHERE run_id = %s AND outcome = 'clue'""", [run.pk])
@@ -485,10 +494,14 @@ def match(run, data: bytes, *, actor=SYSTEM, progress=None) -> MatchResult:
                 WHERE {area_sql}""", area_params)
             counts["matched_rows"], counts["matched_members"] = cursor.fetchone()
             counts["unmatched_rows"] = counts["checked"] - counts["matched_rows"]
+            # the ids found, then the rows without one (not a subquery per row: Citus cannot run a
+            # correlated one from a temporary table into a distributed one)
             cursor.execute(f"""
                 SELECT s.row, s.id_number, COALESCE(s.name, '') FROM exch_dept s
-                WHERE NOT EXISTS (SELECT 1 FROM registry_member m WHERE m.id_number = s.id_number
-                                  AND m.status = 'active' AND {area_sql})
+                WHERE s.id_number NOT IN (
+                  SELECT m.id_number FROM exch_dept d
+                  JOIN registry_member m ON m.id_number = d.id_number AND m.status = 'active'
+                  WHERE {area_sql})
                 ORDER BY s.row LIMIT 100000""", area_params)
             unmatched = cursor.fetchall()
             by_rule = {}

@@ -158,7 +158,7 @@ def rows(county_code: str, year: int) -> pl.DataFrame:
 
     who = population(county_code, year)
     ids = who.get_column("household_id").to_list()
-    head = Member.objects.filter(household=OuterRef("pk"), relation=codes.Relation.HEAD,
+    head = Member.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), relation=codes.Relation.HEAD,
                                  status=codes.RecordStatus.ACTIVE)
     homes = _frame(Household.objects.filter(pk__in=ids).annotate(
         head_name=Subquery(head.values("name")[:1]), head_id=Subquery(head.values("id_number")[:1]))

@@ -172,7 +172,8 @@ def household_rows(households, *, year: int | None = None, masked: bool = True) 
                      "transfer_income", *template.TRANSFER_ITEMS, "production_costs"]
     incomes = HouseholdIncome.objects.filter(household_id__in=ids)
     if year is None:  # each household's latest year
-        latest = HouseholdIncome.objects.filter(household_id=OuterRef("household_id")).order_by("-year")
+        latest = HouseholdIncome.objects.filter(county_code=OuterRef("county_code"),
+                                                household_id=OuterRef("household_id")).order_by("-year")
         incomes = incomes.filter(year=Subquery(latest.values("year")[:1]))
     else:
         incomes = incomes.filter(year=year)

@@ -63,8 +63,8 @@ def get_source(user, pk: int) -> FundSource:
 
 def source_rows(user, year: int):
     """Each active source of the year with what is allocated from it and paid out of it."""
-    allocated = Allocation.objects.filter(source=OuterRef("pk"), status=RecordStatus.ACTIVE)
-    disbursed = Disbursement.objects.filter(source=OuterRef("pk"))
+    allocated = Allocation.objects.filter(county_code=OuterRef("county_code"), source=OuterRef("pk"), status=RecordStatus.ACTIVE)
+    disbursed = Disbursement.objects.filter(county_code=OuterRef("county_code"), source=OuterRef("pk"))
     return (sources(user, year).annotate(allocated=_money_sub(allocated, "source"),
                                          disbursed=_money_sub(disbursed, "source"))
             .order_by("status", "kind", "pk"))
@@ -88,9 +88,9 @@ def project_list(user, *, area: str = "", year: int | None = None, type: str = "
         qs = qs.filter(status=status)
     if q.strip():
         qs = qs.filter(Q(name__icontains=q.strip()) | Q(code__startswith=q.strip()))
-    allocated = Allocation.objects.filter(project=OuterRef("pk"), status=RecordStatus.ACTIVE)
-    disbursed = Disbursement.objects.filter(project=OuterRef("pk"))
-    households = (ProjectBeneficiary.objects.filter(project=OuterRef("pk")).values("project")
+    allocated = Allocation.objects.filter(county_code=OuterRef("county_code"), project=OuterRef("pk"), status=RecordStatus.ACTIVE)
+    disbursed = Disbursement.objects.filter(county_code=OuterRef("county_code"), project=OuterRef("pk"))
+    households = (ProjectBeneficiary.objects.filter(county_code=OuterRef("county_code"), project=OuterRef("pk")).values("project")
                   .annotate(n=Count("pk")).values("n"))
     return qs.annotate(allocated=_money_sub(allocated, "project"), disbursed=_money_sub(disbursed, "project"),
                        households=Coalesce(Subquery(households), Value(0))).order_by("-year", "code")
@@ -104,7 +104,7 @@ def project_money(project: Project) -> dict:
 
 
 def project_allocations(project: Project):
-    paid = Disbursement.objects.filter(allocation=OuterRef("pk"))
+    paid = Disbursement.objects.filter(county_code=OuterRef("county_code"), allocation=OuterRef("pk"))
     return (project.allocations.select_related("source", "household")
             .annotate(disbursed=_money_sub(paid, "allocation")).order_by("pk"))
 
@@ -195,8 +195,8 @@ def ledger(user, area: str, year: int) -> Ledger:
     # a project allocated into the area is listed even when the project itself lies above it
     own_projects = Project.objects.visible_to(user, area).filter(year=year, status__in=LIVE)
     project_qs = (Project.objects.filter(Q(pk__in=own_projects.values("pk")) | Q(pk__in=allocations.values("project")))
-                  .annotate(allocated=_money_sub(allocations.filter(project=OuterRef("pk")), "project"),
-                            disbursed=_money_sub(disbursements.filter(project=OuterRef("pk")), "project"))
+                  .annotate(allocated=_money_sub(allocations.filter(county_code=OuterRef("county_code"), project=OuterRef("pk")), "project"),
+                            disbursed=_money_sub(disbursements.filter(county_code=OuterRef("county_code"), project=OuterRef("pk")), "project"))
                   .order_by("division_code", "code"))
     # above a county the projects stay on each county's ledger (thousands of them in a prefecture)
     project_rows = ([_money_row(p.allocated, p.disbursed, project=p, budget=p.budget) for p in project_qs]
@@ -221,7 +221,7 @@ def ledger(user, area: str, year: int) -> Ledger:
         own = _money_row(allocations.filter(division_code=area).aggregate(s=_sum())["s"],
                          disbursements.filter(allocation_area=area).aggregate(s=_sum())["s"])
     else:
-        paid = Disbursement.objects.filter(allocation=OuterRef("pk"))
+        paid = Disbursement.objects.filter(county_code=OuterRef("county_code"), allocation=OuterRef("pk"))
         allocation_rows = list(allocations.select_related("source", "project", "household")
                                .annotate(disbursed=_money_sub(paid, "allocation")).order_by("pk"))
         households = household_benefits(user, area, year)

@@ -498,9 +498,9 @@ def _able_households(user, area: str, on: dt.date):
 
 def _industry_skill_probes(year: int, on: dt.date) -> tuple[Exists, Exists, Exists]:
     """Per household: a current industry of the year; a skilled member (技能劳动力); a completed training."""
-    industry = IndustryParticipation.objects.current().filter(household=OuterRef("pk"), year=year)
-    skilled = Member.objects.active().filter(household=OuterRef("pk"), labour_skill=codes.LabourSkill.SKILLED)
-    trained = Trainee.objects.filter(household=OuterRef("pk"), status=TraineeStatus.COMPLETED,
+    industry = IndustryParticipation.objects.current().filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), year=year)
+    skilled = Member.objects.active().filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), labour_skill=codes.LabourSkill.SKILLED)
+    trained = Trainee.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), status=TraineeStatus.COMPLETED,
                                      course__end_on__lte=on, member__status=codes.RecordStatus.ACTIVE)
     return Exists(industry), Exists(skilled), Exists(trained)
 

@@ -119,20 +119,20 @@ def subsidy_standards(user):
 
 def industry_summary(user, *, area: str = "", year: int):
     """Per industry: households taking part this year, their scale, coop members and dividends."""
-    parts = IndustryParticipation.objects.visible_to(user, area).current().filter(year=year, industry=OuterRef("pk"))
+    parts = IndustryParticipation.objects.visible_to(user, area).current().filter(year=year, county_code=OuterRef("county_code"), industry=OuterRef("pk"))
     return industries(user).annotate(
         households=_sub_count(parts),
         scale_total=_sub_sum(parts, "scale"),
-        cooperatives_n=_sub_count(Cooperative.objects.visible_to(user, area).filter(industries=OuterRef("pk"))),
+        cooperatives_n=_sub_count(Cooperative.objects.visible_to(user, area).filter(county_code=OuterRef("county_code"), industries=OuterRef("pk"))),
     ).order_by("order", "name")
 
 
 def industry_households(user, industry: Industry, *, area: str = "", year: int):
     """The households in an industry in a year with their scale, their shares in the cooperatives of
     that industry (held now) and the dividends those cooperatives paid them for the year: one query."""
-    shares = CooperativeMember.objects.current().filter(household=OuterRef("household_id"),
+    shares = CooperativeMember.objects.current().filter(county_code=OuterRef("county_code"), household=OuterRef("household_id"),
                                                         cooperative__industries=industry)
-    paid = DividendPayment.objects.filter(household=OuterRef("household_id"), dividend__year=year,
+    paid = DividendPayment.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("household_id"), dividend__year=year,
                                           dividend__cooperative__industries=industry)
     return (IndustryParticipation.objects.visible_to(user, area).current()
             .filter(industry=industry, year=year)
@@ -156,14 +156,14 @@ def visible_cooperatives(user, area: str = ""):
 
 def cooperatives(user, *, area: str = "", industry: int | None = None, year: int | None = None):
     year = year or clock.today().year
-    members = CooperativeMember.objects.current().filter(cooperative=OuterRef("pk"))
+    members = CooperativeMember.objects.current().filter(county_code=OuterRef("county_code"), cooperative=OuterRef("pk"))
     qs = visible_cooperatives(user, area)
     if industry:
         qs = qs.filter(industries=industry)
     return qs.annotate(
         member_households=_sub_count(members),
         shares_total=_sub_sum(members, "shares"),
-        dividend=_sub_sum(Dividend.objects.filter(cooperative=OuterRef("pk"), year=year), "total"),
+        dividend=_sub_sum(Dividend.objects.filter(county_code=OuterRef("county_code"), cooperative=OuterRef("pk"), year=year), "total"),
     ).order_by("division_code", "name")
 
 
@@ -200,7 +200,7 @@ def dividend_payments(user, dividend: Dividend):
 
 def employed_after(trainee_ref: str = "member_id", end_ref: str = "course__end_on"):
     """An employment of the trainee starting on or after the course's last day."""
-    return Exists(Employment.objects.filter(member=OuterRef(trainee_ref), started_on__gte=OuterRef(end_ref)))
+    return Exists(Employment.objects.filter(county_code=OuterRef("county_code"), member=OuterRef(trainee_ref), started_on__gte=OuterRef(end_ref)))
 
 
 def visible_courses(user, area: str = ""):
@@ -241,7 +241,7 @@ def certificates(user, *, area: str = "", year: int | None = None, subsidy: str 
     qs = Certificate.objects.visible_to(user, area).select_related("trainee__member", "trainee__course")
     if year:
         qs = qs.filter(issued_on__year=year)
-    has = Exists(TrainingSubsidy.objects.filter(certificate=OuterRef("pk")))
+    has = Exists(TrainingSubsidy.objects.filter(county_code=OuterRef("county_code"), certificate=OuterRef("pk")))
     qs = qs.annotate(subsidised=has)
     if subsidy == "none":
         qs = qs.filter(subsidised=False)
@@ -289,11 +289,11 @@ def member_by_id_number(user, id_number: str) -> Member | None:
 def employment_sources(on: dt.date, household_ref: str = "pk") -> list[Exists]:
     """Some member of the household is employed on ``on``, by each of the three sources (the registry's
     work status or post, an open Employment, an open PublicWelfareJob)."""
-    registry = Member.objects.active().filter(household=OuterRef(household_ref)).filter(
+    registry = Member.objects.active().filter(county_code=OuterRef("county_code"), household=OuterRef(household_ref)).filter(
         Q(work_status__in=WORKING_STATUSES, work_months__gt=0) | ~Q(public_welfare_job=""))
     open_q = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    work = Employment.objects.filter(open_q, household=OuterRef(household_ref), member__status="active")
-    job = PublicWelfareJob.objects.filter(open_q, household=OuterRef(household_ref), member__status="active")
+    work = Employment.objects.filter(open_q, county_code=OuterRef("county_code"), household=OuterRef(household_ref), member__status="active")
+    job = PublicWelfareJob.objects.filter(open_q, county_code=OuterRef("county_code"), household=OuterRef(household_ref), member__status="active")
     return [Exists(registry), Exists(work), Exists(job)]
 
 

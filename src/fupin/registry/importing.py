@@ -252,8 +252,8 @@ def apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str,
             cursor.execute(f"""
                 CREATE TEMP TABLE exch_member_match AS
                 SELECT s.row AS row, m.id AS member_id FROM {staged}
-                JOIN registry_member m ON m.household_id = x.household_id AND m.id_number = s.id_number
-                  AND m.status = 'active'
+                JOIN registry_member m ON m.county_code = x.county_code AND m.household_id = x.household_id
+                  AND m.id_number = s.id_number AND m.status = 'active'
                 WHERE x.existed""")
             cursor.execute("CREATE INDEX exch_member_match_row ON exch_member_match (row)")
             cursor.execute("CREATE INDEX exch_member_match_member ON exch_member_match (member_id)")
@@ -276,9 +276,11 @@ def apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str,
             # members of those households who are not in the file
             absent = fetch("""
                 SELECT m.id, m.household_id, m.county_code, m.division_code, m.name, m.id_number, x.household_code
-                FROM registry_member m JOIN exch_household x ON x.household_id = m.household_id AND x.existed
-                WHERE m.status = 'active'
-                  AND NOT EXISTS (SELECT 1 FROM exch_member_match k WHERE k.member_id = m.id)""")
+                FROM registry_member m
+                JOIN exch_household x ON x.county_code = m.county_code AND x.household_id = m.household_id
+                  AND x.existed
+                LEFT JOIN exch_member_match k ON k.member_id = m.id
+                WHERE m.status = 'active' AND k.member_id IS NULL""")
             cursor.execute(f"""
                 SELECT COUNT(*) FROM {staged} WHERE x.existed
                   AND NOT EXISTS (SELECT 1 FROM exch_member_match k WHERE k.row = s.row)""")
@@ -353,10 +355,20 @@ def apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str,
             SELECT i.id, i.household_id, i.county_code, s.division_code,
               {', '.join(f'i.{f} AS old_{f}, {income_new[f]} AS new_{f}' for f in INCOME)}
             FROM registry_householdincome i
-            JOIN exch_household s ON s.household_id = i.household_id AND s.existed AND s.income_year = i.year
+            JOIN exch_household s ON s.county_code = i.county_code AND s.household_id = i.household_id
+              AND s.existed AND s.income_year = i.year
             WHERE {' OR '.join(_distinct(f'i.{f}', income_new[f]) for f in INCOME)}""")
         _events(actor, "household.income", "registry.householdincome", changed, INCOME,
                 f"导入收入：{file_name}"[:300])
+        # written = new years + changed ones, counted here: Citus reports every row an INSERT ... SELECT
+        # from a temporary table offered, not the ones ON CONFLICT actually wrote
+        cursor.execute("SELECT COUNT(*) FROM exch_household WHERE income_year IS NOT NULL")
+        staged_years = cursor.fetchone()[0]
+        cursor.execute("""
+            SELECT COUNT(*) FROM registry_householdincome i
+            JOIN exch_household s ON s.county_code = i.county_code AND s.household_id = i.household_id
+              AND s.income_year = i.year""")
+        existing_years = cursor.fetchone()[0]
         cursor.execute(f"""
             INSERT INTO registry_householdincome (county_code, household_id, year, {', '.join(INCOME)},
               insurance_payouts, medical_out_of_pocket)
@@ -366,6 +378,6 @@ def apply(actor, *, sync_members: bool, outcome: RegisterImport, file_name: str,
             ON CONFLICT (county_code, household_id, year) DO UPDATE SET
               {', '.join(f'{f} = excluded.{f}' for f in INCOME)}
             WHERE {' OR '.join(_distinct(f'registry_householdincome.{f}', f'excluded.{f}') for f in INCOME)}""")
-        counts["incomes_written"] = cursor.rowcount
+        counts["incomes_written"] = staged_years - existing_years + len(changed)
 
     return counts

@@ -38,7 +38,7 @@ def able_to_work(on: dt.date, household_ref: str = "pk", *, willing: bool = Fals
     """Active members of the outer household (``OuterRef(household_ref)``) able to work on ``on``
     (and willing to, with ``willing``): for ``Exists`` and counts."""
     qs = Member.objects.active().filter(
-        household=OuterRef(household_ref), birth_date__lte=years_before(on, WORKING_AGE[0]),
+        county_code=OuterRef("county_code"), household=OuterRef(household_ref), birth_date__lte=years_before(on, WORKING_AGE[0]),
         birth_date__gt=years_before(on, WORKING_AGE[1]), serious_illness=False, disabled=False,
     ).exclude(labour_skill__in=NOT_ABLE_SKILLS).filter(Q(schooling="") | Q(schooling=codes.Schooling.NOT_IN_SCHOOL))
     return qs.filter(work_willing=True) if willing else qs
@@ -46,7 +46,7 @@ def able_to_work(on: dt.date, household_ref: str = "pk", *, willing: bool = Fals
 
 def head_name(household_ref: str = "household_id"):
     """The name of the outer household's head, as a subquery (for one page of a list)."""
-    return Subquery(Member.objects.filter(household=OuterRef(household_ref), relation=codes.Relation.HEAD,
+    return Subquery(Member.objects.filter(county_code=OuterRef("county_code"), household=OuterRef(household_ref), relation=codes.Relation.HEAD,
                                           status=codes.RecordStatus.ACTIVE).values("name")[:1])
 
 

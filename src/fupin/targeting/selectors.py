@@ -182,8 +182,8 @@ def compare(base: IdentificationRun, other: IdentificationRun, user=None) -> dic
     monitored_a = a.exclude(monitoring="").values("household_id")
     # NOT EXISTS rather than NOT IN: an anti-join on PostgreSQL at any size (NOT IN over a set larger
     # than work_mem is probed row by row).
-    was_poor = Exists(a.filter(conclusion="poor", household_id=OuterRef("household_id")))
-    was_monitored = Exists(a.exclude(monitoring="").filter(household_id=OuterRef("household_id")))
+    was_poor = Exists(a.filter(conclusion="poor", county_code=OuterRef("county_code"), household_id=OuterRef("household_id")))
+    was_monitored = Exists(a.exclude(monitoring="").filter(county_code=OuterRef("county_code"), household_id=OuterRef("household_id")))
     changes = {
         "added": b.filter(conclusion="poor").exclude(was_poor),
         # Shown with the new run's reasons (why they are no longer poor).
@@ -222,7 +222,7 @@ def register_differences(user, run: IdentificationRun, area: str = "") -> dict:
 
     base = (results(user, run, area).filter(household__status="active")
             .annotate(current_type=F("household__household_type")))
-    open_case = WorkCase.objects.filter(household=OuterRef("household_id"), status=CaseStatus.OPEN,
+    open_case = WorkCase.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("household_id"), status=CaseStatus.OPEN,
                                     kind__in=("identify", "reentry", "exit"))
     lists = {
         "add": base.filter(conclusion="poor").exclude(household__household_type="poor"),

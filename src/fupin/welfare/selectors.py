@@ -74,7 +74,7 @@ def standard_value(field: str, *, year_field: str, code_field: str, upto_year: i
 def latest_incomes(user, area: str, year: int):
     """Each visible household's latest income row up to ``year``, with the net income and the 低保
     line and 特困 standard of that income year for the household's village."""
-    newer = HouseholdIncome.objects.filter(household=OuterRef("household"), year__gt=OuterRef("year"),
+    newer = HouseholdIncome.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("household"), year__gt=OuterRef("year"),
                                            year__lte=year)
     code = "household__division_id"
     return (HouseholdIncome.objects.visible_to(user, area)
@@ -131,8 +131,9 @@ def destitute_households(user, area: str, year: int):
     outgrows work_mem). A small set, hashed once by the queries that test members against it (probing
     the latest income member by member cost a second at county scale)."""
     has_livelihood = (latest_incomes(user, area, year)
-                      .filter(household=OuterRef("pk"), net__gte=F("tekun_line") * F("household__size")))
-    supported = Member.objects.filter(able_supporter_q(year), household=OuterRef("pk"))
+                      .filter(county_code=OuterRef("county_code"), household=OuterRef("pk"),
+                              net__gte=F("tekun_line") * F("household__size")))
+    supported = Member.objects.filter(able_supporter_q(year), county_code=OuterRef("county_code"), household=OuterRef("pk"))
     return (Household.objects.visible_to(user, area).exclude(Exists(has_livelihood)).exclude(Exists(supported))
             .values("pk"))
 
@@ -149,7 +150,7 @@ def tekun_uncovered(user, area: str, year: int):
 
 
 def premium_missing(user, area: str, year: int):
-    done = PremiumSubsidy.objects.filter(member=OuterRef("pk"), year=year)
+    done = PremiumSubsidy.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year)
     return members(user, area).filter(Q(dibao=True) | Q(tekun=True)).filter(~Exists(done))
 
 
@@ -164,13 +165,13 @@ STAGE_OF_MEMBER = Case(*[When(schooling=s, then=Value(str(stage))) for s, stage 
 
 
 def education_missing(user, area: str, year: int):
-    aided = EducationAid.objects.filter(member=OuterRef("pk"), year=year)
+    aided = EducationAid.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year)
     return schoolchildren(user, area).filter(~Exists(aided)).annotate(stage=STAGE_OF_MEMBER)
 
 
 def education_coverage(user, area: str, year: int) -> list[dict]:
     """Children in school and those aided this year, per stage (one grouped query)."""
-    aided = EducationAid.objects.filter(member=OuterRef("pk"), year=year)
+    aided = EducationAid.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year)
     rows = (schoolchildren(user, area).annotate(stage=STAGE_OF_MEMBER, aided=Exists(aided))
             .values("stage").annotate(children=Count("pk"), covered=Count("pk", filter=Q(aided=True))))
     by_stage = {r["stage"]: r for r in rows}
@@ -201,7 +202,7 @@ def disability_eligible(user, area: str, kind: str):
 
 
 def disability_missing(user, area: str, year: int, kind: str):
-    granted = DisabilitySubsidy.objects.filter(member=OuterRef("pk"), year=year, kind=kind)
+    granted = DisabilitySubsidy.objects.filter(county_code=OuterRef("county_code"), member=OuterRef("pk"), year=year, kind=kind)
     return disability_eligible(user, area, kind).filter(~Exists(granted))
 
 
@@ -316,7 +317,7 @@ def unrenovated(user, area: str = "", *, plan: bool = False):
     """Active households with a C/D house not renovated, with whether a renovation is under way.
     With ``plan``: the housing target's population, 建档立卡 households with an unrenovated C/D house
     that have not been relocated (a relocated household left the house)."""
-    under_way = HouseRenovation.objects.filter(OPEN_RENOVATION, household=OuterRef("pk"))
+    under_way = HouseRenovation.objects.filter(OPEN_RENOVATION, county_code=OuterRef("county_code"), household=OuterRef("pk"))
     qs = (Household.objects.visible_to(user, area)
           .filter(status=ACTIVE, house_grade__in=["C", "D"], house_renovated=False))
     if plan:
@@ -364,7 +365,7 @@ def housing_overview(user, area: str = "") -> dict:
 def willing_not_relocated(user, area: str = "", *, plan: bool = False):
     """Active households willing to move and not yet relocated (with ``plan``: 建档立卡 only, the
     relocation target's population), with whether a place is allocated."""
-    allocated = Relocation.objects.filter(household=OuterRef("pk"), status=RelocationStatus.ALLOCATED)
+    allocated = Relocation.objects.filter(county_code=OuterRef("county_code"), household=OuterRef("pk"), status=RelocationStatus.ALLOCATED)
     qs = Household.objects.visible_to(user, area).filter(status=ACTIVE, relocation_willing=True, relocated=False)
     if plan:
         qs = qs.filter(household_type__in=REGISTERED_POOR)

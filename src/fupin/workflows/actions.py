@@ -1012,14 +1012,14 @@ def generate_exit_candidates(*, actor, work_year: WorkYear) -> int:
             SELECT r.county_code, r.division_code, r.household_id, 'exit', %s, 'open', %s, %s, %s, '{}', '{}',
               '', %s, %s
             FROM targeting_identificationresult r
-            JOIN registry_household h ON h.id = r.household_id
-            WHERE r.run_id = %s AND h.household_type = 'poor' AND h.status = 'active'
+            JOIN registry_household h ON h.county_code = r.county_code AND h.id = r.household_id
+            WHERE r.county_code = %s AND r.run_id = %s AND h.household_type = 'poor' AND h.status = 'active'
               AND r.conclusion = 'not_poor' AND r.stable_above = %s AND r.food_ok = %s AND r.education_ok = %s
               AND r.medical_ok = %s AND r.housing_ok = %s AND r.water_ok = %s
-              AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.household_id = r.household_id
-                              AND k.kind = 'exit' AND k.status = 'open')""",
-                       [work_year.year, first.key, now, due, actor_id, now, run.pk, True, True, True, True, True,
-                        True])
+              AND NOT EXISTS (SELECT 1 FROM workflows_case k WHERE k.county_code = r.county_code
+                              AND k.household_id = r.household_id AND k.kind = 'exit' AND k.status = 'open')""",
+                       [work_year.year, first.key, now, due, actor_id, now, work_year.county_code, run.pk, True,
+                        True, True, True, True, True])
         count = cursor.rowcount
         cursor.execute("""
             INSERT INTO workflows_casestep (county_code, case_id, step, outcome, note, data, actor_id, actor_label,

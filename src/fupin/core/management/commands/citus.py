@@ -14,8 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["distribute", "status"])
+        parser.add_argument("--shards", type=int, default=None,
+                            help="shards per distributed table (default: Citus's citus.shard_count, 32); "
+                                 "a few are enough for tests")
 
-    def handle(self, *args, action, verbosity=1, **options):
+    def handle(self, *args, action, shards=None, verbosity=1, **options):
         if not citus.is_citus():
             raise CommandError(_("这个数据库不是 Citus 协调节点（需要 CREATE EXTENSION citus 并加入工作节点）；"
                                  "单机 PostgreSQL 和 SQLite 无需此步骤。"))
@@ -27,7 +30,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("  节点 %(node)s：%(n)d 个分片") % {"node": node, "n": shards})
             return
         started = time.monotonic()
-        report = citus.distribute(echo=self.stdout.write if verbosity > 1 else (lambda line: None))
+        report = citus.distribute(echo=self.stdout.write if verbosity > 1 else (lambda line: None), shards=shards)
         self.stdout.write(_("按 county_code 分布 %(d)d 个表，参照表 %(r)d 个（其中已就绪 %(a)d 个），用时 %(s).1f 秒") % {
             "d": len(report.distributed), "r": len(report.reference), "a": report.already,
             "s": time.monotonic() - started})
