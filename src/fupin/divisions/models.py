@@ -44,6 +44,16 @@ class DivisionQuerySet(ScopedQuerySet):
     def children_of(self, code: str):
         return self.filter(parent_code=code)
 
+    def county_codes(self, area: str) -> list[str]:
+        """The county codes of ``area`` among these divisions: the county itself for a county or below,
+        a prefecture's or province's counties (in code order)."""
+        if len(area) >= 6:
+            return [area[:6]]
+        from fupin.core.scope import counties_q
+
+        return list(self.filter(counties_q(area, "code"), level=Level.COUNTY).order_by("code")
+                    .values_list("code", flat=True))
+
     def villages(self):
         return self.filter(level=Level.VILLAGE)
 

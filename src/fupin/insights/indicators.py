@@ -124,10 +124,7 @@ def _sub(field_name: str, area: str):
 
 def counties_of(user, area: str) -> list[str]:
     """The visible counties of a prefecture or province (the county itself for a county or below)."""
-    if len(area) >= 6:
-        return [area[:6]]
-    return list(Division.objects.visible_to(user).filter(counties_q(area, "code"), level=Level.COUNTY)
-                .order_by("code").values_list("code", flat=True))
+    return Division.objects.visible_to(user).county_codes(area)
 
 
 def grouped(user, area: str, name: str, year: int, query, *, runs=()) -> list[dict]:

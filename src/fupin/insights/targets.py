@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from fupin.core import clock
 from fupin.core.scope import counties_q, scope_for
 from fupin.divisions.codes import child_width
-from fupin.divisions.models import Division, Level
+from fupin.divisions.models import Division
 from fupin.funds import sums
 from fupin.insights.models import Target, TargetKey
 from fupin.programmes import selectors as programmes
@@ -239,10 +239,7 @@ class Context:
     @cached_property
     def counties(self) -> list[str]:
         """The counties of the area (one for a county and below)."""
-        if self.county:
-            return [self.county]
-        return list(Division.objects.visible_to(self.user).filter(counties_q(self.area, "code"), level=Level.COUNTY)
-                    .order_by("code").values_list("code", flat=True))
+        return Division.objects.visible_to(self.user).county_codes(self.area)
 
     @cached_property
     def runs(self) -> dict:
@@ -294,10 +291,10 @@ class Context:
         (``insights.kept``: one county's query is an equality on its county, one shard), added up."""
         if self.county:
             return compute(self.area)
-        from fupin.insights import indicators, kept
+        from fupin.insights import kept
 
         total: dict = {}
-        for county in indicators.counties_of(self.user, self.area):
+        for county in self.counties:
             key = (name, self.year, self.width, *([self.runs[county].pk] if runs and county in self.runs else []))
             figures = kept.rows(self.user, county, key, lambda c=county: [compute(c)])[0]
             _add_into(total, figures)

@@ -279,7 +279,8 @@ def scale_overview(user, area: str, year: int) -> dict:
         Household.objects.visible_to(user, area).active().filter(household_type=codes.HouseholdType.POOR),
         "division_id", households=Count("pk"), people=Sum("size"))
     # the year's official run of each county of the area (one for a county or below)
-    runs = [r for r in (latest_official_run(c, year) for c in _counties(user, area)) if r is not None and r.year == year]
+    runs = [r for r in (latest_official_run(c, year) for c in Division.objects.visible_to(user).county_codes(area))
+            if r is not None and r.year == year]
     run = runs[0] if runs and len(area) >= 6 else None
     found, found_by = ({}, {})
     if runs:
@@ -309,14 +310,6 @@ def scale_overview(user, area: str, year: int) -> dict:
             "children": [row(c, registered_by.get(c.code, {}), found_by.get(c.code, {}), villages_by.get(c.code, {}))
                          for c in children],
             "split": bool(children) and all(c.code in scales for c in children)}
-
-
-def _counties(user, area: str) -> list[str]:
-    """The counties of ``area`` the user sees (the county itself for a county or below)."""
-    if len(area) >= 6:
-        return [area[:6]]
-    return list(Division.objects.visible_to(user).filter(counties_q(area, "code"), level=Level.COUNTY)
-                .values_list("code", flat=True))
 
 
 def over_scale(household, year: int) -> list[dict]:
