@@ -566,7 +566,12 @@ def coverage(user, area: str, year: int) -> dict:
     """The 八个一 totals (``assistance.selectors.coverage``) with the household-level coverage rates."""
     from fupin.assistance import selectors as assistance
 
-    found = assistance.coverage(user, area, year)
+    if len(area) >= 6:
+        found = assistance.coverage(user, area, year)
+    else:  # each county's totals (all counts), kept per county until it changes, added up
+        totals = added_up(user, area, ("coverage", year),
+                          lambda code: dict(assistance.coverage(user, code, year)["totals"]))
+        found = {"totals": totals, "rows": [], "level": resolve_area(user, area).level}
     t = dict(found["totals"])
     n = t["households"]
     t["with_measure"], t["with_income"], t["with_helper"] = (n - t["no_measure"], n - t["no_income"],
