@@ -488,9 +488,10 @@ def _growth(now, before) -> Decimal | None:
 
 
 def _able_households(user, area: str, on: dt.date):
-    """Active 建档立卡 households with a member able and willing to work on ``on`` (the registry's rule)."""
-    return (Household.objects.visible_to(user, area).active().filter(household_type__in=REGISTERED_POOR)
-            .filter(Exists(able_to_work(on, willing=True))))
+    """Active 建档立卡 households with a member able and willing to work on ``on`` (the registry's rule), of
+    the area's counties (named, so that a county's query with its subqueries runs on its one shard)."""
+    return (Household.objects.visible_to(user, area).filter(counties_q(area)).active()
+            .filter(household_type__in=REGISTERED_POOR).filter(Exists(able_to_work(on, willing=True))))
 
 
 def _industry_skill_probes(year: int, on: dt.date) -> tuple[Exists, Exists, Exists]:
