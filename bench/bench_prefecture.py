@@ -40,6 +40,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from fupin.core.actions import SYSTEM  # noqa: E402
+from fupin.core.citus import is_citus  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_PREFECTURE_HOUSEHOLDS", "1000000"))
 IMPORT_ROWS = int(os.environ.get("BENCH_PREFECTURE_IMPORT_ROWS", "300000"))
@@ -51,14 +52,6 @@ def timed(fn, *args, **kwargs):
     started = time.perf_counter()
     result = fn(*args, **kwargs)
     return time.perf_counter() - started, result
-
-
-def is_citus() -> bool:
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
-        return cursor.fetchone() is not None
 
 
 def analyze() -> None:

@@ -144,17 +144,28 @@ def grouped(user, area: str, name: str, year: int, query, *, runs=()) -> list[di
 
 
 def added_up(user, area: str, key: tuple, compute) -> dict:
-    """``compute(code)`` (a dict of counts and sums) for the area: computed for a county or below;
-    above the counties each county's, kept per county until it changes (``insights.kept``), added up."""
+    """``compute(code)`` (a dict of counts and sums, or of such dicts per child area) for the area:
+    computed for a county or below; above the counties each county's, kept per county until it
+    changes (``insights.kept``), added up."""
     if len(area) >= 6:
         return compute(area)
     from fupin.insights import kept
 
     total: dict = {}
     for county in counties_of(user, area):
-        for name, value in kept.rows(user, county, key, lambda c=county: [compute(c)])[0].items():
-            total[name] = total.get(name, 0) + (value or 0)
+        _add_into(total, kept.rows(user, county, key, lambda c=county: [compute(c)])[0])
     return total
+
+
+def _add_into(total: dict, figures: dict) -> None:
+    """Add ``figures`` (numbers, or dicts of numbers per child area) into ``total``."""
+    for name, value in figures.items():
+        if isinstance(value, dict):
+            _add_into(total.setdefault(name, {}), value)
+        elif isinstance(value, str):  # a grouped row's own code
+            total[name] = value
+        else:
+            total[name] = total.get(name, 0) + (value or 0)
 
 
 def children_of(user, area: str) -> list[Division]:

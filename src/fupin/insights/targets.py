@@ -286,19 +286,12 @@ class Context:
         return list(Target.objects.filter(counties_q(self.area), year__lte=self.year))
 
     def per_county(self, name: str, compute, *, runs: bool = False):
-        """``compute(code)`` (a dict of figures, or of child areas' figures) for the area: for a county or
-        below computed; above the counties each county's, kept per county until it changes
-        (``insights.kept``: one county's query is an equality on its county, one shard), added up."""
-        if self.county:
-            return compute(self.area)
-        from fupin.insights import kept
+        """``compute(code)`` for the area (``indicators.added_up``: above the counties each county's,
+        kept until it changes, added up); ``runs``: the figure reads the county's run of the year."""
+        from fupin.insights import indicators
 
-        total: dict = {}
-        for county in self.counties:
-            key = (name, self.year, self.width, *([self.runs[county].pk] if runs and county in self.runs else []))
-            figures = kept.rows(self.user, county, key, lambda c=county: [compute(c)])[0]
-            _add_into(total, figures)
-        return total
+        run = tuple(sorted(r.pk for r in self.runs.values())) if runs else ()
+        return indicators.added_up(self.user, self.area, (name, self.year, self.width, *run), compute)
 
     @cached_property
     def programme_figures(self) -> dict:
@@ -314,7 +307,11 @@ class Context:
 
     @cached_property
     def housing(self) -> dict:
-        return self.per_county("housing", lambda code: welfare.housing_overview(self.user, code))
+        """``welfare.housing_overview`` (above the counties the same kept counts as the dashboard's)."""
+        from fupin.insights import indicators
+
+        return indicators.added_up(self.user, self.area, ("housing",),
+                                   lambda code: dict(welfare.housing_overview(self.user, code)))
 
     @cached_property
     def income_rows(self) -> dict[str, dict]:
@@ -386,17 +383,6 @@ class Context:
             limits = fund_rules.thresholds(county, self.year)
             return Resolved(plain(limits.reward_share * HUNDRED), True, limits.origin)
         return Resolved(definition.default, True, _("方案默认值"))
-
-
-def _add_into(total: dict, figures: dict) -> None:
-    """Add ``figures`` (numbers, or dicts of numbers per child area) into ``total``."""
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            _add_into(total.setdefault(key, {}), value)
-        elif key == "sub":
-            total[key] = value
-        else:
-            total[key] = total.get(key, 0) + (value or 0)
 
 
 def area_name(code: str) -> str:
