@@ -85,13 +85,21 @@ def latest_incomes(user, area: str, year: int):
                                                 upto_year=year)))
 
 
+def _of_line_years(incomes, field: str, year: int):
+    """The income rows of the years up to ``year`` that have some standard's ``field``: the others have
+    no line (NULL), so no comparison with it holds. The same households, from fewer income rows."""
+    years = list(WelfareStandard.objects.filter(year__lte=year, **{f"{field}__isnull": False})
+                 .values_list("year", flat=True).distinct())
+    return incomes.filter(year__in=years) if years else incomes
+
+
 def members(user, area: str = ""):
     return Member.objects.visible_to(user, area).filter(status=ACTIVE)
 
 
 def poor_households(user, area: str, year: int):
     """Ids of the visible households whose latest per-capita net income is below the 低保 line."""
-    return (latest_incomes(user, area, year)
+    return (_of_line_years(latest_incomes(user, area, year), "dibao_line", year)
             .filter(household__size__gt=0, net__lt=F("dibao_line") * F("household__size"))
             .values("household_id"))
 
@@ -130,7 +138,7 @@ def destitute_households(user, area: str, year: int):
     (anti-joins, once per household; NOT IN would be probed row by row on PostgreSQL once the set
     outgrows work_mem). A small set, hashed once by the queries that test members against it (probing
     the latest income member by member cost a second at county scale)."""
-    has_livelihood = (latest_incomes(user, area, year)
+    has_livelihood = (_of_line_years(latest_incomes(user, area, year), "tekun_standard", year)
                       .filter(household=OuterRef("pk"), net__gte=F("tekun_line") * F("household__size")))
     supported = Member.objects.filter(able_supporter_q(year), household=OuterRef("pk"))
     return (Household.objects.visible_to(user, area).exclude(Exists(has_livelihood)).exclude(Exists(supported))
@@ -253,20 +261,43 @@ def guarantee_overview(user, area: str, year: int, *, by_area: list[dict] | None
     premium_done = PremiumSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
         n=Count("pk"), total=Coalesce(Sum("amount"), Value(0), output_field=DecimalField(**MONEY)))
     edu = education if education is not None else education_coverage(user, area, year)
-    living = DisabilitySubsidy.objects.visible_to(user, area).filter(year=year)
+    granted = DisabilitySubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
+        living=Count("pk", filter=Q(kind=SubsidyKind.LIVING)), care=Count("pk", filter=Q(kind=SubsidyKind.CARE)))
     return {
         **covered,
         "premium_done": premium_done["n"], "premium_total": premium_done["total"],
-        "premium_missing": premium_missing(user, area, year).count(),
         "medical_cases": MedicalAid.objects.visible_to(user, area).filter(treated_on__year=year).count(),
         "education_children": sum(r["children"] for r in edu),
         "education_covered": sum(r["covered"] for r in edu),
         "education_missing": sum(r["missing"] for r in edu),
-        "living_granted": living.filter(kind=SubsidyKind.LIVING).count(),
-        "living_missing": disability_missing(user, area, year, SubsidyKind.LIVING).count(),
-        "care_granted": living.filter(kind=SubsidyKind.CARE).count(),
-        "care_missing": disability_missing(user, area, year, SubsidyKind.CARE).count(),
+        "living_granted": granted["living"], "care_granted": granted["care"],
+        **member_gaps(user, area, year),
     }
+
+
+def member_gaps(user, area: str, year: int) -> dict[str, int]:
+    """The counts of ``premium_missing`` and of ``disability_missing`` (生活补贴 and 护理补贴) in ONE
+    aggregate over the area's active members (one pass instead of four): the same conditions, with the
+    year's premiums and subsidies, the households with someone on 低保 and those of poverty attribute
+    低保 as sets hashed once (of the area's counties), not a probe per member."""
+    counties = Q()  # the counties of the members seen (a member's rows and household are in its county)
+    prefixes = scope_for(user).narrowed(area).prefixes
+    if "" not in prefixes:
+        counties = Q(pk__in=[])
+        for prefix in prefixes:
+            counties |= counties_q(prefix)
+    paid = PremiumSubsidy.objects.filter(counties, year=year)
+    subsidised = DisabilitySubsidy.objects.filter(counties, year=year)
+    on_dibao = Member.objects.filter(counties, status=ACTIVE, dibao=True).values("household_id")
+    dibao_attribute = Household.objects.filter(counties, poverty_attribute=codes.PovertyAttribute.DIBAO)
+    in_dibao_household = Q(household_id__in=on_dibao) | Q(household_id__in=dibao_attribute.values("pk"))
+    return members(user, area).filter(Q(dibao=True) | Q(tekun=True) | Q(disabled=True)).aggregate(
+        premium_missing=Count("pk", filter=(Q(dibao=True) | Q(tekun=True))
+                              & ~Q(pk__in=paid.values("member_id"))),
+        living_missing=Count("pk", filter=Q(disabled=True) & in_dibao_household
+                             & ~Q(pk__in=subsidised.filter(kind=SubsidyKind.LIVING).values("member_id"))),
+        care_missing=Count("pk", filter=Q(disabled=True, disability_grade__in=rules.SEVERE_GRADES)
+                           & ~Q(pk__in=subsidised.filter(kind=SubsidyKind.CARE).values("member_id"))))
 
 
 def guarantee_by_area(user, area: str, year: int) -> list[dict]:
