@@ -135,3 +135,23 @@ def test_member_gaps_in_one_pass_equal_the_lists(users):
     overview = selectors.guarantee_overview(county, COUNTY, YEAR)
     assert {k: overview[k] for k in gaps} == gaps
     assert (overview["living_granted"], overview["care_granted"]) == (1, 1)
+
+
+def test_latest_income_of_a_year_without_a_line(users):
+    """The poor and destitute sets read only the income rows of years with a line (``latest_incomes(...,
+    line=...)``), yet a household's latest income stays its latest: a 2023 income where only 2022 has a
+    standard is compared with no line (no 低保 poverty, no livelihood), and hides the 2022 income below it."""
+    standard(year=2022, dibao_line=Decimal(5000), tekun_standard=Decimal(6000))
+    old_only = household(adult(age=70, name="仅2022"), income=Decimal(4000), year=2022)  # latest 2022: poor
+    both = household(adult(age=70, name="两年"), income=Decimal(4000), year=2022)
+    registry_actions.set_income(actor=SYSTEM, household=both, year=YEAR, values={"wage_income": Decimal(100000)})
+    rich = household(adult(age=70, name="2022富"), income=Decimal(9000), year=2022)  # a livelihood in 2022
+    user = users["county"]
+    poor = set(selectors.poor_households(user, COUNTY, YEAR).values_list("household_id", flat=True))
+    destitute = set(selectors.destitute_households(user, COUNTY, YEAR).values_list("pk", flat=True))
+    assert poor == {old_only.pk}
+    assert destitute == {old_only.pk, both.pk}  # 2023 has no standard: no livelihood; rich lives on 2022's
+    assert rich.pk not in destitute
+    assert {m.name for m in selectors.dibao_uncovered(user, COUNTY, YEAR)} == {"仅2022"}
+    assert {m.name for m in selectors.tekun_uncovered(user, COUNTY, YEAR)} == {"仅2022", "两年"}
+    assert selectors.guarantee_overview(user, COUNTY, YEAR)["tekun_missing"] == 2

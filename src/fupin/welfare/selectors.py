@@ -71,26 +71,28 @@ def standard_value(field: str, *, year_field: str, code_field: str, upto_year: i
 
 
 
-def latest_incomes(user, area: str, year: int):
+def latest_incomes(user, area: str, year: int, *, line: str = ""):
     """Each visible household's latest income row up to ``year``, with the net income and the 低保
-    line and 特困 standard of that income year for the household's village."""
+    line and 特困 standard of that income year for the household's village.
+
+    With ``line`` (a standard's field, "dibao_line" or "tekun_standard"): only the rows of the years
+    that have that line somewhere, for a comparison with it (the other years' line is NULL, so no
+    comparison holds): the same households, from fewer rows, and only incomes after the first such
+    year can be newer than one of them."""
     newer = HouseholdIncome.objects.filter(household=OuterRef("household"), year__gt=OuterRef("year"),
                                            year__lte=year)
+    rows = HouseholdIncome.objects.visible_to(user, area).filter(year__lte=year)
+    if line:
+        years = sorted(set(WelfareStandard.objects.filter(year__lte=year, **{f"{line}__isnull": False})
+                           .values_list("year", flat=True)))
+        if years:
+            rows, newer = rows.filter(year__in=years), newer.filter(year__gt=years[0])
     code = "household__division_id"
-    return (HouseholdIncome.objects.visible_to(user, area)
-            .filter(year__lte=year).exclude(Exists(newer))
+    return (rows.exclude(Exists(newer))
             .annotate(net=NET_INCOME,
                       dibao_line=standard_value("dibao_line", year_field="year", code_field=code, upto_year=year),
                       tekun_line=standard_value("tekun_standard", year_field="year", code_field=code,
                                                 upto_year=year)))
-
-
-def _of_line_years(incomes, field: str, year: int):
-    """The income rows of the years up to ``year`` that have some standard's ``field``: the others have
-    no line (NULL), so no comparison with it holds. The same households, from fewer income rows."""
-    years = list(WelfareStandard.objects.filter(year__lte=year, **{f"{field}__isnull": False})
-                 .values_list("year", flat=True).distinct())
-    return incomes.filter(year__in=years) if years else incomes
 
 
 def members(user, area: str = ""):
@@ -99,7 +101,7 @@ def members(user, area: str = ""):
 
 def poor_households(user, area: str, year: int):
     """Ids of the visible households whose latest per-capita net income is below the 低保 line."""
-    return (_of_line_years(latest_incomes(user, area, year), "dibao_line", year)
+    return (latest_incomes(user, area, year, line="dibao_line")
             .filter(household__size__gt=0, net__lt=F("dibao_line") * F("household__size"))
             .values("household_id"))
 
@@ -138,7 +140,7 @@ def destitute_households(user, area: str, year: int):
     (anti-joins, once per household; NOT IN would be probed row by row on PostgreSQL once the set
     outgrows work_mem). A small set, hashed once by the queries that test members against it (probing
     the latest income member by member cost a second at county scale)."""
-    has_livelihood = (_of_line_years(latest_incomes(user, area, year), "tekun_standard", year)
+    has_livelihood = (latest_incomes(user, area, year, line="tekun_standard")
                       .filter(household=OuterRef("pk"), net__gte=F("tekun_line") * F("household__size")))
     supported = Member.objects.filter(able_supporter_q(year), household=OuterRef("pk"))
     return (Household.objects.visible_to(user, area).exclude(Exists(has_livelihood)).exclude(Exists(supported))
