@@ -307,6 +307,12 @@ class Member(models.Model):
             models.Index(fields=["household", "status"], name="member_household_status"),
             # the county's members with a labour skill, index-only (the targets' 技能 probe)
             models.Index(fields=["county_code", "labour_skill", "status", "household"], name="member_county_skill"),
+            # the active members on 低保 or 特困 or disabled (a tenth of them), with every column the welfare
+            # gaps read: their counts and the 低保 households, index-only instead of reading every member
+            models.Index(fields=["division_code", "county_code", "household", "id", "dibao", "tekun", "disabled",
+                                 "disability_grade"],
+                         condition=Q(status="active") & (Q(dibao=True) | Q(tekun=True) | Q(disabled=True)),
+                         name="member_gap_people"),
         ]
 
     def __str__(self) -> str:
