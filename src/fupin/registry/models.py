@@ -17,6 +17,18 @@ from fupin.registry import codes
 MONEY = {"max_digits": 12, "decimal_places": 2}
 AREA = {"max_digits": 10, "decimal_places": 2}
 
+# Able to work (registry.selectors.able_to_work, which adds the working ages) and at work by the
+# registry's own columns (programmes.selectors.employment_sources): the selectors' conditions and those
+# of the partial indexes that serve them (member_able, member_working), so both always say the same.
+NOT_ABLE_SKILLS = (codes.LabourSkill.LOST, codes.LabourSkill.NONE)
+WORKING_STATUSES = (codes.WorkStatus.IN_TOWNSHIP, codes.WorkStatus.IN_COUNTY, codes.WorkStatus.IN_PROVINCE,
+                    codes.WorkStatus.OUT_OF_PROVINCE, codes.WorkStatus.OTHER)
+ABLE_MEMBER = (Q(status=codes.RecordStatus.ACTIVE, serious_illness=False, disabled=False)
+               & ~Q(labour_skill__in=NOT_ABLE_SKILLS)
+               & (Q(schooling="") | Q(schooling=codes.Schooling.NOT_IN_SCHOOL)))
+WORKING_MEMBER = Q(status=codes.RecordStatus.ACTIVE) & (Q(work_status__in=WORKING_STATUSES, work_months__gt=0)
+                                                        | ~Q(public_welfare_job=""))
+
 
 class HouseholdQuerySet(ScopedQuerySet):
     def active(self):
@@ -313,6 +325,10 @@ class Member(models.Model):
                                  "disability_grade"],
                          condition=Q(status="active") & (Q(dibao=True) | Q(tekun=True) | Q(disabled=True)),
                          name="member_gap_people"),
+            # households with someone able to work (and willing), and with someone at work by the
+            # registry: index-only probes for 零就业 and the industry/skill target, not the whole table
+            models.Index(fields=["household", "birth_date", "work_willing"], condition=ABLE_MEMBER, name="member_able"),
+            models.Index(fields=["household"], condition=WORKING_MEMBER, name="member_working"),
         ]
 
     def __str__(self) -> str:
