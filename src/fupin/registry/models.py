@@ -26,6 +26,11 @@ WORKING_STATUSES = (codes.WorkStatus.IN_TOWNSHIP, codes.WorkStatus.IN_COUNTY, co
 ABLE_MEMBER = (Q(status=codes.RecordStatus.ACTIVE, serious_illness=False, disabled=False)
                & ~Q(labour_skill__in=NOT_ABLE_SKILLS)
                & (Q(schooling="") | Q(schooling=codes.Schooling.NOT_IN_SCHOOL)))
+# An able legal supporter whatever the day (welfare.selectors.able_supporter_q adds the ages 18-59):
+# active, no serious illness, no grade 1-2 disability; the condition of the partial index member_supporter.
+SEVERE_DISABILITY_GRADES = ("1", "2")
+SUPPORTER_MEMBER = (Q(status=codes.RecordStatus.ACTIVE, serious_illness=False)
+                    & ~Q(disabled=True, disability_grade__in=SEVERE_DISABILITY_GRADES))
 WORKING_MEMBER = Q(status=codes.RecordStatus.ACTIVE) & (Q(work_status__in=WORKING_STATUSES, work_months__gt=0)
                                                         | ~Q(public_welfare_job=""))
 
@@ -329,6 +334,8 @@ class Member(models.Model):
             # registry: index-only probes for 零就业 and the industry/skill target, not the whole table
             models.Index(fields=["household", "birth_date", "work_willing"], condition=ABLE_MEMBER, name="member_able"),
             models.Index(fields=["household"], condition=WORKING_MEMBER, name="member_working"),
+            # households with an able supporter (特困 is for those without one): index-only
+            models.Index(fields=["household", "birth_date"], condition=SUPPORTER_MEMBER, name="member_supporter"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Length
 from fupin.core.scope import counties_q, prefix_q, scope_for
 from fupin.divisions.models import Division
 from fupin.registry import codes
-from fupin.registry.models import Household, HouseholdIncome, Member
+from fupin.registry.models import SUPPORTER_MEMBER, Household, HouseholdIncome, Member
 from fupin.registry.selectors import NET_INCOME
 from fupin.welfare import rules
 from fupin.welfare.models import (
@@ -129,9 +129,8 @@ def able_supporter_q(year: int) -> Q:
     supporter for the others in the household. Nobody without labour capacity (no_labour_q) is one,
     so "another member" needs no self-exclusion and the supporters can be found per household once."""
     ref = rules.reference_date(year)
-    return (Q(status=ACTIVE, birth_date__lte=rules.years_before(ref, rules.ADULT_AGE),
-              birth_date__gt=rules.years_before(ref, rules.ELDERLY_AGE), serious_illness=False)
-            & ~Q(disabled=True, disability_grade__in=rules.SEVERE_GRADES))
+    return SUPPORTER_MEMBER & Q(birth_date__lte=rules.years_before(ref, rules.ADULT_AGE),  # index member_supporter
+                                birth_date__gt=rules.years_before(ref, rules.ELDERLY_AGE))
 
 
 def destitute_households(user, area: str, year: int):
