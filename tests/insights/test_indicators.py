@@ -127,6 +127,31 @@ def test_degree_and_compliance_come_from_the_latest_official_run(users, rules, p
     assert township.assisted == 3  # the township cadre sees the county's run narrowed to 湖坊乡
 
 
+def test_run_poor_folded_from_the_results_rows_is_the_run_poor_read(users, rules, population):
+    """``overview`` folds ``run_poor`` from the rows ``results`` reads (one pass over the run's results):
+    the same households and people as the query of its own, for every user and area, and for a year whose
+    run is an earlier year's (not counted: ``missing``)."""
+    from fupin.targeting.models import IdentificationResult
+
+    for key, h in population.items():
+        income(h, YEAR, wage=200000 if key in ("ordinary", "monitored") else 2000)
+    official_run(COUNTY, YEAR)
+    poor = IdentificationResult.objects.filter(conclusion="poor")
+    assert poor.exists() and poor.count() < IdentificationResult.objects.count()
+    for user in (users["county"], users["township"]):
+        for area in (COUNTY, HUFANG, JIANYUAN, TANXI):
+            for year in (YEAR, YEAR + 1):
+                direct = ind.run_poor(user, area, year)
+                assert ind.run_poor(user, area, year, results=ind.results(user, area, year)) == direct
+    whole = ind.run_poor(users["county"], COUNTY, YEAR)
+    assert (whole["households"], whole["people"], whole["missing"]) == (
+        poor.count(), sum(poor.values_list("size", flat=True)), 0)
+    assert ind.overview(users["county"], COUNTY, YEAR)["run_poor"] == whole
+    later = ind.run_poor(users["county"], COUNTY, YEAR + 1)
+    assert (later["households"], later["missing"]) == (None, 1)
+    assert ind.overview(users["county"], COUNTY, YEAR + 1)["run_poor"] == later
+
+
 def test_no_official_run_gives_empty_compliance(users, population):
     res = ind.results(users["county"], COUNTY, YEAR)
     assert res.run is None and res.compliance["all"]["rate"] is None

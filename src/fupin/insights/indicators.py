@@ -442,6 +442,8 @@ class Results:
     assisted: int = 0  # assisted households in the run (poor, exited, monitored)
     compliance: dict = field(default_factory=dict)  # guarantee -> {"ok", "fail", "rate"}; "all" for all five
     children: list = field(default_factory=list)
+    # county -> {"households", "people"} its run concludes poor (the rows above, folded: ``run_poor``)
+    poor: dict = field(default_factory=dict)
 
 
 def _compliance(ok: dict, n: int) -> dict:
@@ -474,6 +476,10 @@ def results(user, area: str, year: int) -> Results:
     width = child_width(area)
     for r in rows:  # per village: folded into the child areas
         r["sub"] = r["division_code"][:width]
+        if r["conclusion"] == "poor":
+            p = result.poor.setdefault(r["division_code"][:6], {"households": 0, "people": 0})
+            p["households"] += r["households"]
+            p["people"] += r["people"] or 0
         if r["conclusion"] == "poor" and r["degree"]:
             d = degrees[r["degree"]]
             d["households"] += r["households"]
@@ -517,16 +523,23 @@ def _of_runs(runs) -> Q:
     return q
 
 
-def run_poor(user, area: str, year: int) -> dict:
+def run_poor(user, area: str, year: int, *, results: Results | None = None) -> dict:
     """The year's official runs (``official_runs``: the county's, or each county's of a prefecture) over
     the area: households and people they conclude poor, one aggregate; counties without a run of the
-    year are not counted (``missing`` says how many). The registered poor are ``population(...).by_type["poor"]``."""
+    year are not counted (``missing`` says how many). The registered poor are ``population(...).by_type["poor"]``.
+    With ``results`` (``results(user, area, year)``, which reads the same runs' rows), folded from its
+    rows instead of read again."""
     from fupin.targeting.models import IdentificationResult
 
-    every = official_runs(area, year)
+    every = results.runs if results is not None else official_runs(area, year)
     runs = [r for r in every if r.year == year]
     if not runs:
         return {"run": None, "runs": [], "households": None, "people": None, "missing": len(every)}
+    if results is not None:
+        found = [results.poor[r.county_code] for r in runs if r.county_code in results.poor]
+        return {"run": runs[0] if len(area) >= 6 else None, "runs": runs,
+                "households": sum(r["households"] for r in found), "people": sum(r["people"] for r in found),
+                "missing": len(every) - len(runs)}
     found = grouped(user, area, "run_poor", year, lambda code: (
         IdentificationResult.objects.visible_to(user, code).filter(_of_runs(_runs_in(runs, code)), conclusion="poor")
         .values("county_code").annotate(households=Count("pk"), people=Sum("size")).order_by()), runs=runs)
@@ -692,14 +705,15 @@ def overview(user, area: str = "", year: int | None = None, *, families=("core",
     code = division.code
     year = year or default_year(user, code)
     data = {"division": division, "area": code, "year": year}
+    found = results(user, code, year) if "results" in families else None
     if "core" in families:
         data["population"] = population(user, code, year)
-        data["run_poor"] = run_poor(user, code, year)
+        data["run_poor"] = run_poor(user, code, year, results=found)  # folded from the results' rows
         data["flows"] = flows(user, code, year)
     if "income" in families:
         data["income"] = income(user, code, year)
-    if "results" in families:
-        data["results"] = results(user, code, year)
+    if found is not None:
+        data["results"] = found
     if "coverage" in families:
         data["coverage"] = coverage(user, code, year)
     if "training" in families:

@@ -33,7 +33,7 @@ from fupin.programmes.models import (
     TrainingSubsidy,
 )
 from fupin.registry import codes
-from fupin.registry.models import Household, Member
+from fupin.registry.models import WORKING_MEMBER, Household, Member
 from fupin.registry.selectors import (  # noqa: F401 - re-exported: the programme pages and insights use them
     WORKING_AGE,
     able_to_work,
@@ -49,8 +49,6 @@ MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
 # able to work = not seriously ill, not disabled, labour skill not "lost"/"none", not in school;
 # employed = registry work status in WORKING_STATUSES with work months > 0, or a registry
 # public-welfare job, or an Employment or PublicWelfareJob open on the reference day.
-WORKING_STATUSES = (codes.WorkStatus.IN_TOWNSHIP, codes.WorkStatus.IN_COUNTY, codes.WorkStatus.IN_PROVINCE,
-                    codes.WorkStatus.OUT_OF_PROVINCE, codes.WorkStatus.OTHER)
 ASSISTED_TYPES = (codes.HouseholdType.POOR, codes.HouseholdType.EXITED, codes.HouseholdType.MONITORED)
 
 
@@ -289,8 +287,7 @@ def member_by_id_number(user, id_number: str) -> Member | None:
 def employment_sources(on: dt.date, household_ref: str = "pk") -> list[Exists]:
     """Some member of the household is employed on ``on``, by each of the three sources (the registry's
     work status or post, an open Employment, an open PublicWelfareJob)."""
-    registry = Member.objects.active().filter(county_code=OuterRef("county_code"), household=OuterRef(household_ref)).filter(
-        Q(work_status__in=WORKING_STATUSES, work_months__gt=0) | ~Q(public_welfare_job=""))
+    registry = Member.objects.filter(WORKING_MEMBER, county_code=OuterRef("county_code"), household=OuterRef(household_ref))  # index member_working
     open_q = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
     work = Employment.objects.filter(open_q, county_code=OuterRef("county_code"), household=OuterRef(household_ref), member__status="active")
     job = PublicWelfareJob.objects.filter(open_q, county_code=OuterRef("county_code"), household=OuterRef(household_ref), member__status="active")

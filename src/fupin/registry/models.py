@@ -17,6 +17,23 @@ from fupin.registry import codes
 MONEY = {"max_digits": 12, "decimal_places": 2}
 AREA = {"max_digits": 10, "decimal_places": 2}
 
+# Able to work (registry.selectors.able_to_work, which adds the working ages) and at work by the
+# registry's own columns (programmes.selectors.employment_sources): the selectors' conditions and those
+# of the partial indexes that serve them (member_able, member_working), so both always say the same.
+NOT_ABLE_SKILLS = (codes.LabourSkill.LOST, codes.LabourSkill.NONE)
+WORKING_STATUSES = (codes.WorkStatus.IN_TOWNSHIP, codes.WorkStatus.IN_COUNTY, codes.WorkStatus.IN_PROVINCE,
+                    codes.WorkStatus.OUT_OF_PROVINCE, codes.WorkStatus.OTHER)
+ABLE_MEMBER = (Q(status=codes.RecordStatus.ACTIVE, serious_illness=False, disabled=False)
+               & ~Q(labour_skill__in=NOT_ABLE_SKILLS)
+               & (Q(schooling="") | Q(schooling=codes.Schooling.NOT_IN_SCHOOL)))
+# An able legal supporter whatever the day (welfare.selectors.able_supporter_q adds the ages 18-59):
+# active, no serious illness, no grade 1-2 disability; the condition of the partial index member_supporter.
+SEVERE_DISABILITY_GRADES = ("1", "2")
+SUPPORTER_MEMBER = (Q(status=codes.RecordStatus.ACTIVE, serious_illness=False)
+                    & ~Q(disabled=True, disability_grade__in=SEVERE_DISABILITY_GRADES))
+WORKING_MEMBER = Q(status=codes.RecordStatus.ACTIVE) & (Q(work_status__in=WORKING_STATUSES, work_months__gt=0)
+                                                        | ~Q(public_welfare_job=""))
+
 
 class HouseholdQuerySet(ScopedQuerySet):
     def active(self):
@@ -307,6 +324,18 @@ class Member(models.Model):
             models.Index(fields=["household", "status"], name="member_household_status"),
             # the county's members with a labour skill, index-only (the targets' 技能 probe)
             models.Index(fields=["county_code", "labour_skill", "status", "household"], name="member_county_skill"),
+            # the active members on 低保 or 特困 or disabled (a tenth of them), with every column the welfare
+            # gaps read: their counts and the 低保 households, index-only instead of reading every member
+            models.Index(fields=["division_code", "county_code", "household", "id", "dibao", "tekun", "disabled",
+                                 "disability_grade"],
+                         condition=Q(status="active") & (Q(dibao=True) | Q(tekun=True) | Q(disabled=True)),
+                         name="member_gap_people"),
+            # households with someone able to work (and willing), and with someone at work by the
+            # registry: index-only probes for 零就业 and the industry/skill target, not the whole table
+            models.Index(fields=["household", "birth_date", "work_willing"], condition=ABLE_MEMBER, name="member_able"),
+            models.Index(fields=["household"], condition=WORKING_MEMBER, name="member_working"),
+            # households with an able supporter (特困 is for those without one): index-only
+            models.Index(fields=["household", "birth_date"], condition=SUPPORTER_MEMBER, name="member_supporter"),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,14 @@ from fupin.core.clock import years_before
 from fupin.core.scope import scope_for
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes, idnumber
-from fupin.registry.models import Household, HouseholdIncome, Member, VillageProfile, WorkTeamMember
+from fupin.registry.models import (
+    ABLE_MEMBER,
+    Household,
+    HouseholdIncome,
+    Member,
+    VillageProfile,
+    WorkTeamMember,
+)
 
 # A household income row's net income (纯收入), as an expression over HouseholdIncome.
 NET_INCOME = (F("wage_income") + F("business_income") + F("property_income") + F("transfer_income")
@@ -31,16 +38,15 @@ NET_INCOME = (F("wage_income") + F("business_income") + F("property_income") + F
 # the 60th), not seriously ill, not disabled, labour skill not 丧失劳动力 / 无劳动力, not in school.
 # 有劳动意愿 (willing) adds the member's recorded willingness to work.
 WORKING_AGE = (16, 60)
-NOT_ABLE_SKILLS = (codes.LabourSkill.LOST, codes.LabourSkill.NONE)
 
 
 def able_to_work(on: dt.date, household_ref: str = "pk", *, willing: bool = False):
     """Active members of the outer household (``OuterRef(household_ref)``) able to work on ``on``
     (and willing to, with ``willing``): for ``Exists`` and counts."""
-    qs = Member.objects.active().filter(
-        county_code=OuterRef("county_code"), household=OuterRef(household_ref), birth_date__lte=years_before(on, WORKING_AGE[0]),
-        birth_date__gt=years_before(on, WORKING_AGE[1]), serious_illness=False, disabled=False,
-    ).exclude(labour_skill__in=NOT_ABLE_SKILLS).filter(Q(schooling="") | Q(schooling=codes.Schooling.NOT_IN_SCHOOL))
+    qs = Member.objects.filter(ABLE_MEMBER,  # active, no serious illness or disability, not in school (index member_able)
+                               county_code=OuterRef("county_code"), household=OuterRef(household_ref),
+                               birth_date__lte=years_before(on, WORKING_AGE[0]),
+                               birth_date__gt=years_before(on, WORKING_AGE[1]))
     return qs.filter(work_willing=True) if willing else qs
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts.roles import Cap
-from fupin.core import audit, jobs
+from fupin.core import audit, jobs, staging
 from fupin.core.actions import atomic, is_system, user_or_none
 from fupin.core.actions import authorize as core_authorize
 from fupin.core.scope import scope_for
@@ -218,6 +218,9 @@ def execute_run(run: IdentificationRun, echo=None) -> IdentificationRun:
                          _("已完成 %(a)s（%(n)d/%(t)d）") % {"a": name, "n": done, "t": len(chunks)})
         with atomic(), connection.cursor() as cursor:
             cursor.execute(compute.village_insert_sql(params), [run.pk])
+        # a run adds a row per household: the planner's statistics of the results (autovacuum would
+        # refresh them later, or never where it is off) so the figures read them by hash, not by sort
+        staging.analyze("targeting_identificationresult")
         progress(95, _("汇总"))
         summary = selectors.summarize(run)
         summary["seconds"] = round(time.perf_counter() - started, 2)

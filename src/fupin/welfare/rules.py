@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from fupin.core import clock
+from fupin.registry.models import SEVERE_DISABILITY_GRADES
 from fupin.welfare.models import SCHOOLING_STAGE, NeedStatus, OfferStatus
 
 # 特困 "no labour capacity" (domain.md 7)
@@ -16,7 +17,7 @@ MINOR_AGE = 16
 ADULT_AGE = 18
 # Intellectual (5) or mental (6) disability of grade 1-2, or physical (4) disability of grade 1.
 NO_LABOUR_DISABILITIES = ((("5", "6"), ("1", "2")), (("4",), ("1",)))
-SEVERE_GRADES = ("1", "2")
+SEVERE_GRADES = SEVERE_DISABILITY_GRADES  # ("1", "2"), also the condition of the index member_supporter
 # Households whose children are covered by education aid (建档立卡: poor, exited, monitored).
 AID_HOUSEHOLD_TYPES = ("poor", "exited", "monitored")
 

@@ -111,6 +111,7 @@ class Command(BaseCommand):
                         "name": name, "code": county, "households": f"{sizes[county]:,}"})
                 self._county(county, name, sizes[county], seed, no_identify, used_ids)
             Setting.put("demo.params", wanted)
+            generator.analyze_all()  # every table the demo filled (autovacuum may be off, or late)
         accounts.ensure_accounts()
         self.stdout.write("\n" + _("演示日期：%(date)s（本系统的时钟，每个页面都显示它）") % {
             "date": clock.stored_today() or clock.today()})
