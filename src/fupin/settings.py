@@ -158,6 +158,12 @@ if FUPIN_MIGRATE_DATABASE_URL:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The kept per-county figures (fupin.insights.kept) live in the cache: each process's memory by
+# default, room for a province's counties (Django's default of 300 entries would drop them as fast
+# as they are made). A deployment with several processes names a shared cache here instead.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 50_000}}}
+
 # --- accounts and login security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["fupin.accounts.backends.LockoutModelBackend"]
