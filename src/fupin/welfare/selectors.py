@@ -102,7 +102,7 @@ def members(user, area: str = ""):
 
 def poor_households(user, area: str, year: int):
     """Ids of the visible households whose latest per-capita net income is below the 低保 line."""
-    return (latest_incomes(user, area, year, line="dibao_line")
+    return (latest_incomes(user, area, year, line="dibao_line").filter(counties_q(area))
             .filter(household__size__gt=0, net__lt=F("dibao_line") * F("household__size"))
             .values("household_id"))
 
@@ -144,8 +144,8 @@ def destitute_households(user, area: str, year: int):
                       .filter(county_code=OuterRef("county_code"), household=OuterRef("pk"),
                               net__gte=F("tekun_line") * F("household__size")))
     supported = Member.objects.filter(able_supporter_q(year), county_code=OuterRef("county_code"), household=OuterRef("pk"))
-    return (Household.objects.visible_to(user, area).exclude(Exists(has_livelihood)).exclude(Exists(supported))
-            .values("pk"))
+    return (Household.objects.visible_to(user, area).filter(counties_q(area)).exclude(Exists(has_livelihood))
+            .exclude(Exists(supported)).values("pk"))
 
 
 def tekun_missing_q(year: int) -> Q:
@@ -239,7 +239,8 @@ def guarantee_counts(user, area: str, year: int) -> dict[str, dict[str, int]]:
     (the same conditions and household sets, ``poor_households`` and ``destitute_households``, each
     computed once in the statement). Grouped by the village column; the callers fold the villages."""
     poor, destitute = poor_households(user, area, year), destitute_households(user, area, year)
-    rows = (members(user, area).order_by().values("division_code")
+    # the county named on every table (with the sets': one shard on Citus)
+    rows = (members(user, area).filter(counties_q(area)).order_by().values("division_code")
             .annotate(dibao_people=Count("pk", filter=Q(dibao=True)),
                       dibao_households=Count("household", distinct=True, filter=Q(dibao=True)),
                       tekun_people=Count("pk", filter=Q(tekun=True)),
@@ -294,7 +295,7 @@ def member_gaps(user, area: str, year: int) -> dict[str, int]:
     on_dibao = Member.objects.filter(counties, status=ACTIVE, dibao=True).values("household_id")
     dibao_attribute = Household.objects.filter(counties, poverty_attribute=codes.PovertyAttribute.DIBAO)
     in_dibao_household = Q(household_id__in=on_dibao) | Q(household_id__in=dibao_attribute.values("pk"))
-    return members(user, area).filter(Q(dibao=True) | Q(tekun=True) | Q(disabled=True)).aggregate(
+    return members(user, area).filter(counties).filter(Q(dibao=True) | Q(tekun=True) | Q(disabled=True)).aggregate(
         premium_missing=Count("pk", filter=(Q(dibao=True) | Q(tekun=True))
                               & ~Q(pk__in=paid.values("member_id"))),
         living_missing=Count("pk", filter=Q(disabled=True) & in_dibao_household
