@@ -66,6 +66,7 @@ from fupin.divisions import codes as division_codes
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdIncome
+from fupin.targeting.selectors import of_runs
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -461,7 +462,7 @@ def results(user, area: str, year: int) -> Results:
         return result
     all_ok = Q(food_ok=True, education_ok=True, medical_ok=True, housing_ok=True, water_ok=True)
     rows = grouped(user, area, "results", year, lambda code: (
-        IdentificationResult.objects.visible_to(user, code).filter(_of_runs(_runs_in(runs, code)))
+        IdentificationResult.objects.visible_to(user, code).filter(of_runs(_runs_in(runs, code)))
         .values("division_code", "household_type", "conclusion", "degree")
         .annotate(households=Count("pk"), people=Sum("size"), net=_money_sum("net_income"),
                   income_people=Sum("size", filter=Q(net_income__isnull=False)),
@@ -515,14 +516,6 @@ def _runs_in(runs, code: str) -> list:
     return [r for r in runs if r.county_code.startswith(code[:6])]
 
 
-def _of_runs(runs) -> Q:
-    """The results of these runs, each on its own county (one shard each on Citus)."""
-    q = Q(pk__in=[])
-    for run in runs:
-        q |= Q(county_code=run.county_code, run_id=run.pk)
-    return q
-
-
 def run_poor(user, area: str, year: int, *, results: Results | None = None) -> dict:
     """The year's official runs (``official_runs``: the county's, or each county's of a prefecture) over
     the area: households and people they conclude poor, one aggregate; counties without a run of the
@@ -541,7 +534,7 @@ def run_poor(user, area: str, year: int, *, results: Results | None = None) -> d
                 "households": sum(r["households"] for r in found), "people": sum(r["people"] for r in found),
                 "missing": len(every) - len(runs)}
     found = grouped(user, area, "run_poor", year, lambda code: (
-        IdentificationResult.objects.visible_to(user, code).filter(_of_runs(_runs_in(runs, code)), conclusion="poor")
+        IdentificationResult.objects.visible_to(user, code).filter(of_runs(_runs_in(runs, code)), conclusion="poor")
         .values("county_code").annotate(households=Count("pk"), people=Sum("size")).order_by()), runs=runs)
     return {"run": runs[0] if len(area) >= 6 else None, "runs": runs,
             "households": sum(r["households"] for r in found), "people": sum(r["people"] or 0 for r in found),

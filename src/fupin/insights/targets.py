@@ -42,7 +42,7 @@ from fupin.registry import codes
 from fupin.registry.models import Household, Member
 from fupin.registry.selectors import able_to_work
 from fupin.targeting.models import Degree, IdentificationResult
-from fupin.targeting.selectors import applicable_rule_set, latest_official_run
+from fupin.targeting.selectors import applicable_rule_set, latest_official_run, of_runs
 from fupin.welfare import selectors as welfare
 
 MIN, MAX, ABOVE = "min", "max", "above"  # met when value >= target, value <= target, value > target
@@ -395,10 +395,7 @@ def _results(ctx: Context, area: str):
     """The results of the year's official runs over ``area`` (each county's own run, on its county)."""
     if not ctx.runs:
         return IdentificationResult.objects.none()
-    runs = Q(pk__in=[])
-    for county, run in ctx.runs.items():
-        runs |= Q(county_code=county, run_id=run.pk)
-    return IdentificationResult.objects.visible_to(ctx.user, area).filter(runs)
+    return IdentificationResult.objects.visible_to(ctx.user, area).filter(of_runs(ctx.runs.values()))
 
 
 def _degree_results(ctx: Context, area: str, degree: str):

@@ -51,6 +51,14 @@ def latest_official_run(county_code: str, year: int | None = None) -> Identifica
     return qs.order_by("-year", "-finished_at", "-pk").first()
 
 
+def of_runs(runs) -> Q:
+    """Results of these runs, each on its own county (a county's results are one shard on Citus)."""
+    q = Q(pk__in=[])
+    for run in runs:
+        q |= Q(county_code=run.county_code, run_id=run.pk)
+    return q
+
+
 def results(user, run: IdentificationRun, area: str = ""):
     return IdentificationResult.objects.visible_to(user, area).filter(run=run)
 
@@ -284,10 +292,7 @@ def scale_overview(user, area: str, year: int) -> dict:
     run = runs[0] if runs and len(area) >= 6 else None
     found, found_by = ({}, {})
     if runs:
-        of_runs = Q(pk__in=[])
-        for r in runs:
-            of_runs |= Q(county_code=r.county_code, run_id=r.pk)
-        found, found_by = grouped(IdentificationResult.objects.visible_to(user, area).filter(of_runs, conclusion="poor"),
+        found, found_by = grouped(IdentificationResult.objects.visible_to(user, area).filter(of_runs(runs), conclusion="poor"),
                                   "division_code", households=Count("pk"), people=Sum("size"))
     villages, villages_by = grouped(
         VillageProfile.objects.visible_to(user, area).filter(poverty_status=codes.VillagePovertyStatus.POOR),
