@@ -265,7 +265,7 @@ def build(user, area: str, year: int, *, public: bool = False) -> dict:
     # the targets reuse the overview's housing and programme figures (the same selectors): computed once
     context = targets.Context(user, code, year).seed(
         housing=data["housing"], programme_figures=data["training"],
-        zero_employment_total=data["training"]["zero_employment"])
+        zero_employment_total=data["training"]["zero_employment"], reward=data["funds"]["reward"])
     assessments = targets.assess_all(user, code, year, context=context)
     housing = data["housing"]
     coverage = data["coverage"]["totals"]

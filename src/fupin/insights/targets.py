@@ -219,7 +219,8 @@ class Context:
     own county's, and the area's own income shares are weighted by each county's rural income."""
 
     # Figures another builder may already hold for the same user, area and year (``seed``)
-    SEEDS = ("housing", "programme_figures", "zero_employment_total")
+    SEEDS = ("housing", "programme_figures", "zero_employment_total", "reward")
+    reward = None  # the county's 以奖代补 share (funds.selectors.reward_share), when the page has it
 
     def __init__(self, user, area: str, year: int):
         self.user, self.area, self.year = user, area, year
@@ -616,7 +617,7 @@ def _measure(ctx: Context, key: str) -> tuple[object, list, str]:
 
         if len(area) != 6 or check_county(ctx.user, area) != area:
             return None, [], _("以奖代补比例按全县产业扶贫资金考核，只在县级显示")
-        reward = reward_share(ctx.user, area, ctx.year)
+        reward = ctx.reward if ctx.reward is not None else reward_share(ctx.user, area, ctx.year)
         figures = [(_("中央产业扶贫资金（元）"), reward.fund),
                    (_("以奖代补支付：计入（元）"), reward.counted),
                    (_("以奖代补支付：不计入（元）"), reward.excluded)]
@@ -693,7 +694,8 @@ def breakdown(user, area: str, year: int, keys=None, *, context: Context | None 
     ctx = context or Context(user, area, year)
     children = list(Division.objects.visible_to(user).children_of(area).order_by("code"))
     if len(area) < 6:  # a county whose register is not in the system yet is not assessed (nor counted as met)
-        from fupin.insights import indicators, kept
+        from fupin.core import kept
+        from fupin.insights import indicators
 
         registered = [c for c in indicators.counties_of(user, area) if kept.rows(
             user, c, ("registered",), lambda c=c: [Household.objects.filter(county_code=c).exists()])[0]]
