@@ -158,7 +158,7 @@ if FUPIN_MIGRATE_DATABASE_URL:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The kept per-county figures (fupin.insights.kept) live in the cache: each process's memory by
+# The kept per-county figures (fupin.core.kept) live in the cache: each process's memory by
 # default, room for a province's counties (Django's default of 300 entries would drop them as fast
 # as they are made). A deployment with several processes names a shared cache here instead.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        from fupin.core import citus
+        from fupin.core import citus, kept
 
         citus.route_saves_by_county()
         citus.join_by_county()
+        kept.versions_per_request()

@@ -129,16 +129,16 @@ def counties_of(user, area: str) -> list[str]:
 
 
 def grouped(user, area: str, name: str, year: int, query, *, runs=()) -> list[dict]:
-    """The rows of ``query(code)`` (a grouped queryset of ``values()``) over the area: for a county or
-    below the query itself; above the counties each county's rows, kept per county until that county
-    changes (``insights.kept``), then put together (the caller folds them as it folds a county's).
-    ``runs``: the identification runs the query reads (each county's own is part of its key)."""
-    if len(area) >= 6:
+    """The rows of ``query(code)`` (a grouped queryset of ``values()``) over the area: below a county
+    the query itself; for a county, and above the counties for each county, the county's rows, kept
+    until that county changes (``core.kept``), then put together (the caller folds them as it folds a
+    county's). ``runs``: the identification runs the query reads (each county's own is part of its key)."""
+    if len(area) > 6:
         return list(query(area))
-    from fupin.insights import kept
+    from fupin.core import kept
 
     found: list[dict] = []
-    for county in counties_of(user, area):
+    for county in counties_of(user, area):  # each county's key names its own runs
         key = (name, year, child_width(area), *sorted(r.pk for r in runs if r.county_code == county))
         found += kept.rows(user, county, key, lambda c=county: list(query(c)))
     return found
@@ -146,11 +146,11 @@ def grouped(user, area: str, name: str, year: int, query, *, runs=()) -> list[di
 
 def added_up(user, area: str, key: tuple, compute) -> dict:
     """``compute(code)`` (a dict of counts and sums, or of such dicts per child area) for the area:
-    computed for a county or below; above the counties each county's, kept per county until it
-    changes (``insights.kept``), added up."""
-    if len(area) >= 6:
+    computed below a county; for a county, and above the counties for each county, the county's, kept
+    until it changes (``core.kept``), added up."""
+    if len(area) > 6:
         return compute(area)
-    from fupin.insights import kept
+    from fupin.core import kept
 
     total: dict = {}
     for county in counties_of(user, area):
@@ -213,7 +213,7 @@ def default_year(user, area: str) -> int:
     if len(area) >= 6:
         years = latest(area)
     else:  # each county's, kept while the county does not change
-        from fupin.insights import kept
+        from fupin.core import kept
 
         years = [y for c in counties_of(user, area) for y in kept.rows(user, c, ("default_year",), lambda c=c: latest(c))]
     return max((y for y in years if y), default=None) or clock.today().year
@@ -620,7 +620,7 @@ def programme_overview(user, area: str, year: int) -> dict:
     the employment rate computed again from the sums, as the overview computes it."""
     from fupin.programmes import selectors as programmes
 
-    if len(area) >= 6:
+    if len(area) > 6:
         return dict(programmes.overview(user, area=area, year=year))
     total = added_up(user, area, ("programmes", year), lambda code: {
         k: v for k, v in programmes.overview(user, area=code, year=year).items() if not k.startswith("employment_rate")})

@@ -108,11 +108,12 @@ def index(request):
     filters, area, year = _filters(request)
     user = request.user
     q = urlencode({"area": area, "year": year})
-    by_area = selectors.guarantee_by_area(user, area or root_code(user), year)
-    education = selectors.education_coverage(user, area, year)
+    code = area or root_code(user)  # a county user's county: its figures kept per county (core.kept)
+    by_area = selectors.guarantee_by_area(user, code, year)
+    education = selectors.education_coverage(user, code, year)
     return render(request, "welfare/index.html", {
         "filters": filters, "area": area, "year": year, "q": q,
-        "g": selectors.guarantee_overview(user, area, year, by_area=by_area if (area or root_code(user)) else None,
+        "g": selectors.guarantee_overview(user, area, year, by_area=by_area if code else None,
                                           education=education),
         "by_area": by_area, "education": education,
         "housing": selectors.housing_overview(user, area),
