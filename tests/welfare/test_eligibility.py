@@ -169,3 +169,12 @@ def test_scope_another_township_sees_nothing_of_hufang(users):
 def test_the_date_bound_agrees_with_the_age(birth, ref, years):
     """The SQL compares birth dates with a bound; it must say the same as counting the age."""
     assert (birth <= rules.years_before(ref, years)) == (rules.age_on(birth, ref) >= years)
+
+
+def test_the_stages_with_aid_are_the_schooling_codes_of_the_index_member_in_school():
+    """The education coverage reads the children in school from the partial index member_in_school:
+    its condition and the stages with aid must name the same schooling codes."""
+    from fupin.registry.models import IN_SCHOOL
+    from fupin.welfare.models import SCHOOLING_STAGE
+
+    assert set(SCHOOLING_STAGE) == {str(code) for code in IN_SCHOOL}

@@ -257,7 +257,7 @@ def population(user, area: str, year: int) -> Population:
     the households that are not ordinary (the only ones that have them)."""
     counts = grouped(user, area, "population", year, lambda code: (
         Household.objects.visible_to(user, code).active().values("division_id", "household_type")
-        .annotate(households=Count("pk"), people=Sum("size")).order_by()))
+        .annotate(households=Count("*"), people=Sum("size")).order_by()))
     result = Population(area=area, year=year)
     by_type = {t: {"households": 0, "people": 0} for t in TYPES}
     width = child_width(area)
@@ -283,7 +283,7 @@ def population(user, area: str, year: int) -> Population:
     rows = grouped(user, area, "population_kinds", year, lambda code: (
         Household.objects.visible_to(user, code).active().exclude(household_type=codes.HouseholdType.ORDINARY)
         .values("household_type", "poverty_attribute", "main_cause", "monitoring_type")
-        .annotate(households=Count("pk"), people=Sum("size")).order_by()))
+        .annotate(households=Count("*"), people=Sum("size")).order_by()))
     for r in rows:
         t = r["household_type"]
         for bucket, key in ((by_attribute, r["poverty_attribute"] if t in ("poor", "exited") else ""),

@@ -31,6 +31,14 @@ ABLE_MEMBER = (Q(status=codes.RecordStatus.ACTIVE, serious_illness=False, disabl
 SEVERE_DISABILITY_GRADES = ("1", "2")
 SUPPORTER_MEMBER = (Q(status=codes.RecordStatus.ACTIVE, serious_illness=False)
                     & ~Q(disabled=True, disability_grade__in=SEVERE_DISABILITY_GRADES))
+# C and D: the grades of an unsafe house (危房), the condition of the partial index household_houses.
+HOUSE_CD = ("C", "D")
+# In school at a stage with education aid (the keys of welfare.models.SCHOOLING_STAGE, a test keeps them
+# the same): the condition of the partial index member_in_school.
+IN_SCHOOL = (codes.Schooling.KINDERGARTEN, codes.Schooling.PRIMARY, codes.Schooling.GRADE_7_9, codes.Schooling.SENIOR,
+             codes.Schooling.VOCATIONAL_SECONDARY, codes.Schooling.VOCATIONAL_HIGHER, codes.Schooling.TECHNICIAN,
+             codes.Schooling.UNDERGRADUATE)
+IN_SCHOOL_MEMBER = Q(status=codes.RecordStatus.ACTIVE, schooling__in=IN_SCHOOL)
 WORKING_MEMBER = Q(status=codes.RecordStatus.ACTIVE) & (Q(work_status__in=WORKING_STATUSES, work_months__gt=0)
                                                         | ~Q(public_welfare_job=""))
 
@@ -171,8 +179,18 @@ class Household(models.Model):
             models.Index(fields=["main_cause", "division"], name="household_cause_area"),
             models.Index(fields=["helper_user"], name="household_helper"),
             models.Index(fields=["household_code"], name="household_code"),
-            # Covers the area counts (households, people and types per area) without the table.
+            # Covers the area counts (households, people and types per area) without the table (the
+            # counts are COUNT(*): a COUNT of the id would read the table for it).
             models.Index(fields=["status", "division", "household_type", "size"], name="household_area_counts"),
+            # The same for the households that are not ordinary (a sixth): their attribute, cause and
+            # monitoring type per area; and for the C/D houses and the households willing to move: the
+            # housing counts. Index-only, 50 ms -> 13 ms and 6 ms at 150,000 households.
+            models.Index(fields=["division", "status", "household_type", "poverty_attribute", "main_cause",
+                                 "monitoring_type", "size"],
+                         condition=~Q(household_type=codes.HouseholdType.ORDINARY), name="household_kinds"),
+            models.Index(fields=["division", "status", "household_type", "house_grade", "house_renovated", "relocated",
+                                 "relocation_willing"],
+                         condition=Q(house_grade__in=HOUSE_CD) | Q(relocation_willing=True), name="household_houses"),
         ]
 
     def __str__(self) -> str:
@@ -341,6 +359,10 @@ class Member(models.Model):
             # households with an able supporter (特困 is for those without one): index-only
             models.Index(fields=["county_code", "household", "birth_date"], condition=SUPPORTER_MEMBER,
                          name="member_supporter"),
+            # the children in school (a fifth of the members), with the columns the education coverage
+            # and gaps read: index-only (0.15 s -> 0.07 s at 150,000 households)
+            models.Index(fields=["county_code", "division_code", "household", "schooling", "id"],
+                         condition=IN_SCHOOL_MEMBER, name="member_in_school"),
         ]
 
     def __str__(self) -> str:

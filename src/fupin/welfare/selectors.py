@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Length
 from fupin.core.scope import counties_q, prefix_q, scope_for
 from fupin.divisions.models import Division
 from fupin.registry import codes
-from fupin.registry.models import SUPPORTER_MEMBER, Household, HouseholdIncome, Member
+from fupin.registry.models import HOUSE_CD, SUPPORTER_MEMBER, Household, HouseholdIncome, Member
 from fupin.registry.selectors import NET_INCOME
 from fupin.welfare import rules
 from fupin.welfare.models import (
@@ -426,16 +426,17 @@ def housing_overview(user, area: str = "") -> dict:
     households (``plan_*``: the housing target counts C/D houses not renovated and not relocated, the
     relocation target willing households not yet relocated)."""
     registered = Q(household_type__in=REGISTERED_POOR)
-    cd, willing = Q(house_grade__in=["C", "D"]), Q(relocation_willing=True)
-    # houses and moves in one pass over the active households
+    cd, willing = Q(house_grade__in=HOUSE_CD), Q(relocation_willing=True)
+    # houses and moves in one pass over the active households, index-only (household_houses: the count
+    # is of a column in it, never null, not of the id)
     counts = Household.objects.visible_to(user, area).filter(status=ACTIVE).filter(cd | willing).aggregate(
-        cd=Count("pk", filter=cd), n_renovated=Count("pk", filter=cd & Q(house_renovated=True)),
-        plan_cd=Count("pk", filter=cd & registered),
-        plan_renovated=Count("pk", filter=cd & registered & Q(house_renovated=True)),
-        plan_not_renovated=Count("pk", filter=cd & registered & Q(house_renovated=False, relocated=False)),
-        n_willing=Count("pk", filter=willing), n_relocated=Count("pk", filter=willing & Q(relocated=True)),
-        plan_willing=Count("pk", filter=willing & registered),
-        plan_relocated=Count("pk", filter=willing & registered & Q(relocated=True)))
+        cd=Count("division", filter=cd), n_renovated=Count("division", filter=cd & Q(house_renovated=True)),
+        plan_cd=Count("division", filter=cd & registered),
+        plan_renovated=Count("division", filter=cd & registered & Q(house_renovated=True)),
+        plan_not_renovated=Count("division", filter=cd & registered & Q(house_renovated=False, relocated=False)),
+        n_willing=Count("division", filter=willing), n_relocated=Count("division", filter=willing & Q(relocated=True)),
+        plan_willing=Count("division", filter=willing & registered),
+        plan_relocated=Count("division", filter=willing & registered & Q(relocated=True)))
     houses = moves = counts
     works = HouseRenovation.objects.visible_to(user, area).aggregate(
         under_way=Count("pk", filter=OPEN_RENOVATION),
