@@ -27,6 +27,8 @@ tests=(
   tests/core/test_races.py                      # two clicks at once (row locks on one shard)
   tests/funds/test_concurrency.py               # payments at once never overdraw an allocation
   tests/welfare/test_concurrency.py tests/programmes/test_concurrency.py
+  tests/welfare/test_guarantees_grouped.py      # the 低保/特困 gaps, per household on one shard
+  tests/core/test_kept.py                       # kept figures follow every change
   tests/insights/test_dashboard.py tests/insights/test_targets.py tests/insights/test_one_number.py
   tests/core/test_scope.py tests/core/test_object_scope.py  # area scope
 )

@@ -375,7 +375,7 @@ class Context:
         if definition.absolute and area != county:
             return Resolved(None, True, _("未设本区域目标"))
         if not county and key in (TargetKey.INCOME_GROWTH, TargetKey.REWARD_SHARE):
-            return Resolved(None, True, _("各县按本县的目标考核，见下表"))
+            return Resolved(None, True, _("各县按本县的目标考核（不设全区统一目标）"))
         if key == TargetKey.INCOME_GROWTH:
             return Resolved(self.growth_of(county), True, _("全县农村居民人均可支配收入增幅（本年与上年规则集）"))
         if key == TargetKey.REWARD_SHARE:
