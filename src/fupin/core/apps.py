@@ -11,4 +11,5 @@ class CoreConfig(AppConfig):
 
         citus.route_saves_by_county()
         citus.join_by_county()
+        citus.group_by_every_column()
         kept.versions_per_request()

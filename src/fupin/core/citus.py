@@ -238,6 +238,26 @@ def route_saves_by_county() -> None:
     Model._do_update = _do_update
 
 
+def group_by_every_column() -> None:
+    """A grouped query over a county table groups by every column it selects, not by the id alone.
+    Django shortens ``GROUP BY`` to a table's primary key where PostgreSQL allows it (the other columns
+    depend on the key); on the cluster a county table's primary key is ``(county_code, id)``, the id
+    alone is no key, and PostgreSQL refuses the other columns ("must appear in the GROUP BY clause").
+    Installed for every database, so SQLite and PostgreSQL run the same statements; the reference and
+    local tables keep the short form."""
+    from django.db.backends.base.features import BaseDatabaseFeatures
+
+    if getattr(BaseDatabaseFeatures.allows_group_by_selected_pks_on_model, "groups_by_county", False):
+        return
+    original = BaseDatabaseFeatures.allows_group_by_selected_pks_on_model
+
+    def allows_group_by_selected_pks_on_model(self, model):
+        return not _has_county(model) and original(self, model)
+
+    allows_group_by_selected_pks_on_model.groups_by_county = True
+    BaseDatabaseFeatures.allows_group_by_selected_pks_on_model = allows_group_by_selected_pks_on_model
+
+
 def join_by_county() -> None:
     """Every ORM join along a foreign key between two county tables also says
     ``a.county_code = b.county_code`` (``select_related``, filters across relations, both directions):
