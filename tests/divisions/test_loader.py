@@ -33,9 +33,14 @@ def test_loading_lichuan_builds_the_five_level_tree(lichuan_files):
 
 @pytest.mark.django_db
 def test_loading_twice_changes_nothing_and_a_renamed_unit_is_updated(lichuan_files, tmp_path):
+    from fupin.core.models import AuditEvent
+
     load_files(lichuan_files)
+    loads = AuditEvent.objects.filter(county_code="", verb="divisions.load")
+    assert loads.count() == 1  # the whole system's chain: everyone's figures that count divisions move
     again = load_files(lichuan_files)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 161)
+    assert loads.count() == 1  # nothing changed, nothing recorded
     renamed = tmp_path / "villages.csv.gz"
     with gzip.open(renamed, "wt", encoding="utf-8") as f:
         f.write("code,name,streetCode,provinceCode,cityCode,areaCode\n")
@@ -43,6 +48,7 @@ def test_loading_twice_changes_nothing_and_a_renamed_unit_is_updated(lichuan_fil
     stats = load_files([renamed])
     assert (stats.inserted, stats.updated) == (0, 1)
     assert Division.objects.get(code="361022201205").name == "枧源新村委会"
+    assert loads.count() == 2 and "修改 1 行" in loads.latest("id").summary
 
 
 @pytest.mark.django_db

@@ -6,21 +6,22 @@ changed since (issue 15: every page under a second at scale).
 "Changed" is the audit chain: every action that writes a county's rows records an audit event with
 its county (``core.audit``, the one write path: ``tests/core/test_table_owners.py``), and every
 action on a shared row (a standard, target or rule of a prefecture, a province or the whole
-system) records one with that area's code ("" for the whole system). A county's version is the last
-event id of the county and of the areas above it, so its data and everything its figures read name
-the state. The key also holds the domain clock's day (ages and reference days move with it) and what
+system, the divisions loaded) records one with that area's code ("" for the whole system). A
+county's version is the head of its chain and of the chains of the areas above it, so its data and
+everything its figures read name the state. (Events that change nothing, a download or a history
+viewed, move the chain too: the figures are computed once more, never stale.) The key also holds the domain clock's day (ages and reference days move with it) and what
 the caller adds (the year, the child width, the identification runs read). Kept rows are a user's
 only when that user sees the whole county (any user above the counties does); otherwise they are
 computed every time. A safety net: kept rows expire after ``KEEP_SECONDS``."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db.models import Max
 
 from fupin.core import clock
 from fupin.core.scope import scope_for
@@ -45,16 +46,24 @@ def versions_per_request() -> None:
     request_finished.connect(finished, weak=False, dispatch_uid="fupin.kept.finished")
 
 
-def county_version(county: str) -> int:
-    """The last audit event of the county and of the areas above it (the prefecture, the province and
-    the whole system): one probe each (index audit_chain_order); once per county in a GET request."""
+def county_version(county: str) -> str:
+    """The head of the audit chain of the county and of the areas above it (the prefecture, the
+    province and the whole system): one probe each (index audit_chain_order); once per county in a
+    GET request. Each chain's last id and hash, not the largest id of the four: ids are given when an
+    event is written, not when it commits, so another chain's later id may commit first; within one
+    chain the writers take turns (``audit._lock_and_head``). The hash tells apart two states that
+    reuse an id (a rebuilt demo, a restored backup under a running server)."""
     from fupin.core.models import AuditEvent
 
     versions = getattr(_request, "versions", None)
     if versions is not None and county in versions:
         return versions[county]
-    version = max(AuditEvent.objects.filter(county_code=code).aggregate(v=Max("id"))["v"] or 0
-                  for code in (county, county[:4], county[:2], ""))
+    heads = []
+    for code in (county, county[:4], county[:2], ""):
+        head = (AuditEvent.objects.filter(county_code=code).order_by("-id").values_list("id", "hash").first()
+                or (0, ""))
+        heads.append(f"{head[0]}.{head[1]}")
+    version = hashlib.sha256("/".join(heads).encode()).hexdigest()[:24]
     if versions is not None:
         versions[county] = version
     return version

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from fupin.divisions import codes
 
@@ -116,6 +117,15 @@ def load_files(paths: Iterable[Path], edition: int = 2023) -> LoadStats:
             stats.updated += changed
         stats.inserted = _count() - before
         stats.updated -= stats.inserted
+        if stats.inserted or stats.updated:
+            # the whole system's chain: the divisions are everyone's (and the kept figures that count
+            # villages and townships, core.kept, are computed again)
+            from fupin.core import audit
+            from fupin.core.actions import SYSTEM
+
+            audit.record(actor=SYSTEM, verb="divisions.load", object_type="divisions.division",
+                         summary=_("载入行政区划：新增 %(i)s 行，修改 %(u)s 行") % {"i": stats.inserted,
+                                                                           "u": stats.updated})
     return stats
 
 
