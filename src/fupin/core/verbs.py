@@ -15,6 +15,7 @@ VERBS = {
     "api.token.create": _("签发接口令牌"),
     "api.token.revoke": _("吊销接口令牌"),
     "user.create": _("新建用户"),
+    "divisions.load": _("载入行政区划"),
     "user.update": _("修改用户"),
     "user.unlock": _("解锁用户"),
     "user.reset_password": _("重置密码"),
