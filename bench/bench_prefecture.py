@@ -145,7 +145,7 @@ PAGES = [("dashboard", "/insights/?area=3610&year=2023"),
 
 
 def dashboard() -> list[tuple[str, float, float, float]]:
-    """Each page: the first request (every county's kept figures computed: ``insights.kept``), then the
+    """Each page: the first request (every county's kept figures computed: ``core.kept``), then the
     median of 3 (kept), and the SQL of those replayed on the engine."""
     from django.core.cache import cache
 

@@ -15,8 +15,9 @@ if [ -z "$citus_dir" ] || [ ! -x "$citus_dir/cluster.sh" ] || [ -z "$libdir" ] |
   exit 0
 fi
 # What runs on the cluster: the layout itself, then the set-based and concurrent paths of the suite
-# (issue 15), each in the same distributed database (tests/conftest.py: FUPIN_TEST_CITUS). About
-# 8-9 minutes on a 2-core machine (340 tests); the whole suite is not run here (SQLite and PostgreSQL run it).
+# (issue 15) and the apps' modules whole, each in the same distributed database (tests/conftest.py:
+# FUPIN_TEST_CITUS). About 8 minutes on an idle 2-core machine (about 900 tests), 15 when it is
+# busy; the rest of the suite (the CLI, demo, backup and browser tests) runs on SQLite and PostgreSQL.
 tests=(
   tests/citus                                   # the distributed layout
   tests/targeting                               # identification runs, results, the register beside them
@@ -25,12 +26,11 @@ tests=(
   tests/exchange/test_national.py               # the national system's workbook and returned list
   tests/workflows                               # procedures, tasks, notices, the yearly adjustment
   tests/core/test_races.py                      # two clicks at once (row locks on one shard)
-  tests/funds/test_concurrency.py               # payments at once never overdraw an allocation
-  tests/welfare/test_concurrency.py tests/programmes/test_concurrency.py
-  tests/welfare/test_guarantees_grouped.py      # the 低保/特困 gaps, per household on one shard
-  tests/core/test_kept.py                       # kept figures follow every change
-  tests/insights/test_dashboard.py tests/insights/test_targets.py tests/insights/test_one_number.py
   tests/core/test_scope.py tests/core/test_object_scope.py  # area scope
+  tests/core/test_kept.py                       # kept figures follow every change
+  tests/insights                                # dashboard, targets, report, one number everywhere
+  tests/registry tests/welfare tests/programmes tests/assistance tests/funds tests/assessment
+  tests/api                                     # the API, its permissions and generated requests
 )
 url=$("$citus_dir/cluster.sh" start >/dev/null && "$citus_dir/cluster.sh" createdb fupin_test_citus | tail -1)
 echo "Citus cluster: $url"
