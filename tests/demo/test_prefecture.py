@@ -153,3 +153,14 @@ def test_a_prefecture_user_reads_everything_below_and_acts_on_nothing(prefecture
     edit = client.post(f"{household.get_absolute_url()}edit/", {"phone": "13900000000"})
     assert edit.status_code in (403, 404, 405)
     assert (Case.objects.get(pk=case.pk).current_step, Household.objects.get(pk=household.pk).updated_at) == before
+
+
+def test_every_county_login_takes_the_demo_password():
+    """The demo gives every account the same printed password: the password rules must take it with
+    each county's login (临川区's first login, linchuan, was refused as too like Lichuan@2023)."""
+    from django.contrib.auth import password_validation
+
+    from fupin.demo.accounts import COUNTY_LOGINS, DEMO_PASSWORD
+
+    for username in COUNTY_LOGINS.values():
+        password_validation.validate_password(DEMO_PASSWORD, User(username=username, role=Role.COUNTY_ADMIN))

@@ -23,7 +23,7 @@ ACCOUNTS = [
 ]
 
 # The county administrator of each other county of 抚州市, when the demo generates it (fupin demo --area).
-COUNTY_LOGINS = {"361002": "linchuan", "361003": "dongxiang", "361021": "nancheng", "361023": "nanfeng",
+COUNTY_LOGINS = {"361002": "linchuanqu", "361003": "dongxiang", "361021": "nancheng", "361023": "nanfeng",
                  "361024": "chongren", "361025": "lean", "361026": "yihuang", "361027": "jinxi", "361028": "zixi",
                  "361030": "guangchang"}
 
