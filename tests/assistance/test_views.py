@@ -55,6 +55,19 @@ def test_coverage_is_scoped_and_needs_the_capability(client, users):
     assert client.get(reverse("assistance:coverage")).status_code == 302  # login
 
 
+def test_a_prefecture_user_asking_for_the_prefecture_gets_its_first_county(client, users):
+    """八个一 coverage is a county's page and below: a prefecture's user (or a link) naming the
+    prefecture opens its first county with the drill-down, not a 404; a run's gaps stay a county's."""
+    from fupin.accounts.roles import Role
+    from tests.factories import make_user
+
+    login(client, make_user(Role.SUPERVISOR, "3610", "city"))
+    page = client.get(reverse("assistance:coverage"), {"area": "3610", "year": YEAR})
+    assert page.status_code == 200 and f"?area={HUFANG}&year={YEAR}" in page.content.decode()
+    assert client.get(reverse("assistance:gaps"), {"area": "3610", "year": YEAR}).status_code == 404
+    assert client.get(reverse("assistance:coverage"), {"area": "361"}).status_code == 400  # no such level
+
+
 def test_roles_without_the_capability_get_403(client, users, mine):
     login(client, users["dept"])
     assert client.get(reverse("assistance:worklist")).status_code == 403

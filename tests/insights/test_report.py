@@ -201,3 +201,20 @@ def test_employment_rate_is_hidden_when_few_trainees_are_left_without_work(users
     internal = {t["key"]: t for t in reports.build(users["county"], COUNTY, 2023)["targets"]}
     assert internal["trained_employed"]["value"] == Decimal("83.3") and internal["trained"]["value"] == 6
     assert public["trained_employed"]["value"] == reports.HIDDEN and public["trained"]["value"] == 6
+
+
+def test_the_area_list_goes_three_levels_down_and_keeps_the_area_drilled_to(users):
+    """A county's user picks among the county, its townships and villages; a prefecture's among the
+    prefecture, its counties and townships (not every village of eleven counties in one list: it
+    cost 0.3 s a page to draw), and a village reached by drilling down stays chosen."""
+    from fupin.accounts.roles import Role
+    from fupin.insights.forms import area_choices
+    from tests.factories import COUNTY, HUFANG, JIANYUAN, make_user
+
+    county = dict(area_choices(users["county"]))
+    assert {COUNTY, HUFANG, JIANYUAN} <= set(county) and county[JIANYUAN].startswith("　　")
+    city = make_user(Role.SUPERVISOR, "3610", "city")
+    codes = [code for code, _name in area_choices(city)]
+    assert codes[0] == "3610" and COUNTY in codes and HUFANG in codes and JIANYUAN not in codes
+    assert JIANYUAN in dict(area_choices(city, current=JIANYUAN))
+    assert "361002201001" not in dict(area_choices(users["county"], current="361002201001"))  # not theirs

@@ -31,7 +31,7 @@ def _year(request, user) -> int:
 
 def _area(request) -> str:
     area = (request.GET.get("area") or "").strip()
-    if area and (not area.isdigit() or len(area) not in (6, 9, 12)):
+    if area and (not area.isdigit() or len(area) not in (2, 4, 6, 9, 12)):
         raise Http404
     return area or selectors.default_area(request.user)
 
@@ -42,9 +42,9 @@ def _area(request) -> str:
 def coverage(request):
     user = request.user
     area = _area(request)
-    if len(area) < 6:
-        area = home_county(user) or Division.objects.visible_to(user).filter(level=Level.COUNTY).values_list(
-            "code", flat=True).first() or ""
+    if len(area) < 6:  # the page is a county's and below: a prefecture's or province's first county
+        area = home_county(user) or Division.objects.visible_to(user).filter(
+            level=Level.COUNTY, code__startswith=area).order_by("code").values_list("code", flat=True).first() or ""
     if not area:
         raise Http404
     year = _year(request, user)
@@ -71,7 +71,7 @@ def gaps(request):
     a gap of a household above the line is a gap to close, with a measure of its kind."""
     user = request.user
     area = _area(request)
-    if not area or not scope_for(user).contains_code(area):
+    if len(area) < 6 or not scope_for(user).contains_code(area):  # a run's gaps: a county's and below
         raise Http404
     year = _year(request, user)
     gap = request.GET.get("gap", "")

@@ -88,3 +88,23 @@ def rows_of(user, counties: list[str], key: tuple, compute: Callable[[str], list
     for county in counties:
         found += rows(user, county, key, lambda c=county: compute(c))
     return found
+
+
+def added_up(user, counties: list[str], key: tuple, compute: Callable[[str], dict]) -> dict:
+    """``compute(county)`` (a dict of counts and sums, or of such dicts per child area) for each of
+    ``counties``, each kept as ``rows``, added up."""
+    total: dict = {}
+    for county in counties:
+        add_into(total, rows(user, county, key, lambda c=county: [compute(c)])[0])
+    return total
+
+
+def add_into(total: dict, figures: dict) -> None:
+    """Add ``figures`` (numbers, or dicts of numbers per child area) into ``total``."""
+    for name, value in figures.items():
+        if isinstance(value, dict):
+            add_into(total.setdefault(name, {}), value)
+        elif isinstance(value, str):  # a grouped row's own code
+            total[name] = value
+        else:
+            total[name] = total.get(name, 0) + (value or 0)

@@ -152,21 +152,7 @@ def added_up(user, area: str, key: tuple, compute) -> dict:
         return compute(area)
     from fupin.core import kept
 
-    total: dict = {}
-    for county in counties_of(user, area):
-        _add_into(total, kept.rows(user, county, key, lambda c=county: [compute(c)])[0])
-    return total
-
-
-def _add_into(total: dict, figures: dict) -> None:
-    """Add ``figures`` (numbers, or dicts of numbers per child area) into ``total``."""
-    for name, value in figures.items():
-        if isinstance(value, dict):
-            _add_into(total.setdefault(name, {}), value)
-        elif isinstance(value, str):  # a grouped row's own code
-            total[name] = value
-        else:
-            total[name] = total.get(name, 0) + (value or 0)
+    return kept.added_up(user, counties_of(user, area), key, compute)
 
 
 def children_of(user, area: str) -> list[Division]:

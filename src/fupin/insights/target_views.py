@@ -19,7 +19,7 @@ from fupin.insights.models import Target, TargetKey
 def _filters(request, form_class=forms.AreaYearForm):
     """The area (a visible county, township or village; the user's own by default) and the year."""
     user = request.user
-    areas = forms.area_choices(user)
+    areas = forms.area_choices(user, current=request.GET.get("area", ""))
     form = form_class(request.GET or None, areas=areas)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     division = indicators.resolve_area(user, data.get("area") or "")

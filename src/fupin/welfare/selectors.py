@@ -259,6 +259,17 @@ def _kept_rows(user, area: str, key: tuple, compute) -> list:
     return kept.rows_of(user, Division.objects.visible_to(user).county_codes(area), key, compute)
 
 
+def _kept_sum(user, area: str, key: tuple, compute) -> dict:
+    """``compute(code)`` (a dict of counts and sums) for the area: for a county, and above the counties
+    for each county, the county's kept until it changes (``core.kept``), added up; below a county, or
+    over the user's whole scope (``area`` ""), computed."""
+    if not area or len(area) > 6:
+        return compute(area)
+    from fupin.core import kept
+
+    return kept.added_up(user, Division.objects.visible_to(user).county_codes(area), key, compute)
+
+
 def guarantee_counts(user, area: str, year: int) -> dict[str, dict[str, int]]:
     """{village code: GUARANTEE_KEYS} of the area (``_guarantee_counts``, each county's kept until it
     changes: a county's villages are no other county's)."""
@@ -318,18 +329,26 @@ def guarantee_overview(user, area: str, year: int, *, by_area: list[dict] | None
     else:
         villages = guarantee_counts(user, area, year).values()
         covered = {key: sum(row[key] for row in villages) for key in GUARANTEE_KEYS}
-    premium_done = PremiumSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
-        n=Count("pk"), total=Coalesce(Sum("amount"), Value(0), output_field=DecimalField(**MONEY)))
     edu = education if education is not None else education_coverage(user, area, year)
-    granted = DisabilitySubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
-        living=Count("pk", filter=Q(kind=SubsidyKind.LIVING)), care=Count("pk", filter=Q(kind=SubsidyKind.CARE)))
     return {
         **covered,
-        "premium_done": premium_done["n"], "premium_total": premium_done["total"],
-        "medical_cases": MedicalAid.objects.visible_to(user, area).filter(treated_on__year=year).count(),
         "education_children": sum(r["children"] for r in edu),
         "education_covered": sum(r["covered"] for r in edu),
         "education_missing": sum(r["missing"] for r in edu),
+        **_kept_sum(user, area, ("guarantee_records", year), lambda code: _records_and_gaps(user, code, year)),
+    }
+
+
+def _records_and_gaps(user, area: str, year: int) -> dict:
+    """The year's premiums, medical aid and disability subsidies recorded, and the members still
+    without them (``member_gaps``): counts and sums that add up across counties."""
+    premium_done = PremiumSubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
+        n=Count("pk"), total=Coalesce(Sum("amount"), Value(0), output_field=DecimalField(**MONEY)))
+    granted = DisabilitySubsidy.objects.visible_to(user, area).filter(year=year).aggregate(
+        living=Count("pk", filter=Q(kind=SubsidyKind.LIVING)), care=Count("pk", filter=Q(kind=SubsidyKind.CARE)))
+    return {
+        "premium_done": premium_done["n"], "premium_total": premium_done["total"],
+        "medical_cases": MedicalAid.objects.visible_to(user, area).filter(treated_on__year=year).count(),
         "living_granted": granted["living"], "care_granted": granted["care"],
         **member_gaps(user, area, year),
     }
@@ -418,6 +437,12 @@ def unrenovated(user, area: str = "", *, plan: bool = False):
 def renovations(user, area: str = "", status: str = ""):
     qs = HouseRenovation.objects.visible_to(user, area).select_related("household")
     return qs.filter(status=status) if status else qs
+
+
+def housing_totals(user, area: str = "") -> dict:
+    """``housing_overview`` of the area, for a county and above each county's kept until it changes
+    and added up (the same kept rows as the dashboard's housing figures)."""
+    return _kept_sum(user, area, ("housing",), lambda code: dict(housing_overview(user, code)))
 
 
 def housing_overview(user, area: str = "") -> dict:

@@ -113,10 +113,10 @@ def index(request):
     education = selectors.education_coverage(user, code, year)
     return render(request, "welfare/index.html", {
         "filters": filters, "area": area, "year": year, "q": q,
-        "g": selectors.guarantee_overview(user, area, year, by_area=by_area if code else None,
+        "g": selectors.guarantee_overview(user, code, year, by_area=by_area if code else None,
                                           education=education),
         "by_area": by_area, "education": education,
-        "housing": selectors.housing_overview(user, area),
+        "housing": selectors.housing_totals(user, code),
         "charity": selectors.charity_overview(user, area),
         "standard": selectors.standard_for(area or next(iter(user.area_prefixes), ""), year),
         "domains": managed_domains(user), "nav_active": "welfare",
