@@ -208,7 +208,7 @@ def test_the_area_list_goes_three_levels_down_and_keeps_the_area_drilled_to(user
     prefecture, its counties and townships (not every village of eleven counties in one list: it
     cost 0.3 s a page to draw), and a village reached by drilling down stays chosen."""
     from fupin.accounts.roles import Role
-    from fupin.insights.forms import area_choices
+    from fupin.divisions.choices import area_choices
     from tests.factories import COUNTY, HUFANG, JIANYUAN, make_user
 
     county = dict(area_choices(users["county"]))

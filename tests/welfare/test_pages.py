@@ -234,3 +234,18 @@ def test_a_township_cannot_withdraw_a_county_offer(client, users, world):
     offers = c.get(reverse("welfare:offers")).content.decode()
     assert "爱心企业" in offers and reverse("welfare:offer_withdraw", args=[world["offer"].pk]) not in offers
     assert c.post(reverse("welfare:offer_withdraw", args=[world["offer"].pk]), {"reason": "x"}).status_code == 403
+
+
+def test_a_prefecture_user_reads_the_overview_of_the_prefecture(client, users):
+    """The prefecture is a choice of the area list (no error on the field), its figures are its
+    counties' added up, and the standard warning names the counties without one, not the prefecture."""
+    household(adult(dibao=True), income=Decimal(100))
+    login(client, make_user(Role.SUPERVISOR, "3610", "city"))
+    page = client.get(reverse("welfare:index"), {"area": "3610", "year": 2023})
+    html = page.content.decode()
+    assert page.status_code == 200 and "is-invalid" not in html
+    assert 'data-testid="no-standard"' in html and "黎川县" in html  # 黎川县 has no 2023 standard yet
+    standard()  # 黎川县's
+    html = client.get(reverse("welfare:index"), {"area": "3610", "year": 2023}).content.decode()
+    assert 'data-testid="no-standard"' not in html
+    assert page.context["g"]["dibao_people"] == 1

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.forms import StyledForm
-from fupin.divisions.models import Division, Level
 from fupin.insights.models import TargetKey
-
-
-def area_choices(user, current: str = "") -> list[tuple[str, str]]:
-    """The areas the user may see, indented by level: three levels from their top (a county's user:
-    the county, its townships and villages; a prefecture's: the prefecture, its counties and
-    townships; a province's: down to the counties, not twenty thousand villages in one list), and
-    ``current`` (an area reached by drilling down) when it is deeper."""
-    visible = Division.objects.visible_to(user)
-    top = visible.aggregate(top=Min("level"))["top"] or Level.COUNTY
-    rows = (visible.filter(Q(level__lte=top + 2) | Q(code=current)).order_by("code")
-            .values_list("code", "name", "level"))
-    return [(code, f"{'　' * (level - top)}{name}") for code, name, level in rows]
 
 
 class AreaYearForm(StyledForm):

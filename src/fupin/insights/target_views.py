@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from fupin.accounts.roles import Cap
 from fupin.core.scope import home_county
 from fupin.core.views import form_action, paginate, require
+from fupin.divisions.choices import area_choices
 from fupin.divisions.codes import child_label
 from fupin.insights import actions, forms, indicators, reports
 from fupin.insights import targets as tg
@@ -19,7 +20,7 @@ from fupin.insights.models import Target, TargetKey
 def _filters(request, form_class=forms.AreaYearForm):
     """The area (a visible county, township or village; the user's own by default) and the year."""
     user = request.user
-    areas = forms.area_choices(user, current=request.GET.get("area", ""))
+    areas = area_choices(user, current=request.GET.get("area", ""))
     form = form_class(request.GET or None, areas=areas)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     division = indicators.resolve_area(user, data.get("area") or "")
@@ -80,7 +81,7 @@ def target_settings(request):
         year = int(request.GET.get("year") or year)
     except ValueError:
         pass
-    areas = [(c, n) for c, n in forms.area_choices(user) if c.startswith(county)]
+    areas = [(c, n) for c, n in area_choices(user) if c.startswith(county)]
     initial = {"region_code": request.GET.get("region") or county, "year": year,
                "key": request.GET.get("key") or TargetKey.MILD_INCOME, "enabled": True}
     form = forms.TargetForm(request.POST or None, areas=areas, initial=initial)

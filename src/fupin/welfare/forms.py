@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core import clock
 from fupin.core.forms import ActionModelForm, StyledForm
+from fupin.divisions import choices as division_choices
 from fupin.divisions.models import Division, Level
 from fupin.welfare.models import (
     MONEY,
@@ -43,7 +44,8 @@ class FilterForm(StyledForm):
 
     def __init__(self, *args, user, with_year=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices(user, blank=_("全部"))
+        current = (self.data or {}).get("area", "")
+        self.fields["area"].choices = division_choices.area_choices(user, current=current, blank=_("全部"))
         if not with_year:
             del self.fields["year"]
 

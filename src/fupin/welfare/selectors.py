@@ -7,7 +7,7 @@ from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, 
 from django.db.models.functions import Coalesce, Length
 
 from fupin.core.scope import counties_q, prefix_q, scope_for
-from fupin.divisions.models import Division
+from fupin.divisions.models import Division, Level
 from fupin.registry import codes
 from fupin.registry.models import HOUSE_CD, SUPPORTER_MEMBER, Household, HouseholdIncome, Member
 from fupin.registry.selectors import NET_INCOME
@@ -45,6 +45,13 @@ def standards(user):
 def standard_for(code: str, year: int) -> WelfareStandard | None:
     """The standard that applies to a division in a year: the most specific region containing it."""
     return WelfareStandard.objects.applying_to(code, year).first()
+
+
+def counties_without_standard(user, area: str, year: int) -> list[str]:
+    """The names of the area's visible counties that no standard of ``year`` applies to (a
+    prefecture's or province's page adds up counties that each have their own)."""
+    counties = Division.objects.visible_to(user).filter(counties_q(area, "code"), level=Level.COUNTY).order_by("code")
+    return [c.name for c in counties if standard_for(c.code, year) is None]
 
 
 def standard_value(field: str, *, year_field: str, code_field: str, upto_year: int):

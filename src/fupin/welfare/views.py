@@ -119,6 +119,9 @@ def index(request):
         "housing": selectors.housing_totals(user, code),
         "charity": selectors.charity_overview(user, area),
         "standard": selectors.standard_for(area or next(iter(user.area_prefixes), ""), year),
+        # above the counties each county has its own standard: the counties still without one
+        "counties_without_standard": selectors.counties_without_standard(user, code, year) if 0 < len(code) < 6
+        else None,
         "domains": managed_domains(user), "nav_active": "welfare",
     })
 
