@@ -249,3 +249,6 @@ def test_a_prefecture_user_reads_the_overview_of_the_prefecture(client, users):
     html = client.get(reverse("welfare:index"), {"area": "3610", "year": 2023}).content.decode()
     assert 'data-testid="no-standard"' not in html
     assert page.context["g"]["dibao_people"] == 1
+    # the prefecture's counties, one row each, drilling down to the county
+    assert [(r["code"], r["dibao_people"]) for r in page.context["by_area"]] == [(COUNTY, 1)]
+    assert f"?area={COUNTY}&year=2023" in html

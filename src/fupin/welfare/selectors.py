@@ -7,6 +7,7 @@ from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, 
 from django.db.models.functions import Coalesce, Length
 
 from fupin.core.scope import counties_q, prefix_q, scope_for
+from fupin.divisions.codes import child_width
 from fupin.divisions.models import Division, Level
 from fupin.registry import codes
 from fupin.registry.models import HOUSE_CD, SUPPORTER_MEMBER, Household, HouseholdIncome, Member
@@ -239,7 +240,10 @@ def is_disability_eligible(member: Member, kind: str) -> bool:
 # --- guarantees: coverage per area ------------------------------------------------------------
 
 def child_length(area: str) -> int | None:
-    return {0: 6, 6: 9, 9: 12}.get(len(area))
+    """The code length of the rows of ``guarantee_by_area``: the child areas (a province's prefectures,
+    a prefecture's counties, a county's townships, a township's villages); over the user's whole
+    scope (``area`` ""), the counties."""
+    return child_width(area) if area else 6
 
 
 GUARANTEE_KEYS = ("dibao_people", "dibao_households", "tekun_people", "tekun_households", "dibao_missing",
@@ -387,7 +391,8 @@ def member_gaps(user, area: str, year: int) -> dict[str, int]:
 
 
 def guarantee_by_area(user, area: str, year: int) -> list[dict]:
-    """低保/特困 coverage and gaps per township (county view) or village (township view)."""
+    """低保/特困 coverage and gaps per child area: county (prefecture view), township (county view) or
+    village (township view)."""
     length = child_length(area)
     if length is None:
         return []
